@@ -1,0 +1,203 @@
+"""Load and validate config.toml into frozen dataclasses.
+
+Defaults live here; config.toml overrides only the keys it sets. Every problem is reported as a
+ConfigError naming the file, the key and the fix, before any network or database work starts.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from postlink.errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "config.toml"
+SOURCE_KINDS = ("feed", "sitemap", "list", "folder")
+
+
+@dataclass(frozen=True)
+class ArchiveConfig:
+    db: Path = Path("archive/postlink.db")
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    user_agent: str = "postlink/0.1 (+https://github.com/postlink/postlink)"
+    timeout: float = 10.0
+    max_bytes: int = 5_000_000
+    max_hops: int = 10
+    concurrency: int = 16
+    per_host_concurrency: int = 2
+    per_host_delay: float = 0.0
+    retries: int = 2
+    allow_hosts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    kind: str
+    url: str | None = None
+    path: Path | None = None
+    interval: float = 3600.0
+    enabled: bool = True
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    archive: ArchiveConfig = field(default_factory=ArchiveConfig)
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+    sources: tuple[SourceConfig, ...] = ()
+
+
+# key -> (accepted python types, human description of the type)
+_NUMBER = ((int, float), "a number")
+_INT = ((int,), "a whole number")
+_STR = ((str,), "a string")
+_BOOL = ((bool,), "true or false")
+_STRLIST = ((list,), "a list of strings")
+
+_SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
+    "archive": {"db": _STR},
+    "network": {
+        "user_agent": _STR,
+        "timeout": _NUMBER,
+        "max_bytes": _INT,
+        "max_hops": _INT,
+        "concurrency": _INT,
+        "per_host_concurrency": _INT,
+        "per_host_delay": _NUMBER,
+        "retries": _INT,
+        "allow_hosts": _STRLIST,
+    },
+    "sources": {
+        "kind": _STR,
+        "url": _STR,
+        "path": _STR,
+        "interval": _NUMBER,
+        "enabled": _BOOL,
+        "tags": _STRLIST,
+    },
+}
+# Values that must be strictly positive; zero would stall or disable the tool silently.
+_POSITIVE = {"timeout", "max_bytes", "max_hops", "concurrency", "per_host_concurrency", "interval"}
+
+
+def load_config(path: Path | None = None, *, db: Path | None = None) -> Config:
+    """Read ``path`` (or ./config.toml if it exists, else defaults) and apply ``--db``."""
+    if path is None:
+        candidate = Path(DEFAULT_CONFIG_NAME)
+        path = candidate if candidate.is_file() else None
+    elif not path.is_file():
+        raise ConfigError(f"{path}: no such config file; pass an existing file to --config")
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc}); fix the syntax") from exc
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
+    config = parse_config(data, path)
+    if db is not None:
+        config = Config(path=config.path, archive=ArchiveConfig(db=db), network=config.network,
+                        sources=config.sources)
+    return config
+
+
+def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
+    """Validate a parsed TOML mapping in one pass; raise ConfigError on the first bad key."""
+    where = str(path) if path else "config"
+    base = path.parent if path else Path(".")
+    for section in data:
+        if section not in _SCHEMA:
+            raise ConfigError(
+                f"{where}: unknown section [{section}]; expected one of "
+                f"{', '.join('[' + s + ']' for s in _SCHEMA)}"
+            )
+    archive_raw = _table(data, "archive", where)
+    network_raw = _table(data, "network", where)
+    sources_raw = data.get("sources", [])
+    if not isinstance(sources_raw, list):
+        raise ConfigError(f"{where}: sources must be written as [[sources]] tables")
+
+    archive_values = _check(archive_raw, "archive", where)
+    if "db" in archive_values:
+        archive_values["db"] = _resolve(base, archive_values["db"])
+    network_values = _check(network_raw, "network", where)
+    if "allow_hosts" in network_values:
+        network_values["allow_hosts"] = tuple(h.lower() for h in network_values["allow_hosts"])
+
+    sources = []
+    for i, raw in enumerate(sources_raw):
+        label = f"[[sources]] #{i + 1}"
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{where}: {label} must be a table")
+        values = _check(raw, "sources", where, label=label)
+        kind = values.get("kind")
+        if kind not in SOURCE_KINDS:
+            raise ConfigError(
+                f"{where}: {label} kind must be one of {', '.join(SOURCE_KINDS)}, got {kind!r}"
+            )
+        if kind == "folder":
+            if "path" not in values:
+                raise ConfigError(f"{where}: {label} (folder) needs path = \"...\"")
+        elif "url" not in values and "path" not in values:
+            raise ConfigError(f"{where}: {label} ({kind}) needs url = \"...\" or path = \"...\"")
+        if "path" in values:
+            values["path"] = _resolve(base, values["path"])
+            if kind == "folder" and not values["path"].is_dir():
+                raise ConfigError(f"{where}: {label} path {values['path']} is not a folder")
+        if "tags" in values:
+            values["tags"] = tuple(values["tags"])
+        sources.append(SourceConfig(**values))
+
+    return Config(
+        path=path,
+        archive=ArchiveConfig(**archive_values),
+        network=NetworkConfig(**network_values),
+        sources=tuple(sources),
+    )
+
+
+def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{name}] must be a table")
+    return value
+
+
+def _check(raw: dict[str, Any], section: str, where: str, *, label: str = "") -> dict[str, Any]:
+    schema = _SCHEMA[section]
+    label = label or f"[{section}]"
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in schema:
+            raise ConfigError(
+                f"{where}: {label} has unknown key {key!r}; known keys: {', '.join(schema)}"
+            )
+        types, description = schema[key]
+        # bool is an int in Python; a number field given `true` is still a mistake
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            raise ConfigError(f"{where}: {label} {key} must be {description}, got {value!r}")
+        if types == (list,) and not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: {label} {key} must be {description}, got {value!r}")
+        if key in _POSITIVE and value <= 0:
+            raise ConfigError(f"{where}: {label} {key} must be greater than 0, got {value!r}")
+        if key == "per_host_delay" and value < 0:
+            raise ConfigError(f"{where}: {label} {key} must be 0 or more, got {value!r}")
+        out[key] = value
+    return out
+
+
+def _resolve(base: Path, value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def field_names(cls: type) -> list[str]:
+    """The keys a section accepts (used by docs tests)."""
+    return [f.name for f in fields(cls)]

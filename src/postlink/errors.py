@@ -1,0 +1,55 @@
+"""Every error postlink raises on purpose.
+
+    PostlinkError                 exit 1: something failed; the message says what and where
+    ├── ConfigError               exit 2: config.toml or a command-line option is wrong
+    ├── InputError                exit 2: a file or argument given to a command is unusable
+    ├── StoreError                exit 2: the database cannot be opened or written
+    ├── NotFound                  exit 1: an article or post asked for is not in the archive
+    └── FetchError                exit 1: a URL could not be fetched (network, HTTP status, size)
+        └── BlockedAddress        exit 1: the address guard refused a private/loopback target
+
+The CLI catches PostlinkError once, prints ``Error: <message>`` and exits with ``exit_code``.
+"""
+
+
+class PostlinkError(Exception):
+    """Base for every error postlink raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(PostlinkError):
+    """config.toml is missing, unreadable, or has a bad value."""
+
+    exit_code = 2
+
+
+class InputError(PostlinkError):
+    """An input file or argument cannot be used (empty, binary, wrong type)."""
+
+    exit_code = 2
+
+
+class StoreError(PostlinkError):
+    """The database cannot be opened, migrated or written."""
+
+    exit_code = 2
+
+
+class NotFound(PostlinkError):
+    """An article or post is not in the archive."""
+
+    exit_code = 1
+
+
+class FetchError(PostlinkError):
+    """A URL could not be fetched; ``reason`` is short and stable (``timeout``, ``http 404``)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class BlockedAddress(FetchError):
+    """The address guard refused to connect: the host resolves to a non-public address."""

@@ -1,0 +1,294 @@
+"""HTML or plain text to a Document: body text with offsets, sentences, links and embeds.
+
+HTML is parsed once with lxml. Embeds are found on the raw DOM and each is replaced by a
+marker paragraph; trafilatura then picks the main content from the same tree (it edits the
+tree, which is ours alone), and its XML output is walked into body text with link offsets.
+The markers give each embed its position in the body and keep embed text out of sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urljoin
+
+import lxml.etree
+import lxml.html
+import trafilatura
+
+from postlink.errors import InputError
+from postlink.extract.decode import decode_bytes
+from postlink.extract.embeds import find_embeds
+from postlink.extract.embeds.flattened import is_attribution_only, parse_flattened, provisional_key
+from postlink.extract.links import canonical_url, find_text_urls
+from postlink.extract.model import Document, Embed, Link
+from postlink.extract.sentences import split_sentences
+from postlink.platforms import parse_post_url
+
+_MARKER = "PLEMBED{}X"
+_MARKER_RE = re.compile(r"^PLEMBED(\d+)X$")
+_BLOCKS = {"p", "head", "item", "quote", "code", "cell", "list", "table", "row", "main", "doc"}
+
+
+def extract_html(html: str | bytes, *, url: str | None = None, charset: str | None = None) -> Document:
+    """Extract a Document from an HTML page. Raises InputError when the page has no body."""
+    text = decode_bytes(html, declared=charset, what=url or "HTML") if isinstance(html, bytes) else html
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise InputError(f"{url or 'HTML'}: cannot parse HTML ({exc})") from exc
+    body = tree.find("body")
+    if body is None or not "".join(body.itertext()).strip() and not len(body):
+        raise InputError(f"{url or 'HTML'}: the page has no body text")
+
+    found = find_embeds(tree)
+    for i, f in enumerate(found):
+        marker = lxml.html.Element("p")
+        marker.text = _MARKER.format(i)
+        marker.tail = f.element.tail
+        parent = f.element.getparent()
+        if parent is not None:
+            parent.replace(f.element, marker)
+
+    xml = trafilatura.extract(
+        tree, url=url, output_format="xml", include_links=True, include_comments=False,
+        include_tables=True, include_images=False, with_metadata=True, fast=True,
+    )
+    if xml is None:  # nothing the extractor calls an article: fall back to every paragraph
+        xml = _fallback_xml(text)
+    builder = _BodyBuilder(base_url=url)
+    meta = builder.feed_xml(xml)
+    embeds = [f.embed for f in found]
+    positioned = [
+        _with_position(e, builder.markers.get(i)) for i, e in enumerate(embeds)
+    ]
+    if not builder.text.strip() and not positioned:
+        raise InputError(f"{url or 'HTML'}: no article text found in the page")
+    return Document(
+        text=builder.text,
+        sentences=split_sentences(builder.text, builder.paragraphs),
+        links=tuple(builder.links),
+        embeds=tuple(positioned),
+        title=meta.get("title") or _title_of(tree),
+        author=meta.get("author"),
+        published=meta.get("date"),
+        url=url,
+        paragraphs=tuple(builder.paragraphs),
+    )
+
+
+def extract_text(text: str, *, url: str | None = None, markdown: bool = False) -> Document:
+    """Extract a Document from plain text (or Markdown) copied from an article.
+
+    Paragraphs are separated by blank lines. Paragraphs that end in a post attribution line
+    become embeds and are kept out of the body text and its sentences.
+    """
+    if not text.strip():
+        raise InputError(f"{url or 'text'}: empty, nothing to read")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    title = None
+    if paragraphs and _looks_like_headline(paragraphs[0], markdown):
+        title = paragraphs.pop(0).lstrip("# ").strip()
+
+    builder = _BodyBuilder(base_url=url)
+    embeds: list[Embed] = []
+    pending: str | None = None  # a prose paragraph that may turn out to be a post's text
+    for para in paragraphs:
+        post = parse_flattened(para)
+        if post is not None and not post.text and pending is not None:
+            # attribution on its own paragraph: the paragraph before it was the post text
+            builder.drop_last_paragraph()
+            post = parse_flattened(pending + "\n" + para)
+        if post is not None and (post.text or is_attribution_only(para)):
+            embeds.append(_flattened_embed(post, position=len(builder.text)))
+            pending = None
+            continue
+        pending = para
+        builder.add_text_paragraph(para, markdown=markdown)
+    return Document(
+        text=builder.text,
+        sentences=split_sentences(builder.text, builder.paragraphs),
+        links=tuple(builder.links),
+        embeds=tuple(embeds),
+        title=title,
+        url=url,
+        paragraphs=tuple(builder.paragraphs),
+    )
+
+
+def _flattened_embed(post, *, position: int) -> Embed:
+    ref = parse_post_url(post.url) if post.url else None
+    if ref is not None:
+        key, url, provisional = ref.key, ref.permalink, False
+    else:
+        key, url, provisional = provisional_key("x", post.handle, post.text), None, True
+    return Embed(
+        "x", key, "flattened-text", url=url, author_handle=post.handle, author_name=post.name,
+        text=post.text, date_text=post.date_text, truncated=post.truncated, position=position,
+        provisional=provisional,
+    )
+
+
+def _with_position(embed: Embed, position: int | None) -> Embed:
+    from dataclasses import replace
+
+    return replace(embed, position=position)
+
+
+def _looks_like_headline(paragraph: str, markdown: bool) -> bool:
+    if markdown and paragraph.startswith("# "):
+        return True
+    return (
+        "\n" not in paragraph
+        and len(paragraph.split()) <= 20
+        and not paragraph.rstrip().endswith((".", "!", "?", "…", '"', "”", ":"))
+        and parse_flattened(paragraph) is None
+    )
+
+
+def _title_of(tree: lxml.html.HtmlElement) -> str | None:
+    title = tree.findtext(".//title")
+    return " ".join(title.split()) if title else None
+
+
+def _fallback_xml(html: str) -> str:
+    """Every <p> of the page as a minimal trafilatura-like XML document."""
+    tree = lxml.html.document_fromstring(html)
+    for bad in tree.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    doc = lxml.etree.Element("doc")
+    main = lxml.etree.SubElement(doc, "main")
+    for p in tree.xpath("//p"):
+        text = " ".join(p.text_content().split())
+        if text:
+            lxml.etree.SubElement(main, "p").text = text
+    return lxml.etree.tostring(doc, encoding="unicode")
+
+
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
+_MD_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|>\s?|[*+-]\s+|\d+\.\s+)", re.M)
+
+
+class _BodyBuilder:
+    """Accumulates body text, paragraph spans, links and embed marker positions."""
+
+    def __init__(self, base_url: str | None) -> None:
+        self.base_url = base_url
+        self.text = ""
+        self.paragraphs: list[tuple[int, int]] = []
+        self.links: list[Link] = []
+        self.markers: dict[int, int] = {}
+        self._para_start: int | None = None
+        self._before_open = 0
+
+    # -- plain text -------------------------------------------------------------------------
+    def add_text_paragraph(self, para: str, *, markdown: bool) -> None:
+        self._open()
+        if markdown:
+            para = _MD_PREFIX.sub("", para)
+            pos = 0
+            for m in _MD_LINK.finditer(para):
+                self._append(para[pos:m.start()])
+                self._link(m.group(2), m.group(1))
+                pos = m.end()
+            para = para[pos:]
+        start = len(self.text) + (1 if self.text and not self.text.endswith((" ", "\n")) else 0)
+        self._append(para)
+        for url, s, e in find_text_urls(" ".join(para.split())):
+            self._add_link(url, start + s, start + e)
+        self._close()
+
+    def drop_last_paragraph(self) -> None:
+        start, _ = self.paragraphs.pop()
+        self.links = [link for link in self.links if link.start < start]
+        self.text = self.text[:start].rstrip("\n")
+
+    # -- trafilatura XML --------------------------------------------------------------------
+    def feed_xml(self, xml: str) -> dict[str, str]:
+        root = lxml.etree.fromstring(xml.encode("utf-8"))
+        meta = {k: v for k, v in root.attrib.items() if v}
+        main = root.find("main")
+        self._walk(main if main is not None else root)
+        self._close()
+        return meta
+
+    def _walk(self, el: lxml.etree._Element) -> None:
+        block = el.tag in _BLOCKS
+        if block:
+            self._close()
+            marker = _MARKER_RE.match((el.text or "").strip())
+            if marker and not len(el):
+                self.markers[int(marker.group(1))] = len(self.text)
+                return
+            self._open()
+        if el.tag == "lb":
+            self._append("\n")
+        elif el.tag == "ref":
+            self._link(el.get("target", ""), "".join(el.itertext()))
+            return
+        self._append(el.text)
+        for child in el:
+            self._walk(child)
+            self._append(child.tail)
+        if block:
+            self._close()
+
+    # -- shared -----------------------------------------------------------------------------
+    def _open(self) -> None:
+        if self._para_start is None:
+            self.text = self.text.rstrip(" ")
+            self._before_open = len(self.text)
+            if self.text:
+                self.text += "\n\n"
+            self._para_start = len(self.text)
+
+    def _close(self) -> None:
+        if self._para_start is None:
+            return
+        self.text = self.text.rstrip(" \n")
+        if len(self.text) > self._para_start:
+            self.paragraphs.append((self._para_start, len(self.text)))
+        else:  # nothing was written: take the separator back
+            self.text = self.text[: self._before_open]
+        self._para_start = None
+
+    def _append(self, piece: str | None) -> None:
+        if not piece:
+            return
+        if self._para_start is None:
+            if not piece.strip():
+                return
+            self._open()
+        lines = piece.split("\n")
+        collapsed = "\n".join(" ".join(line.split()) for line in lines)
+        if piece[:1].isspace() and collapsed[:1] != "\n":
+            collapsed = " " + collapsed
+        if piece[-1:].isspace() and collapsed[-1:] != "\n":
+            collapsed += " "
+        if self.text.endswith((" ", "\n")) or len(self.text) == self._para_start:
+            collapsed = collapsed.lstrip(" ")
+        self.text += collapsed
+
+    def _link(self, href: str, anchor: str) -> None:
+        anchor = " ".join(anchor.split())
+        if self._para_start is None:
+            self._open()
+        if anchor and not self.text.endswith((" ", "\n")) and len(self.text) > self._para_start \
+                and self.text[-1].isalnum():
+            self.text += " "
+        start = len(self.text)
+        self.text += anchor
+        self._add_link(href, start, len(self.text))
+
+    def _add_link(self, href: str, start: int, end: int) -> None:
+        href = href.strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            return
+        absolute = urljoin(self.base_url, href) if self.base_url else href
+        self.links.append(Link(href, canonical_url(absolute), self.text[start:end], start, end))
+
+
+def post_links(links: Iterable[Link]) -> list[Link]:
+    """Links that point at a single post."""
+    return [link for link in links if parse_post_url(link.url)]

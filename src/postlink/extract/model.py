@@ -1,0 +1,63 @@
+"""The frozen records extraction produces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """An article sentence; ``text == body[start:end]``."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink in the article body: original ``href``, canonical ``url``, anchor offsets."""
+
+    href: str
+    url: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Embed:
+    """A post shown in the article: from embed markup or a flattened attribution paragraph.
+
+    ``key`` is the canonical post key (``x:123``) or, for a flattened post without permalink,
+    a provisional key (``x:@handle/<hash>``). ``position`` is the offset in the body text where
+    the embed sat (None when the main-content extractor dropped its surroundings).
+    """
+
+    platform: str
+    key: str
+    markup: str  # blockquote | iframe | amp | rendered | flattened-text
+    url: str | None = None
+    author_handle: str | None = None
+    author_name: str | None = None
+    text: str = ""
+    date_text: str | None = None
+    truncated: bool = False
+    position: int | None = None
+    provisional: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    """Everything postlink reads from one article version."""
+
+    text: str
+    sentences: tuple[Sentence, ...]
+    links: tuple[Link, ...]
+    embeds: tuple[Embed, ...]
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    url: str | None = None
+    paragraphs: tuple[tuple[int, int], ...] = field(default=())

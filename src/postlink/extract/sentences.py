@@ -1,0 +1,52 @@
+"""Sentence segmentation with offsets.
+
+syntok was chosen over pysbd and a regex splitter: on realistic news text it keeps "U.S.",
+"Sen." and "Oct. 17" inside their sentences like pysbd does, returns exact character offsets
+natively, and is about 10x faster than pysbd (see bench/segmenters.py and the README).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import syntok.segmenter as syntok
+
+from postlink.extract.model import Sentence
+
+# syntok splits after these when followed by a capitalised word; news text uses them as titles.
+_TITLES = ("Sen.", "Rep.", "Gov.", "Lt.", "Gen.", "Col.", "Sgt.", "Capt.", "Pres.", "Supt.",
+           "Insp.", "Det.", "Rev.", "Hon.", "Atty.", "Cmdr.", "Adm.", "Maj.", "Prof.", "St.")
+
+
+def split_sentences(text: str, paragraphs: Iterable[tuple[int, int]]) -> tuple[Sentence, ...]:
+    """Sentences of ``text`` inside each (start, end) paragraph; never across paragraphs."""
+    out: list[Sentence] = []
+    for p_start, p_end in paragraphs:
+        chunk = text[p_start:p_end]
+        spans = _merge_title_splits(chunk, list(_syntok_spans(chunk)))
+        for start, end in spans:
+            s, e = p_start + start, p_start + end
+            out.append(Sentence(len(out), s, e, text[s:e]))
+    return tuple(out)
+
+
+def _syntok_spans(chunk: str) -> Iterable[tuple[int, int]]:
+    for paragraph in syntok.analyze(chunk):
+        for sentence in paragraph:
+            tokens = list(sentence)
+            if not tokens:
+                continue
+            start = tokens[0].offset
+            end = tokens[-1].offset + len(tokens[-1].value)
+            if chunk[start:end].strip():
+                yield start, end
+
+
+def _merge_title_splits(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and chunk[merged[-1][0]:merged[-1][1]].endswith(_TITLES):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
