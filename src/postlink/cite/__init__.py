@@ -1,0 +1,1 @@
+"""Pure citation resolving: which article sentences quote, restate or link which posts."""

@@ -1,0 +1,73 @@
+"""Text normalisation for matching, with a map back to the original offsets."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_QUOTES = str.maketrans({c: "'" for c in "\"“”„‟«»‹›‘’‚‛`´″′"})
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
+# Links and media handles carry no quotable words; quotes in articles drop them.
+_LINKS = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S+", re.I)
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """``text`` is the normalised string; ``offsets[i]`` is where its i-th char came from.
+
+    ``offsets`` has one extra entry, the end of the original, so spans map back with
+    ``offsets[start]`` and ``offsets[end - 1] + 1``.
+    """
+
+    text: str
+    offsets: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original (start, end) of the normalised slice [start, end)."""
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def normalize(text: str) -> Normalized:
+    """NFKC, one quote and one dash style, `&` as "and", no links, single spaces, lower case."""
+    masked = _LINKS.sub(lambda m: " " * len(m.group(0)), text)
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(masked):
+        piece = unicodedata.normalize("NFKC", ch).translate(_QUOTES).translate(_DASHES).lower()
+        if ch == "&":
+            piece = " and "
+        if ch == "…":
+            piece = "..."
+        for p in piece:
+            if p.isspace():
+                if not out or out[-1] == " ":
+                    continue
+                p = " "
+            out.append(p)
+            offsets.append(i)
+    while out and out[-1] == " ":
+        out.pop()
+        offsets.pop()
+    offsets.append(len(text))
+    return Normalized("".join(out), tuple(offsets))
+
+
+_EDGE = re.compile(r"^[\s'.,;:!?…\-()\[\]]+|[\s'.,;:!?…\-()\[\]]+$")
+
+
+def trim_edges(norm: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow [start, end) of ``norm`` past leading/trailing punctuation and ellipses."""
+    piece = norm[start:end]
+    lead = _EDGE.match(piece)
+    if lead:
+        start += lead.end()
+        piece = norm[start:end]
+    trail = _EDGE.search(piece)
+    if trail and trail.start() > 0:
+        end = start + trail.start()
+    return start, end
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+(?:'\w+)?", text)

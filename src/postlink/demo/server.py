@@ -1,0 +1,53 @@
+"""The demo site: a threaded HTTP server on 127.0.0.1 serving the files in site/."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+
+SITE = resources.files("postlink.demo") / "site"
+ROUTES = {
+    "/feed.xml": ("feed.xml", "application/rss+xml"),
+    "/articles/harbour-bridge.html": ("harbour-bridge.html", "text/html; charset=utf-8"),
+    "/articles/river-flood.html": ("river-flood.html", "text/html; charset=utf-8"),
+    "/articles/library-hours.html": ("library-hours.html", "text/html; charset=utf-8"),
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "postlink-demo"
+
+    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        path = self.path.split("?", 1)[0]
+        route = ROUTES.get(path)
+        if route is None:
+            self.send_error(404)
+            return
+        name, content_type = route
+        base = f"http://{self.server.server_address[0]}:{self.server.server_address[1]}"
+        body = (SITE / name).read_text(encoding="utf-8").replace("{base}", base).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the demo prints its own summary
+
+
+@contextmanager
+def serve_demo_site(port: int = 0) -> Iterator[str]:
+    """Serve the demo site on loopback; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host, bound = server.server_address[:2]
+        yield f"http://{host}:{bound}"
+    finally:
+        server.shutdown()
+        server.server_close()

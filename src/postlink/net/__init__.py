@@ -1,0 +1,1 @@
+"""The only code that opens sockets: the HTTP client, the address guard."""

@@ -1,0 +1,232 @@
+"""One article end to end: read or fetch → extract → store → cite → store. Idempotent.
+
+Adding the same content twice adds nothing; changed content adds a version. Everything an
+article version produces is written in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import httpx
+
+from postlink.cite.match import PostText, link_citations
+from postlink.config import Config
+from postlink.errors import InputError
+from postlink.extract.document import extract_html, extract_text
+from postlink.extract.embeds.flattened import text_fingerprint
+from postlink.extract.links import canonical_url
+from postlink.extract.model import Document, Embed
+from postlink.net.client import fetch_sync
+from postlink.platforms import created_at, parse_post_url
+from postlink.store import Store, sha256
+
+HTML_SUFFIXES = (".html", ".htm")
+TEXT_SUFFIXES = (".txt", ".md")
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """Raw article bytes and where they came from."""
+
+    url: str  # canonical article URL (or a file:// / stdin: name when none is known)
+    body: bytes
+    kind: str  # html | text | markdown
+    original_url: str | None = None
+    input_path: str | None = None
+    status: int | None = None
+    headers: dict[str, str] | None = None
+    charset: str | None = None
+
+
+@dataclass(frozen=True)
+class AddResult:
+    article_id: int
+    version: int
+    created: bool
+    url: str
+    sentences: int
+    posts: int
+    citations: int
+    unmatched: int
+
+
+def read_input(source: str, *, url: str | None, offline: bool, config: Config,
+               transport: httpx.AsyncBaseTransport | None = None,
+               store: Store | None = None) -> ArticleInput:
+    """Turn a command-line SOURCE (URL, file path or ``-``) into article bytes."""
+    if source.startswith(("http://", "https://")):
+        if offline:
+            raise InputError(f"{source}: --offline given, so a URL cannot be fetched; "
+                             "save the page and pass the file with --url")
+        log = _fetch_logger(store) if store else None
+        resp = fetch_sync(source, config.network, transport=transport, log=log)
+        kind = "html" if resp.content_type in ("", "text/html", "application/xhtml+xml") \
+            else "text" if resp.content_type == "text/plain" else None
+        if kind is None:
+            raise InputError(f"{source}: content type {resp.content_type!r} is not HTML or text")
+        return ArticleInput(canonical_url(url or resp.final_url), resp.body, kind,
+                            original_url=source, status=resp.status, headers=resp.headers,
+                            charset=resp.charset)
+    if source == "-":
+        body = sys.stdin.buffer.read()
+        head = body[:2048].lstrip().lower()
+        kind = "html" if head.startswith((b"<!doctype", b"<html", b"<")) else "text"
+        name = url or f"stdin:{sha256(body)[:16]}"
+        return ArticleInput(canonical_url(name) if url else name, body, kind)
+    path = Path(source)
+    suffix = path.suffix.lower()
+    if suffix not in HTML_SUFFIXES + TEXT_SUFFIXES:
+        raise InputError(f"{source}: unsupported file type {suffix or '(none)'!r}; "
+                         "give an .html, .htm, .txt or .md file, a URL, or - for stdin")
+    try:
+        body = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read ({exc.strerror})") from exc
+    kind = "html" if suffix in HTML_SUFFIXES else "markdown" if suffix == ".md" else "text"
+    resolved = str(path.resolve())
+    article_url = canonical_url(url) if url else path.resolve().as_uri()
+    return ArticleInput(article_url, body, kind, input_path=resolved)
+
+
+def extract(article: ArticleInput) -> Document:
+    """Pure extraction of an input (HTML or text)."""
+    base = article.url if article.url.startswith("http") else None
+    if article.kind == "html":
+        return extract_html(article.body, url=base, charset=article.charset)
+    from postlink.extract.decode import decode_bytes
+
+    text = decode_bytes(article.body, declared=article.charset, what=article.input_path or article.url)
+    return extract_text(text, url=base, markdown=article.kind == "markdown")
+
+
+def add_article(store: Store, article: ArticleInput, *, source_id: int | None = None) -> AddResult:
+    """Extract, store and cite one article; a no-op (apart from last_seen) if unchanged."""
+    doc = extract(article)
+    embeds = [_resolve_provisional(store, e) for e in doc.embeds]
+    content_hash = sha256(json.dumps(
+        [doc.text, [(e.key, e.text) for e in embeds], [link.url for link in doc.links]],
+        ensure_ascii=False))
+
+    linked_keys = [ref.key for link in doc.links if (ref := parse_post_url(link.url))]
+    known = store.post_texts(linked_keys)
+    posts = _post_texts(embeds, known)
+    result = link_citations(doc, posts)
+
+    with store.transaction() as conn:
+        capture_id = store.add_capture(conn, url=article.original_url or article.url,
+                                       body=article.body, status=article.status,
+                                       headers=article.headers,
+                                       content_type=(article.headers or {}).get("content-type"))
+        saved = store.save_article(
+            conn, url=article.url, original_url=article.original_url,
+            input_path=article.input_path, title=doc.title, byline=doc.author,
+            published=doc.published, content_sha256=content_hash, text=doc.text,
+            capture_id=capture_id, source_id=source_id)
+        if saved.created:
+            store.add_sentences(conn, saved.version_id,
+                                ((s.index, s.start, s.end, s.text) for s in doc.sentences))
+            for i, embed in enumerate(embeds):
+                _store_post(store, conn, embed)
+                store.add_embed(conn, saved.version_id, i, post_key=embed.key,
+                                markup=embed.markup, position=embed.position, text=embed.text,
+                                truncated=embed.truncated, date_text=embed.date_text)
+            for link in doc.links:
+                ref = parse_post_url(link.url)
+                if ref is not None:
+                    store.upsert_post(conn, key=ref.key, platform=ref.platform,
+                                      permalink=ref.permalink, author_handle=ref.handle,
+                                      author_name=None, created_at=_created(ref.key),
+                                      provisional=False)
+            store.add_links(conn, saved.version_id, (
+                (link.href, link.url, link.text, link.start, link.end,
+                 ref.key if (ref := parse_post_url(link.url)) else None)
+                for link in doc.links))
+        store.replace_citations(
+            conn, saved.version_id,
+            ({"sentence_idx": c.sentence_index, "post_key": c.post_key, "kind": c.kind,
+              "score": c.score, "quote": c.quote, "article_start": c.article_span[0],
+              "article_end": c.article_span[1],
+              "post_start": c.post_span[0] if c.post_span else None,
+              "post_end": c.post_span[1] if c.post_span else None, "diff": c.diff,
+              "beyond_truncation": int(c.beyond_truncation)} for c in result.citations),
+            ({"sentence_idx": u.sentence_index, "quote": u.quote,
+              "article_start": u.article_span[0], "article_end": u.article_span[1]}
+             for u in result.unmatched_quotes),
+        )
+    return AddResult(saved.article_id, saved.version, saved.created, article.url,
+                     len(doc.sentences), len({p.key for p in posts}), len(result.citations),
+                     len(result.unmatched_quotes))
+
+
+def _post_texts(embeds: list[Embed], known: dict[str, dict]) -> list[PostText]:
+    posts: dict[str, PostText] = {}
+    for e in embeds:
+        if e.key not in posts or (not posts[e.key].text and e.text):
+            posts[e.key] = PostText(e.key, e.text, e.author_handle, e.author_name, e.truncated,
+                                    e.url)
+    for key, row in known.items():
+        if key not in posts:
+            posts[key] = PostText(key, row.get("text") or "", row.get("author_handle"),
+                                  row.get("author_name"), bool(row.get("truncated")),
+                                  row.get("permalink"))
+    return list(posts.values())
+
+
+def _store_post(store: Store, conn, embed: Embed) -> None:
+    store.upsert_post(conn, key=embed.key, platform=embed.platform, permalink=embed.url,
+                      author_handle=embed.author_handle, author_name=embed.author_name,
+                      created_at=_created(embed.key), provisional=embed.provisional)
+    if embed.text:
+        store.add_post_version(conn, post_key=embed.key, text=embed.text,
+                               truncated=embed.truncated, source="embed")
+    if not embed.provisional and embed.author_handle and embed.text:
+        for row in store.provisional_posts(embed.author_handle):
+            if _same_text(row["text"], bool(row["truncated"]), embed.text):
+                store.merge_post(conn, row["key"], embed.key)
+
+
+def _resolve_provisional(store: Store, embed: Embed) -> Embed:
+    """A flattened post whose text matches an archived post by the same author takes its key."""
+    if not embed.provisional or not embed.author_handle:
+        return embed
+    rows = store.query(
+        "SELECT p.key, p.permalink, v.text FROM posts p JOIN post_versions v ON v.post_key = p.key"
+        " WHERE p.provisional = 0 AND lower(p.author_handle) = lower(?)", (embed.author_handle,))
+    for row in rows:
+        if _same_text(embed.text, embed.truncated, row["text"]):
+            return replace(embed, key=row["key"], provisional=False, url=row["permalink"])
+    return embed
+
+
+def _same_text(provisional_text: str, truncated: bool, full_text: str) -> bool:
+    if text_fingerprint(provisional_text) == text_fingerprint(full_text):
+        return True
+    if truncated:
+        from postlink.cite.normalize import normalize, words
+
+        head = words(normalize(provisional_text.rstrip("…").removesuffix("...")).text)[:-1]
+        return len(head) >= 4 and words(normalize(full_text).text)[: len(head)] == head
+    return False
+
+
+def _created(key: str) -> str | None:
+    value = created_at(key)
+    return value.isoformat() if value else None
+
+
+def _fetch_logger(store: Store):
+    from urllib.parse import urlsplit
+
+    from postlink.store import now
+
+    def log(url: str, status: int | None, size: int, ms: float, error: str | None) -> None:
+        store.conn.execute(
+            "INSERT INTO fetch_log (at, url, host, status, bytes, ms, error)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (now(), url, urlsplit(url).hostname, status, size, round(ms, 1), error))
+
+    return log

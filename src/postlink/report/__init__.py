@@ -1,0 +1,1 @@
+"""Reports built from the archive: the audit (JSON contract, table)."""

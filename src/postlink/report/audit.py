@@ -1,0 +1,93 @@
+"""The audit of one article version as a dict that follows the JSON contract in the README."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from postlink.store import Store
+
+
+def build_audit(store: Store, article_ref: str) -> dict[str, Any]:
+    """Audit of the latest version of the article named by id, URL or input path."""
+    article = store.find_article(article_ref)
+    version = store.latest_version(article["id"])
+    vid = version["id"]
+    sentences = store.version_rows(vid, "sentences", "idx")
+    by_index = {s["idx"]: s for s in sentences}
+    embeds = store.version_rows(vid, "embeds", "idx")
+    links = store.version_rows(vid, "links", "idx")
+    citations = store.version_rows(vid, "citations", "sentence_idx, article_start, id")
+    unmatched = store.version_rows(vid, "unmatched_quotes", "sentence_idx, article_start")
+
+    order: list[str] = []
+    embed_of: dict[str, dict[str, Any]] = {}
+    for e in embeds:
+        if e["post_key"] not in embed_of:
+            embed_of[e["post_key"]] = e
+            order.append(e["post_key"])
+    for link in links:
+        if link["post_key"] and link["post_key"] not in order:
+            order.append(link["post_key"])
+    known = store.post_texts(order)
+
+    posts = []
+    for key in order:
+        post = store.post(key) or {}
+        embed = embed_of.get(key)
+        text = embed["text"] if embed and embed["text"] else (known.get(key) or {}).get("text")
+        truncated = bool(embed["truncated"]) if embed else bool((known.get(key) or {}).get("truncated"))
+        posts.append({
+            "key": key,
+            "platform": post.get("platform"),
+            "url": post.get("permalink"),
+            "author_handle": post.get("author_handle"),
+            "author_name": post.get("author_name"),
+            "created_at": (post.get("created_at") or "")[:10] or None,
+            "text": text or "",
+            "truncated": truncated,
+            "status": post.get("status", "not_checked"),
+            "embedded": embed is not None,
+        })
+
+    cited = {c["post_key"] for c in citations}
+    short = {row["url"]: row for row in store.query("SELECT * FROM short_links")} if links else {}
+    return {
+        "article": {
+            "id": article["id"],
+            "url": article["url"],
+            "title": version["title"] or article["title"],
+            "version": version["version"],
+            "sentence_count": len(sentences),
+        },
+        "posts": posts,
+        "citations": [
+            {
+                "post_key": c["post_key"],
+                "sentence_index": c["sentence_idx"],
+                "sentence": by_index[c["sentence_idx"]]["text"] if c["sentence_idx"] in by_index else "",
+                "kind": c["kind"],
+                "score": c["score"],
+                "quote": c["quote"] or "",
+                "article_span": [c["article_start"], c["article_end"]],
+                "post_span": [c["post_start"], c["post_end"]] if c["post_start"] is not None else None,
+                "diff": c["diff"],
+                "beyond_truncation": bool(c["beyond_truncation"]),
+            }
+            for c in citations
+        ],
+        "links": [
+            {
+                "url": link["href"],
+                "final_url": (short.get(link["href"]) or {}).get("final_url") or link["url"],
+                "hops": (short.get(link["href"]) or {}).get("hops", 0),
+                "status": (short.get(link["href"]) or {}).get("status", "not_checked"),
+            }
+            for link in links
+        ],
+        "uncited_posts": [key for key in order if key not in cited],
+        "unmatched_quotes": [
+            {"sentence_index": u["sentence_idx"], "quote": u["quote"],
+             "article_span": [u["article_start"], u["article_end"]]}
+            for u in unmatched
+        ],
+    }

@@ -1,0 +1,403 @@
+"""The archive: one SQLite database, its schema, migrations and every query.
+
+Nothing else in postlink opens SQLite. Writes of one article happen in one transaction, so a
+failure or a kill half-way leaves either the whole article version or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from postlink import __version__ as POSTLINK_VERSION
+from postlink.errors import NotFound, StoreError
+
+# Each entry upgrades the schema by one version; PRAGMA user_version records how many ran.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, kind TEXT NOT NULL, url TEXT,
+        path TEXT, tags TEXT, interval REAL, last_polled TEXT, next_due TEXT, etag TEXT,
+        last_modified TEXT, content_sha256 TEXT, status TEXT, error TEXT);
+    CREATE TABLE captures (
+        id INTEGER PRIMARY KEY, url TEXT NOT NULL, fetched_at TEXT NOT NULL, status INTEGER,
+        headers TEXT, content_type TEXT, body BLOB, sha256 TEXT NOT NULL UNIQUE,
+        postlink_version TEXT);
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY, url TEXT UNIQUE NOT NULL, original_url TEXT, input_path TEXT,
+        title TEXT, byline TEXT, published TEXT, first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL, source_id INTEGER REFERENCES sources(id));
+    CREATE INDEX articles_input_path ON articles(input_path);
+    CREATE TABLE article_versions (
+        id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL REFERENCES articles(id),
+        version INTEGER NOT NULL, sha256 TEXT NOT NULL, fetched_at TEXT NOT NULL,
+        capture_id INTEGER REFERENCES captures(id), text TEXT NOT NULL, title TEXT,
+        postlink_version TEXT,
+        UNIQUE(article_id, version), UNIQUE(article_id, sha256));
+    CREATE TABLE sentences (
+        id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
+        idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+        UNIQUE(version_id, idx));
+    CREATE TABLE posts (
+        key TEXT PRIMARY KEY, platform TEXT NOT NULL, permalink TEXT, author_handle TEXT,
+        author_name TEXT, created_at TEXT, status TEXT NOT NULL DEFAULT 'not_checked',
+        provisional INTEGER NOT NULL DEFAULT 0, first_seen TEXT NOT NULL, last_checked TEXT,
+        gone_since TEXT);
+    CREATE TABLE post_versions (
+        id INTEGER PRIMARY KEY, post_key TEXT NOT NULL REFERENCES posts(key) ON UPDATE CASCADE,
+        text TEXT NOT NULL, truncated INTEGER NOT NULL DEFAULT 0, media TEXT,
+        fetched_at TEXT NOT NULL, source TEXT NOT NULL, sha256 TEXT NOT NULL,
+        UNIQUE(post_key, sha256));
+    CREATE TABLE embeds (
+        id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
+        idx INTEGER NOT NULL, post_key TEXT NOT NULL REFERENCES posts(key) ON UPDATE CASCADE,
+        markup TEXT NOT NULL, position INTEGER, text TEXT, truncated INTEGER NOT NULL DEFAULT 0,
+        date_text TEXT, UNIQUE(version_id, idx));
+    CREATE TABLE links (
+        id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
+        idx INTEGER NOT NULL, href TEXT NOT NULL, url TEXT NOT NULL, anchor TEXT,
+        start INTEGER, "end" INTEGER, post_key TEXT, UNIQUE(version_id, idx));
+    CREATE TABLE short_links (
+        url TEXT PRIMARY KEY, status TEXT NOT NULL, final_url TEXT, canonical_url TEXT,
+        hops INTEGER NOT NULL DEFAULT 0, error TEXT, checked_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL);
+    CREATE TABLE redirects (
+        id INTEGER PRIMARY KEY, short_url TEXT NOT NULL REFERENCES short_links(url),
+        hop INTEGER NOT NULL, from_url TEXT NOT NULL, to_url TEXT, status_code INTEGER,
+        via TEXT NOT NULL, ms REAL, UNIQUE(short_url, hop));
+    CREATE TABLE citations (
+        id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
+        sentence_idx INTEGER NOT NULL,
+        post_key TEXT NOT NULL REFERENCES posts(key) ON UPDATE CASCADE,
+        kind TEXT NOT NULL, score REAL NOT NULL, quote TEXT, article_start INTEGER,
+        article_end INTEGER, post_start INTEGER, post_end INTEGER, diff TEXT,
+        beyond_truncation INTEGER NOT NULL DEFAULT 0);
+    CREATE INDEX citations_post ON citations(post_key);
+    CREATE TABLE unmatched_quotes (
+        id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
+        sentence_idx INTEGER NOT NULL, quote TEXT NOT NULL, article_start INTEGER,
+        article_end INTEGER);
+    CREATE TABLE fetch_log (
+        id INTEGER PRIMARY KEY, at TEXT NOT NULL, url TEXT NOT NULL, host TEXT, status INTEGER,
+        bytes INTEGER, ms REAL, error TEXT);
+    CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences', content_rowid='id');
+    CREATE TRIGGER sentences_ai AFTER INSERT ON sentences BEGIN
+        INSERT INTO sentences_fts(rowid, text) VALUES (new.id, new.text); END;
+    CREATE TRIGGER sentences_ad AFTER DELETE ON sentences BEGIN
+        INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END;
+    """,
+)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def sha256(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+@dataclass(frozen=True)
+class SavedVersion:
+    article_id: int
+    version_id: int
+    version: int
+    created: bool  # False when the same content was already archived
+
+
+class Store:
+    """The archive database. ``Store(path)`` creates and migrates it if needed.
+
+    >>> store = Store(Path("archive/postlink.db"))
+    >>> store.article_id("https://example.org/a")
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self.db = sqlite_utils.Database(conn)
+            self._migrate()
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(
+                f"{path}: cannot open the database ({exc}); check the path and its permissions "
+                "or pass --db"
+            ) from exc
+        self.conn = conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _migrate(self) -> None:
+        conn = self.db.conn
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path}: written by a newer postlink (schema {version})")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(script):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; BEGIN IMMEDIATE so a second writer waits instead of failing."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def table_counts(self) -> dict[str, int]:
+        return {t: self.db[t].count for t in self.db.table_names() if not t.startswith("sentences_fts")}
+
+    # -- captures --------------------------------------------------------------------------
+    def add_capture(self, conn: sqlite3.Connection, *, url: str, body: bytes, status: int | None,
+                    headers: dict[str, str] | None, content_type: str | None) -> int:
+        """Store raw evidence once per distinct body (by sha256); return its id."""
+        digest = sha256(body)
+        row = conn.execute("SELECT id FROM captures WHERE sha256 = ?", (digest,)).fetchone()
+        if row:
+            return int(row[0])
+        cur = conn.execute(
+            "INSERT INTO captures (url, fetched_at, status, headers, content_type, body, sha256,"
+            " postlink_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (url, now(), status, json.dumps(headers or {}), content_type, zlib.compress(body),
+             digest, POSTLINK_VERSION),
+        )
+        return int(cur.lastrowid)
+
+    def capture_body(self, capture_id: int) -> bytes:
+        row = self.conn.execute("SELECT body FROM captures WHERE id = ?", (capture_id,)).fetchone()
+        return zlib.decompress(row[0]) if row else b""
+
+    # -- articles --------------------------------------------------------------------------
+    def save_article(self, conn: sqlite3.Connection, *, url: str, original_url: str | None,
+                     input_path: str | None, title: str | None, byline: str | None,
+                     published: str | None, content_sha256: str, text: str,
+                     capture_id: int | None, source_id: int | None = None) -> SavedVersion:
+        """Upsert the article and add a version unless this content is already archived."""
+        stamp = now()
+        row = conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
+        if row:
+            article_id = int(row[0])
+            conn.execute(
+                "UPDATE articles SET last_seen = ?, title = COALESCE(?, title),"
+                " input_path = COALESCE(?, input_path) WHERE id = ?",
+                (stamp, title, input_path, article_id),
+            )
+        else:
+            cur = conn.execute(
+                "INSERT INTO articles (url, original_url, input_path, title, byline, published,"
+                " first_seen, last_seen, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (url, original_url, input_path, title, byline, published, stamp, stamp, source_id),
+            )
+            article_id = int(cur.lastrowid)
+        existing = conn.execute(
+            "SELECT id, version FROM article_versions WHERE article_id = ? AND sha256 = ?",
+            (article_id, content_sha256),
+        ).fetchone()
+        if existing:
+            return SavedVersion(article_id, int(existing[0]), int(existing[1]), False)
+        version = conn.execute(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM article_versions WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()[0]
+        cur = conn.execute(
+            "INSERT INTO article_versions (article_id, version, sha256, fetched_at, capture_id,"
+            " text, title, postlink_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (article_id, version, content_sha256, stamp, capture_id, text, title, POSTLINK_VERSION),
+        )
+        return SavedVersion(article_id, int(cur.lastrowid), int(version), True)
+
+    def add_sentences(self, conn: sqlite3.Connection, version_id: int,
+                      sentences: Iterable[tuple[int, int, int, str]]) -> None:
+        conn.executemany(
+            'INSERT INTO sentences (version_id, idx, start, "end", text) VALUES (?, ?, ?, ?, ?)',
+            [(version_id, *s) for s in sentences],
+        )
+
+    def add_links(self, conn: sqlite3.Connection, version_id: int,
+                  links: Iterable[tuple[str, str, str, int, int, str | None]]) -> None:
+        conn.executemany(
+            'INSERT INTO links (version_id, idx, href, url, anchor, start, "end", post_key)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(version_id, i, *link) for i, link in enumerate(links)],
+        )
+
+    def add_embed(self, conn: sqlite3.Connection, version_id: int, idx: int, *, post_key: str,
+                  markup: str, position: int | None, text: str, truncated: bool,
+                  date_text: str | None) -> None:
+        conn.execute(
+            "INSERT INTO embeds (version_id, idx, post_key, markup, position, text, truncated,"
+            " date_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (version_id, idx, post_key, markup, position, text, int(truncated), date_text),
+        )
+
+    def replace_citations(self, conn: sqlite3.Connection, version_id: int,
+                          citations: Iterable[dict[str, Any]],
+                          unmatched: Iterable[dict[str, Any]]) -> None:
+        """Citations of a version are derived data: recomputing replaces them whole."""
+        conn.execute("DELETE FROM citations WHERE version_id = ?", (version_id,))
+        conn.execute("DELETE FROM unmatched_quotes WHERE version_id = ?", (version_id,))
+        for c in citations:
+            conn.execute(
+                "INSERT INTO citations (version_id, sentence_idx, post_key, kind, score, quote,"
+                " article_start, article_end, post_start, post_end, diff, beyond_truncation)"
+                " VALUES (:version_id, :sentence_idx, :post_key, :kind, :score, :quote,"
+                " :article_start, :article_end, :post_start, :post_end, :diff,"
+                " :beyond_truncation)",
+                {"version_id": version_id, **c},
+            )
+        for u in unmatched:
+            conn.execute(
+                "INSERT INTO unmatched_quotes (version_id, sentence_idx, quote, article_start,"
+                " article_end) VALUES (:version_id, :sentence_idx, :quote, :article_start,"
+                " :article_end)",
+                {"version_id": version_id, **u},
+            )
+
+    # -- posts -----------------------------------------------------------------------------
+    def upsert_post(self, conn: sqlite3.Connection, *, key: str, platform: str,
+                    permalink: str | None, author_handle: str | None, author_name: str | None,
+                    created_at: str | None, provisional: bool) -> None:
+        conn.execute(
+            "INSERT INTO posts (key, platform, permalink, author_handle, author_name, created_at,"
+            " provisional, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET"
+            " permalink = COALESCE(posts.permalink, excluded.permalink),"
+            " author_handle = COALESCE(posts.author_handle, excluded.author_handle),"
+            " author_name = COALESCE(posts.author_name, excluded.author_name),"
+            " created_at = COALESCE(posts.created_at, excluded.created_at)",
+            (key, platform, permalink, author_handle, author_name, created_at, int(provisional),
+             now()),
+        )
+
+    def add_post_version(self, conn: sqlite3.Connection, *, post_key: str, text: str,
+                         truncated: bool, source: str, media: str | None = None) -> bool:
+        """Record the post's text as seen from ``source``; False if this text is known."""
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO post_versions (post_key, text, truncated, media, fetched_at,"
+            " source, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (post_key, text, int(truncated), media, now(), source, sha256(text)),
+        )
+        return cur.rowcount > 0
+
+    def merge_post(self, conn: sqlite3.Connection, provisional_key: str, key: str) -> None:
+        """Fold a provisional post (handle + text) into the post whose permalink is now known."""
+        if provisional_key == key:
+            return
+        for table in ("embeds", "citations", "links"):
+            conn.execute(f"UPDATE {table} SET post_key = ? WHERE post_key = ?",
+                         (key, provisional_key))
+        conn.execute(
+            "INSERT OR IGNORE INTO post_versions (post_key, text, truncated, media, fetched_at,"
+            " source, sha256) SELECT ?, text, truncated, media, fetched_at, source, sha256"
+            " FROM post_versions WHERE post_key = ?", (key, provisional_key))
+        conn.execute("DELETE FROM post_versions WHERE post_key = ?", (provisional_key,))
+        conn.execute("DELETE FROM posts WHERE key = ?", (provisional_key,))
+
+    def provisional_posts(self, handle: str) -> list[dict[str, Any]]:
+        """Provisional posts by ``handle`` with their latest text."""
+        return self.query(
+            "SELECT p.key, v.text, v.truncated FROM posts p JOIN post_versions v"
+            " ON v.post_key = p.key WHERE p.provisional = 1 AND lower(p.author_handle) = lower(?)",
+            (handle,),
+        )
+
+    def post_texts(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Latest known text and author of each post, preferring complete over truncated text."""
+        out: dict[str, dict[str, Any]] = {}
+        for key in set(keys):
+            rows = self.query(
+                "SELECT p.key, p.author_handle, p.author_name, p.permalink, v.text, v.truncated"
+                " FROM posts p LEFT JOIN post_versions v ON v.post_key = p.key WHERE p.key = ?"
+                " ORDER BY v.truncated ASC, v.id DESC LIMIT 1", (key,))
+            if rows:
+                out[key] = rows[0]
+        return out
+
+    # -- reading ---------------------------------------------------------------------------
+    def find_article(self, ref: str) -> dict[str, Any]:
+        """The article named by an id, a URL or the path given to ``add``."""
+        rows: list[dict[str, Any]] = []
+        if ref.isdigit():
+            rows = self.query("SELECT * FROM articles WHERE id = ?", (int(ref),))
+        if not rows:
+            rows = self.query("SELECT * FROM articles WHERE url = ? OR original_url = ?"
+                              " ORDER BY id LIMIT 1", (ref, ref))
+        if not rows:
+            resolved = str(Path(ref).resolve()) if ref else ref
+            rows = self.query("SELECT * FROM articles WHERE input_path IN (?, ?)"
+                              " ORDER BY last_seen DESC LIMIT 1", (ref, resolved))
+        if not rows:
+            raise NotFound(f"no article {ref!r} in the archive; list them with `postlink search`"
+                           " or add it with `postlink add`")
+        return rows[0]
+
+    def latest_version(self, article_id: int) -> dict[str, Any]:
+        rows = self.query("SELECT * FROM article_versions WHERE article_id = ?"
+                          " ORDER BY version DESC LIMIT 1", (article_id,))
+        if not rows:
+            raise NotFound(f"article {article_id} has no stored version")
+        return rows[0]
+
+    def version_rows(self, version_id: int, table: str, order: str = "id") -> list[dict[str, Any]]:
+        if table not in ("sentences", "embeds", "links", "citations", "unmatched_quotes"):
+            raise ValueError(table)
+        return self.query(f"SELECT * FROM {table} WHERE version_id = ? ORDER BY {order}",
+                          (version_id,))
+
+    def post(self, key: str) -> dict[str, Any] | None:
+        rows = self.query("SELECT * FROM posts WHERE key = ?", (key,))
+        return rows[0] if rows else None
+
+
+    # -- short links and redirects (resolve) ----------------------------------------------
+
+    # -- sources and scheduling (run, schedule) --------------------------------------------
+
+    # -- cross-article search (posts, search) ---------------------------------------------
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    out, buf = [], ""
+    for line in script.strip().splitlines():
+        buf += line + "\n"
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
