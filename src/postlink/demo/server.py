@@ -39,10 +39,16 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # the demo prints its own summary
 
 
+DEFAULT_PORT = 8765  # fixed, so article URLs (and so the archive) are the same on every run
+
+
 @contextmanager
-def serve_demo_site(port: int = 0) -> Iterator[str]:
-    """Serve the demo site on loopback; yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+def serve_demo_site(port: int = DEFAULT_PORT) -> Iterator[str]:
+    """Serve the demo site on loopback; yields its base URL. Falls back to any free port."""
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+    except OSError:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -7,6 +7,7 @@ natively, and is about 10x faster than pysbd (see bench/segmenters.py and the RE
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import syntok.segmenter as syntok
@@ -23,7 +24,8 @@ def split_sentences(text: str, paragraphs: Iterable[tuple[int, int]]) -> tuple[S
     out: list[Sentence] = []
     for p_start, p_end in paragraphs:
         chunk = text[p_start:p_end]
-        spans = _merge_title_splits(chunk, list(_syntok_spans(chunk)))
+        spans = _merge_title_splits(chunk, _split_ellipses(chunk, _syntok_spans(chunk)))
+        spans = _merge_open_quotes(chunk, spans)
         for start, end in spans:
             s, e = p_start + start, p_start + end
             out.append(Sentence(len(out), s, e, text[s:e]))
@@ -40,6 +42,33 @@ def _syntok_spans(chunk: str) -> Iterable[tuple[int, int]]:
             end = tokens[-1].offset + len(tokens[-1].value)
             if chunk[start:end].strip():
                 yield start, end
+
+
+_ELLIPSIS_END = re.compile(r"(?:…|\.\.\.)(?=\s+[A-Z])")
+
+
+def _split_ellipses(chunk: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """syntok never ends a sentence at an ellipsis; we do when a capital letter follows."""
+    out = []
+    for start, end in spans:
+        for m in _ELLIPSIS_END.finditer(chunk, start, end):
+            out.append((start, m.end()))
+            start = m.end() + len(chunk[m.end():end]) - len(chunk[m.end():end].lstrip())
+        out.append((start, end))
+    return out
+
+
+def _merge_open_quotes(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A sentence that opens a curly quote it does not close continues into the next one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged:
+            prev = chunk[merged[-1][0]:merged[-1][1]]
+            if prev.count("“") > prev.count("”"):
+                merged[-1] = (merged[-1][0], end)
+                continue
+        merged.append((start, end))
+    return merged
 
 
 def _merge_title_splits(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1,0 +1,139 @@
+"""Document extraction: body text, sentences and links, with embed text kept out of the prose."""
+
+from pathlib import Path
+
+import pytest
+
+from postlink.errors import InputError
+from postlink.extract.document import extract_html, extract_text
+
+DATA = Path(__file__).resolve().parent / "data"
+
+ARTICLE = """<!doctype html><html><head><title>Bridge vote delayed</title></head><body>
+<nav><a href="/">Home</a></nav>
+<article>
+<h1>Bridge vote delayed</h1>
+<p>The council postponed the bridge vote on Tuesday after a long and noisy public meeting in the city hall.</p>
+<p>Councillor Field posted his objection on X before the meeting began, and several colleagues agreed with him.</p>
+<blockquote class="twitter-tweet"><p lang="en" dir="ltr">That is not a plan, it is a penalty. <a href="https://t.co/abc">https://t.co/abc</a></p>&mdash; Omar Field (@OmarFieldPC) <a href="https://twitter.com/OmarFieldPC/status/1846631010010116096?ref_src=twsrc%5Etfw">October 16, 2024</a></blockquote>
+<p>"That is not a plan, it is a penalty," Field wrote in his <a href="https://x.com/OmarFieldPC/status/1846631010010116096?s=20">post</a>, which was shared widely.</p>
+<iframe src="https://platform.twitter.com/embed/Tweet.html?id=1847012345678901234"></iframe>
+<p>The vote is now expected in November, after the council has consulted residents and the port authority.</p>
+</article></body></html>"""
+
+
+def test_html_body_excludes_embed_text_and_keeps_quotes() -> None:
+    doc = extract_html(ARTICLE, url="https://news.example/bridge")
+    assert doc.title == "Bridge vote delayed"
+    assert "Home" not in doc.text
+    assert doc.text.count("That is not a plan") == 1  # the quote, not the embed
+    assert [e.key for e in doc.embeds] == ["x:1846631010010116096", "x:1847012345678901234"]
+    first = doc.embeds[0]
+    assert (first.author_handle, first.author_name, first.markup) == ("OmarFieldPC", "Omar Field", "blockquote")
+    assert first.text.startswith("That is not a plan, it is a penalty.")
+    assert doc.embeds[1].markup == "iframe"
+    # the embed sat between the 2nd and 3rd paragraph
+    assert doc.text[: first.position].rstrip().endswith("agreed with him.")
+    assert all(doc.text[s.start:s.end] == s.text for s in doc.sentences)
+
+
+def test_html_links_have_offsets_and_canonical_urls() -> None:
+    doc = extract_html(ARTICLE, url="https://news.example/bridge")
+    post_links = [link for link in doc.links if "status" in link.url]
+    assert len(post_links) == 1
+    link = post_links[0]
+    assert link.href == "https://x.com/OmarFieldPC/status/1846631010010116096?s=20"
+    assert link.url == "https://x.com/OmarFieldPC/status/1846631010010116096"
+    assert doc.text[link.start:link.end] == "post"
+
+
+def test_amp_twitter_embed() -> None:
+    html = ('<html><body><p>The library announced longer hours for the exam season this year.</p>'
+            '<amp-twitter data-tweetid="1848123456789012345" width="375" height="472"></amp-twitter>'
+            '<p>Students had asked for the change in a petition last spring, the board said.</p></body></html>')
+    doc = extract_html(html)
+    assert [(e.key, e.markup) for e in doc.embeds] == [("x:1848123456789012345", "amp")]
+
+
+def test_x_com_permalink_in_blockquote() -> None:
+    html = ('<html><body><p>A long enough paragraph of article prose to be kept by the extractor.</p>'
+            '<blockquote class="twitter-tweet"><p>Text of the post.</p>&mdash; A B (@ab_c) '
+            '<a href="https://x.com/ab_c/status/20">March 21, 2006</a></blockquote></body></html>')
+    doc = extract_html(html)
+    assert [(e.key, e.author_handle) for e in doc.embeds] == [("x:20", "ab_c")]
+
+
+def test_text_with_flattened_posts() -> None:
+    text = (DATA / "articles" / "ferry-strike.txt").read_text(encoding="utf-8")
+    doc = extract_text(text)
+    assert doc.title == "Ferry crews walk out over rota changes"
+    handles = [(e.author_handle, e.author_name, e.date_text, e.truncated) for e in doc.embeds]
+    assert handles == [
+        ("PriyaNandUnion", "Priya Nand", "March 4, 2024", False),
+        ("TBrennanFerries", "Tom Brennan", "March 4, 2024", True),
+    ]
+    assert doc.embeds[0].text.startswith("Crews have not been consulted")
+    assert "pic.twitter.com/Qy7RotaPic" in doc.embeds[0].text
+    # post text never becomes an article sentence
+    assert not any("Our door is open" in s.text for s in doc.sentences)
+    assert not any("management talks to us. https" in s.text for s in doc.sentences)
+    # abbreviations do not split the last sentence
+    assert doc.sentences[-1].text.startswith("Sen. Alice Grey of the U.S. delegation, visiting on Oct. 17")
+
+
+def test_attribution_on_its_own_line() -> None:
+    text = ("Prose before the post, with enough words to be a sentence.\n\n"
+            "We are open late tonight for the festival.\n"
+            "— City Museum (@CityMuseum) July 1, 2023\n\n"
+            "Prose after the post.")
+    doc = extract_text(text)
+    assert [(e.author_handle, e.text) for e in doc.embeds] == [
+        ("CityMuseum", "We are open late tonight for the festival.")]
+    assert [s.text for s in doc.sentences] == [
+        "Prose before the post, with enough words to be a sentence.", "Prose after the post."]
+
+
+def test_attribution_in_own_paragraph_takes_previous_paragraph() -> None:
+    text = ("Intro sentence here.\n\nThe post text on its own.\n\n"
+            "— Someone (@someone) 2023年12月2日\n\nOutro sentence here.")
+    doc = extract_text(text)
+    assert [(e.author_handle, e.text, e.date_text) for e in doc.embeds] == [
+        ("someone", "The post text on its own.", "2023年12月2日")]
+    assert [s.text for s in doc.sentences] == ["Intro sentence here.", "Outro sentence here."]
+
+
+def test_flattened_post_with_permalink_gets_real_key() -> None:
+    text = ("Intro.\n\nThe post. — A Name (@aname) [May 5, 2024](https://twitter.com/aname/status/1787000000000000000)\n\n"
+            "Outro.")
+    doc = extract_text(text, markdown=True)
+    assert [(e.key, e.provisional) for e in doc.embeds] == [("x:1787000000000000000", False)]
+
+
+def test_flattened_post_without_permalink_gets_provisional_key() -> None:
+    a = extract_text("Intro.\n\nSame words here. — N (@handle) May 5, 2024").embeds[0]
+    b = extract_text("Other intro.\n\nSame   words, here! — N (@Handle) May 5, 2024").embeds[0]
+    assert a.provisional and a.key.startswith("x:@handle/")
+    assert a.key == b.key
+
+
+@pytest.mark.parametrize(
+    ("html", "message"),
+    [
+        ("<html><head><title>t</title></head></html>", "no body text"),
+        ("", "empty"),
+    ],
+)
+def test_unusable_html(html: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        extract_html(html)
+
+
+def test_binary_bytes_are_refused() -> None:
+    with pytest.raises(InputError, match="binary"):
+        extract_html(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+
+
+def test_non_utf8_text_is_decoded() -> None:
+    html = '<html><head><meta charset="windows-1252"></head><body><p>Caf\xe9 owners said the rent was “too high” this year, and many of them plan to move.</p></body></html>'
+    doc = extract_html(html.encode("cp1252"))
+    assert "Café owners" in doc.text and "“too high”" in doc.text

@@ -1,0 +1,46 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from postlink.extract.sentences import split_sentences
+
+
+def _split(text: str) -> list[str]:
+    return [s.text for s in split_sentences(text, [(0, len(text))])]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials in the U.S. said the plan would go ahead.",
+        "Sen. Blumenthal wrote that the deal was dead.",
+        "The hearing on Oct. 17 ran late into the evening.",
+        "Rep. Ortiz and Gov. Hale met Dr. Patel at 10 a.m. on Tuesday.",
+    ],
+)
+def test_abbreviations_do_not_split(text: str) -> None:
+    assert _split(text) == [text]
+
+
+def test_sentences_split_and_keep_offsets() -> None:
+    text = "The vote failed. Sen. Ames called it “a disgrace.” Nobody else spoke!"
+    assert _split(text) == ["The vote failed.", "Sen. Ames called it “a disgrace.”", "Nobody else spoke!"]
+
+
+def test_paragraphs_are_hard_boundaries() -> None:
+    text = "First paragraph without a stop\n\nSecond one."
+    sentences = split_sentences(text, [(0, 30), (32, len(text))])
+    assert [s.text for s in sentences] == ["First paragraph without a stop", "Second one."]
+    assert [s.index for s in sentences] == [0, 1]
+
+
+@given(st.lists(st.text(alphabet="abc .!?”“\"U.S", min_size=1, max_size=40), min_size=1, max_size=4))
+def test_offsets_always_slice_back(paragraphs: list[str]) -> None:
+    text = "\n\n".join(paragraphs)
+    spans, pos = [], 0
+    for p in paragraphs:
+        spans.append((pos, pos + len(p)))
+        pos += len(p) + 2
+    for s in split_sentences(text, spans):
+        assert text[s.start:s.end] == s.text
+        assert s.text.strip()
