@@ -33,6 +33,9 @@ class NetworkConfig:
     per_host_delay: float = 0.0
     retries: int = 2
     allow_hosts: tuple[str, ...] = ()
+    # Where a site owner can reach whoever runs this archive (URL or mailto:); added to the
+    # user agent so every request says who is asking.
+    contact: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,21 @@ class SourceConfig:
     interval: float = 3600.0
     enabled: bool = True
     tags: tuple[str, ...] = ()
+    # Bounds of the adaptive interval: a quiet source is polled less often, down to
+    # max_interval, a busy one more often, up to min_interval. Unset: interval/4 and interval*24.
+    min_interval: float | None = None
+    max_interval: float | None = None
+
+    @property
+    def name(self) -> str:
+        """Stable identity in the archive's sources table: kind and address."""
+        return f"{self.kind}:{self.url or self.path}"
+
+    @property
+    def interval_bounds(self) -> tuple[float, float]:
+        low = self.min_interval if self.min_interval is not None else self.interval / 4
+        high = self.max_interval if self.max_interval is not None else self.interval * 24
+        return low, high
 
 
 @dataclass(frozen=True)
@@ -72,6 +90,7 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
         "per_host_delay": _NUMBER,
         "retries": _INT,
         "allow_hosts": _STRLIST,
+        "contact": _STR,
     },
     "sources": {
         "kind": _STR,
@@ -80,10 +99,13 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
         "interval": _NUMBER,
         "enabled": _BOOL,
         "tags": _STRLIST,
+        "min_interval": _NUMBER,
+        "max_interval": _NUMBER,
     },
 }
 # Values that must be strictly positive; zero would stall or disable the tool silently.
-_POSITIVE = {"timeout", "max_bytes", "max_hops", "concurrency", "per_host_concurrency", "interval"}
+_POSITIVE = {"timeout", "max_bytes", "max_hops", "concurrency", "per_host_concurrency", "interval",
+             "min_interval", "max_interval"}
 
 
 def load_config(path: Path | None = None, *, db: Path | None = None) -> Config:
@@ -130,6 +152,9 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     network_values = _check(network_raw, "network", where)
     if "allow_hosts" in network_values:
         network_values["allow_hosts"] = tuple(h.lower() for h in network_values["allow_hosts"])
+    if network_values.get("contact"):
+        network_values["user_agent"] = _with_contact(
+            network_values.get("user_agent", NetworkConfig.user_agent), network_values["contact"])
 
     sources = []
     for i, raw in enumerate(sources_raw):
@@ -153,7 +178,14 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
                 raise ConfigError(f"{where}: {label} path {values['path']} is not a folder")
         if "tags" in values:
             values["tags"] = tuple(values["tags"])
-        sources.append(SourceConfig(**values))
+        source = SourceConfig(**values)
+        low, high = source.interval_bounds
+        if not low <= source.interval <= high:
+            raise ConfigError(
+                f"{where}: {label} interval {source.interval:g} must lie between min_interval "
+                f"{low:g} and max_interval {high:g}; change one of them"
+            )
+        sources.append(source)
 
     return Config(
         path=path,
@@ -191,6 +223,15 @@ def _check(raw: dict[str, Any], section: str, where: str, *, label: str = "") ->
             raise ConfigError(f"{where}: {label} {key} must be 0 or more, got {value!r}")
         out[key] = value
     return out
+
+
+def _with_contact(user_agent: str, contact: str) -> str:
+    """``postlink/0.1 (+https://…)`` + contact → ``postlink/0.1 (+https://…; contact)``."""
+    if contact in user_agent:
+        return user_agent
+    if user_agent.endswith(")"):
+        return f"{user_agent[:-1]}; {contact})"
+    return f"{user_agent} ({contact})"
 
 
 def _resolve(base: Path, value: str) -> Path:

@@ -28,7 +28,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE sources (
         id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, kind TEXT NOT NULL, url TEXT,
         path TEXT, tags TEXT, interval REAL, last_polled TEXT, next_due TEXT, etag TEXT,
-        last_modified TEXT, content_sha256 TEXT, status TEXT, error TEXT);
+        last_modified TEXT, content_sha256 TEXT, status TEXT, error TEXT,
+        enabled INTEGER NOT NULL DEFAULT 1, base_interval REAL,
+        failures INTEGER NOT NULL DEFAULT 0, last_full TEXT, children TEXT);
+    CREATE TABLE source_items (
+        id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id),
+        url TEXT UNIQUE NOT NULL, fetch_url TEXT NOT NULL, stamp TEXT,
+        state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, error TEXT,
+        discovered_at TEXT NOT NULL, updated_at TEXT,
+        article_id INTEGER REFERENCES articles(id), etag TEXT, last_modified TEXT);
+    CREATE INDEX source_items_state ON source_items(source_id, state);
     CREATE TABLE captures (
         id INTEGER PRIMARY KEY, url TEXT NOT NULL, fetched_at TEXT NOT NULL, status INTEGER,
         headers TEXT, content_type TEXT, body BLOB, sha256 TEXT NOT NULL UNIQUE,
@@ -386,6 +395,103 @@ class Store:
     # -- short links and redirects (resolve) ----------------------------------------------
 
     # -- sources and scheduling (run, schedule) --------------------------------------------
+    # Schedule state lives here so a restart continues where the last process stopped:
+    # `sources` holds each source's validators, adaptive interval and next due time;
+    # `source_items` is the queue of discovered articles, one row per canonical URL however
+    # many sources list it, with state pending | done | failed | skipped (robots.txt).
+
+    def sync_sources(self, sources: Sequence[Any]) -> dict[str, int]:
+        """Insert or update configured sources (config.SourceConfig); disable the others."""
+        ids: dict[str, int] = {}
+        with self.transaction() as conn:
+            conn.execute("UPDATE sources SET enabled = 0")
+            for src in sources:
+                # A changed configured interval restarts the adaptive one from it.
+                conn.execute(
+                    "INSERT INTO sources (name, kind, url, path, tags, interval, base_interval,"
+                    " enabled) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET"
+                    " kind = excluded.kind, url = excluded.url, path = excluded.path,"
+                    " tags = excluded.tags, enabled = excluded.enabled,"
+                    " interval = CASE WHEN sources.base_interval IS excluded.base_interval"
+                    " THEN sources.interval ELSE excluded.interval END,"
+                    " base_interval = excluded.base_interval",
+                    (src.name, src.kind, src.url, str(src.path) if src.path else None,
+                     json.dumps(list(src.tags)), src.interval, src.interval, int(src.enabled)))
+                ids[src.name] = int(conn.execute("SELECT id FROM sources WHERE name = ?",
+                                                 (src.name,)).fetchone()[0])
+        return ids
+
+    def source_row(self, source_id: int) -> dict[str, Any]:
+        rows = self.query("SELECT * FROM sources WHERE id = ?", (source_id,))
+        if not rows:
+            raise NotFound(f"no source {source_id} in the archive")
+        return rows[0]
+
+    def update_source(self, conn: sqlite3.Connection, source_id: int, **values: Any) -> None:
+        """Set columns of one source row (names are ours, never user input)."""
+        if values:
+            names = ", ".join(f"{name} = ?" for name in values)
+            conn.execute(f"UPDATE sources SET {names} WHERE id = ?", (*values.values(), source_id))
+
+    def enqueue(self, conn: sqlite3.Connection, source_id: int,
+                items: Iterable[tuple[str, str, str | None]]) -> tuple[int, int]:
+        """Queue (key, fetch_url, stamp) items; return (new, changed) counts.
+
+        A known item goes back to pending only when its stamp changed (the source says the
+        article was updated); the same article listed by a second source is not queued twice.
+        """
+        new = changed = 0
+        stamp_now = now()
+        for key, fetch_url, stamp in items:
+            row = conn.execute("SELECT id, stamp, state FROM source_items WHERE url = ?",
+                               (key,)).fetchone()
+            if row is None:
+                conn.execute(
+                    "INSERT INTO source_items (source_id, url, fetch_url, stamp, discovered_at,"
+                    " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (source_id, key, fetch_url, stamp, stamp_now, stamp_now))
+                new += 1
+            elif stamp is not None and stamp != row[1] and row[2] != "pending":
+                conn.execute(
+                    "UPDATE source_items SET state = 'pending', stamp = ?, attempts = 0,"
+                    " error = NULL, source_id = ?, updated_at = ? WHERE id = ?",
+                    (stamp, source_id, stamp_now, row[0]))
+                changed += 1
+            else:
+                # An item whose source was removed from config is adopted by one that lists it.
+                conn.execute(
+                    "UPDATE source_items SET source_id = ? WHERE id = ? AND source_id IN"
+                    " (SELECT id FROM sources WHERE enabled = 0)", (source_id, row[0]))
+        return new, changed
+
+    def pending_items(self, source_id: int, *, max_attempts: int) -> list[dict[str, Any]]:
+        """Items still to do: pending, or failed fewer than ``max_attempts`` times."""
+        return self.query(
+            "SELECT * FROM source_items WHERE source_id = ? AND (state = 'pending' OR"
+            " (state = 'failed' AND attempts < ?)) ORDER BY id", (source_id, max_attempts))
+
+    def finish_item(self, item_id: int, *, state: str, error: str | None = None,
+                    article_id: int | None = None, etag: str | None = None,
+                    last_modified: str | None = None) -> None:
+        """Record an item's outcome; validators are kept for the next conditional GET."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE source_items SET state = ?, error = ?, updated_at = ?,"
+                " attempts = attempts + (? = 'failed'), article_id = COALESCE(?, article_id),"
+                " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified)"
+                " WHERE id = ?",
+                (state, error, now(), state, article_id, etag, last_modified, item_id))
+
+    def log_fetch(self, url: str, status: int | None, size: int, ms: float,
+                  error: str | None) -> None:
+        """One fetch_log row per request (autocommit: a log line is never rolled back)."""
+        from urllib.parse import urlsplit
+
+        self.conn.execute(
+            "INSERT INTO fetch_log (at, url, host, status, bytes, ms, error)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (now(), url, urlsplit(url).hostname, status, size, round(ms, 1), error))
+
 
     # -- cross-article search (posts, search) ---------------------------------------------
 

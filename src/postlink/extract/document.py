@@ -19,9 +19,16 @@ import trafilatura
 from postlink.errors import InputError
 from postlink.extract.decode import decode_bytes
 from postlink.extract.embeds import find_embeds
-from postlink.extract.embeds.flattened import is_attribution_only, parse_flattened, provisional_key
+from postlink.extract.embeds.flattened import (
+    FlattenedPost,
+    is_attribution_only,
+    parse_flattened,
+    provisional_key,
+    text_may_precede,
+)
+from postlink.extract.embeds.postlinks import RawPostLink, find_post_links
 from postlink.extract.links import canonical_url, find_text_urls
-from postlink.extract.model import Document, Embed, Link
+from postlink.extract.model import Document, Embed, Link, PostLink
 from postlink.extract.sentences import split_sentences
 from postlink.platforms import parse_post_url
 
@@ -49,6 +56,7 @@ def extract_html(html: str | bytes, *, url: str | None = None, charset: str | No
         parent = f.element.getparent()
         if parent is not None:
             parent.replace(f.element, marker)
+    raw_post_links = find_post_links(tree, base_url=url)  # embeds are cut out by now
 
     xml = trafilatura.extract(
         tree, url=url, output_format="xml", include_links=True, include_comments=False,
@@ -74,6 +82,7 @@ def extract_html(html: str | bytes, *, url: str | None = None, charset: str | No
         published=meta.get("date"),
         url=url,
         paragraphs=tuple(builder.paragraphs),
+        post_links=_post_links_with_offsets(raw_post_links, builder.links),
     )
 
 
@@ -96,7 +105,7 @@ def extract_text(text: str, *, url: str | None = None, markdown: bool = False) -
     pending: str | None = None  # a prose paragraph that may turn out to be a post's text
     for para in paragraphs:
         post = parse_flattened(para)
-        if post is not None and not post.text and pending is not None:
+        if post is not None and not post.text and pending is not None and text_may_precede(post):
             # attribution on its own paragraph: the paragraph before it was the post text
             builder.drop_last_paragraph()
             post = parse_flattened(pending + "\n" + para)
@@ -114,17 +123,18 @@ def extract_text(text: str, *, url: str | None = None, markdown: bool = False) -
         title=title,
         url=url,
         paragraphs=tuple(builder.paragraphs),
+        post_links=tuple(post_links(builder.links)),
     )
 
 
-def _flattened_embed(post, *, position: int) -> Embed:
+def _flattened_embed(post: FlattenedPost, *, position: int) -> Embed:
     ref = parse_post_url(post.url) if post.url else None
     if ref is not None:
         key, url, provisional = ref.key, ref.permalink, False
     else:
-        key, url, provisional = provisional_key("x", post.handle, post.text), None, True
+        key, url, provisional = provisional_key(post.platform, post.handle, post.text), None, True
     return Embed(
-        "x", key, "flattened-text", url=url, author_handle=post.handle, author_name=post.name,
+        post.platform, key, "flattened-text", url=url, author_handle=post.handle, author_name=post.name,
         text=post.text, date_text=post.date_text, truncated=post.truncated, position=position,
         provisional=provisional,
     )
@@ -289,6 +299,34 @@ class _BodyBuilder:
         self.links.append(Link(href, canonical_url(absolute), self.text[start:end], start, end))
 
 
-def post_links(links: Iterable[Link]) -> list[Link]:
-    """Links that point at a single post."""
-    return [link for link in links if parse_post_url(link.url)]
+def post_links(links: Iterable[Link]) -> list[PostLink]:
+    """Body links that point at a single post, each href once, in order.
+
+    Profiles, hashtags, searches and share intents are not single-post URLs, so
+    ``parse_post_url`` refuses them.
+    """
+    out: list[PostLink] = []
+    seen: set[str] = set()
+    for link in links:
+        ref = parse_post_url(link.url)
+        if ref is not None and link.href not in seen:
+            seen.add(link.href)
+            out.append(PostLink(ref.key, ref.platform, link.href, link.url, link.text,
+                                link.start, link.end))
+    return out
+
+
+def _post_links_with_offsets(raw: Iterable[RawPostLink], body_links: Iterable[Link]) -> tuple[PostLink, ...]:
+    """Post links from the raw DOM, with body-text offsets where the main text kept the link."""
+    in_body: dict[str, list[Link]] = {}
+    for link in body_links:
+        in_body.setdefault(link.href.strip(), []).append(link)
+    out = []
+    for r in raw:
+        hits = in_body.get(r.href)
+        first = hits[0] if hits else None
+        out.append(PostLink(
+            r.ref.key, r.ref.platform, r.href, canonical_url(r.absolute), r.text,
+            first.start if first else None, first.end if first else None,
+        ))
+    return tuple(out)

@@ -12,20 +12,51 @@ _GLOBAL_TRACKERS = re.compile(
     r"hsctatracking|ref_src|ref_url|cmpid|s_cid|spm|__twitter_impression)$",
     re.I,
 )
-# Per-host extras: on X, `s` and `t` are share tokens; on YouTube `t` is a timestamp (kept).
+# Per-host extras (reference/platforms.md §14). On X, `s` and `t` are share tokens; on YouTube
+# `t` is a timestamp and is kept. Identity parameters (YouTube `v`, Facebook `story_fbid`, `id`,
+# `fbid`, `v`, plugin `href`) never match these.
 _HOST_TRACKERS = {
     "x": re.compile(r"^(s|t|src|cn|ref_src|ref_url)$"),
-    "youtube": re.compile(r"^(feature|kw|si|pp)$"),
+    "youtube": re.compile(r"^(feature|kw|si|pp|gclid)$"),
+    "instagram": re.compile(r"^(igshid|igsh|img_index)$"),
+    "threads": re.compile(r"^(xmt|slof|igshid)$"),
+    "bluesky": re.compile(r"^(ref_src)$"),
+    # ClearURLs strips any name containing "ref" on facebook.com; `href` (the post URL in a
+    # plugin iframe) must survive, hence the lookahead.
+    "facebook": re.compile(
+        r"^(hc_.*|(?!href$).*ref.*|__tn__|eid|__xts__.*|__cft__.*|comment_tracking|dti|app|"
+        r"video_source|ftentidentifier|pageid|padding|ls_ref|action_history|tracking|"
+        r"referral_code|referral_story_type|eav|sfnsn|idorvanity|wtsid|rdc|rdr|paipv|_nc_x|"
+        r"_rdr|mibextid|set|type|notif_id|notif_t)$"
+    ),
+    "tiktok": re.compile(
+        r"^(u_code|preview_pb|_d|_t|_r|timestamp|user_id|share_app_name|share_iid|source|"
+        r"refer|is_from_webapp|sender_device|is_copy_url|web_id|lang)$"
+    ),
+    "reddit": re.compile(
+        r"^(\$deep_link|correlation_id|ref_campaign|ref_source|\$3p|rdt|\$original_url|"
+        r"_branch_match_id|share_id|utm_name|ref)$"
+    ),
+    "linkedin": re.compile(r"^(refId|trk|li[a-z]{2}|trackingId|rcm)$"),
 }
-_X_HOSTS = ("twitter.com", "x.com")
-_YOUTUBE_HOSTS = ("youtube.com", "youtu.be", "youtube-nocookie.com")
+# host suffix -> rule name; a host matches itself and its subdomains
+_HOST_RULES = (
+    (("twitter.com", "x.com"), "x"),
+    (("youtube.com", "youtu.be", "youtube-nocookie.com"), "youtube"),
+    (("instagram.com",), "instagram"),
+    (("threads.net", "threads.com"), "threads"),
+    (("bsky.app",), "bluesky"),
+    (("facebook.com",), "facebook"),
+    (("tiktok.com",), "tiktok"),
+    (("reddit.com",), "reddit"),
+    (("linkedin.com",), "linkedin"),
+)
 
 
 def _host_rules(host: str) -> re.Pattern[str] | None:
-    if any(host == h or host.endswith("." + h) for h in _X_HOSTS):
-        return _HOST_TRACKERS["x"]
-    if any(host == h or host.endswith("." + h) for h in _YOUTUBE_HOSTS):
-        return _HOST_TRACKERS["youtube"]
+    for suffixes, name in _HOST_RULES:
+        if any(host == h or host.endswith("." + h) for h in suffixes):
+            return _HOST_TRACKERS[name]
     return None
 
 

@@ -27,6 +27,24 @@ class Link:
 
 
 @dataclass(frozen=True)
+class PostLink:
+    """A link in the article body to one single post (not a profile, hashtag or share button).
+
+    ``key`` is the post's canonical key; ``start``/``end`` are the anchor's offsets in the body
+    text, or None when the link sits outside the extracted main text (an image credit, a
+    collapsed "read more" part) but still inside the article.
+    """
+
+    key: str
+    platform: str
+    href: str
+    url: str
+    text: str = ""
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
 class Embed:
     """A post shown in the article: from embed markup or a flattened attribution paragraph.
 
@@ -37,7 +55,7 @@ class Embed:
 
     platform: str
     key: str
-    markup: str  # blockquote | iframe | amp | rendered | flattened-text
+    markup: str  # blockquote | iframe | amp | rendered | link-only | flattened-text
     url: str | None = None
     author_handle: str | None = None
     author_name: str | None = None
@@ -61,3 +79,4 @@ class Document:
     published: str | None = None
     url: str | None = None
     paragraphs: tuple[tuple[int, int], ...] = field(default=())
+    post_links: tuple[PostLink, ...] = field(default=())

@@ -1,18 +1,42 @@
 """Embedded posts in the raw DOM, one module per platform, registered here.
 
-Each platform module exposes ``find(tree) -> list[Found]``: the element that holds the embed
-(which the document builder replaces by a position marker) and the Embed it describes.
-Embeds are found before main-content extraction, on the raw DOM, and HTML comments are never
-read (lxml keeps them as comment nodes, which XPath element steps skip).
+Each platform module exposes ``find(tree) -> Iterator[tuple[element, Embed]]``: the element that
+holds the embed (which the document builder replaces by a position marker) and the Embed it
+describes. Adding a platform is one module plus one line in ``PLATFORM_FINDERS``.
+
+Embeds are found before main-content extraction, on the raw DOM. What does not count:
+- HTML comments: lxml keeps them as comment nodes, which XPath element steps skip;
+- ``<script>`` JSON and CSS/JS mentioning ``.twitter-tweet``: script and style bodies are text,
+  not elements (the Telegram widget is matched by its own ``<script>`` tag's attributes);
+- embeds in site chrome (``chrome.py``);
+- copies inside ``<noscript>``/``<template>`` of a post also embedded outside them (a lazy
+  loader's fallback); a post found only inside one still counts once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from postlink.extract.embeds import x
+from postlink.extract.embeds import (
+    bluesky,
+    cards,
+    facebook,
+    instagram,
+    linkedin,
+    mastodon,
+    reddit,
+    standalone,
+    telegram,
+    threads,
+    tiktok,
+    truthsocial,
+    x,
+    youtube,
+)
+from postlink.extract.embeds.chrome import in_chrome
 from postlink.extract.model import Embed
 
 
@@ -22,19 +46,42 @@ class Found:
     embed: Embed
 
 
-PLATFORM_FINDERS = (x.find,)
+Finder = Callable[[HtmlElement], Iterable[tuple[HtmlElement, Embed]]]
+
+# Order matters only when two finders claim the same element: the first one wins.
+PLATFORM_FINDERS: tuple[Finder, ...] = (
+    x.find, bluesky.find, mastodon.find, truthsocial.find, threads.find, instagram.find,
+    facebook.find, tiktok.find, youtube.find, reddit.find, linkedin.find, telegram.find,
+    cards.find, standalone.find,
+)
+_INERT = frozenset({"noscript", "template"})
 
 
 def find_embeds(tree: HtmlElement) -> list[Found]:
     """Every embed in document order; an embed nested inside another counts once (the outer)."""
     found: list[Found] = []
+    seen: set[int] = set()
     for finder in PLATFORM_FINDERS:
-        found.extend(Found(el, emb) for el, emb in finder(tree))
-    elements = {id(f.element) for f in found}
+        for el, emb in finder(tree):
+            if id(el) not in seen:
+                seen.add(id(el))
+                found.append(Found(el, emb))
     outer = [
         f for f in found
-        if not any(id(anc) in elements for anc in f.element.iterancestors())
+        if not any(id(anc) in seen for anc in f.element.iterancestors()) and not in_chrome(f.element)
     ]
+    inert = [f for f in outer if _is_inert(f.element)]
+    if inert:
+        live_keys = {f.embed.key for f in outer if not _is_inert(f.element)}
+        kept: set[str] = set()
+        for f in inert:  # keep a noscript-only post once
+            if f.embed.key in live_keys or f.embed.key in kept:
+                outer.remove(f)
+            kept.add(f.embed.key)
     order = {id(el): i for i, el in enumerate(tree.iter())}
     outer.sort(key=lambda f: order.get(id(f.element), 0))
     return outer
+
+
+def _is_inert(el: HtmlElement) -> bool:
+    return any(anc.tag in _INERT for anc in el.iterancestors())

@@ -1,7 +1,13 @@
-"""X / Twitter embeds: the oEmbed blockquote, the widget iframe, amp-twitter, rendered embeds."""
+"""X / Twitter embeds: the oEmbed blockquote, the widget iframe, amp-twitter, rendered embeds.
+
+Rendered forms: widgets.js output (``iframe.twitter-tweet-rendered[data-tweet-id]``,
+``twitter-widget``) and Substack's server-rendered tweet cards (``div.tweet[data-attrs]`` with
+the post's url, text and author as JSON). BBC screenshot cards live in ``cards.py``.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
@@ -9,86 +15,86 @@ from urllib.parse import parse_qs, urlsplit
 from lxml.html import HtmlElement
 
 from postlink.extract.embeds.flattened import parse_flattened
-from postlink.extract.model import Embed
-from postlink.platforms import parse_post_url
-
-_BLOCKQUOTES = (
-    "//blockquote[contains(concat(' ', normalize-space(@class), ' '), ' twitter-tweet ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' twitter-video ')]"
+from postlink.extract.embeds.markup import (
+    IFRAME_URL_ATTRS,
+    embed_of,
+    has_class,
+    one_line,
+    paragraphs_text,
+    ref_from_links,
+    ref_of,
 )
-_IFRAMES = "//iframe[contains(@src, 'platform.twitter.com/embed') or contains(@data-src, 'platform.twitter.com/embed')]"
-_AMP = "//amp-twitter[@data-tweetid]"
-_RENDERED = "//*[@data-tweet-id][not(self::blockquote)]"
+from postlink.extract.model import Embed
+from postlink.platforms import PostRef
+
+PLATFORM = "x"
+BLOCKQUOTES = f"//blockquote[{has_class('twitter-tweet')} or {has_class('twitter-video')}]"
+# Blockquotes whose class a CMS sanitiser stripped: recognised by structure (a status permalink
+# and an "— Name (@handle)" author line), as tweetfinder does (reference §15.1).
+BARE_BLOCKQUOTES = f"//blockquote[not({has_class('twitter-tweet')}) and not({has_class('twitter-video')})][.//a[contains(@href, '/status')]]"
+IFRAMES = "//iframe[" + " or ".join(
+    f"contains(@{a}, 'platform.twitter.com/embed')" for a in IFRAME_URL_ATTRS) + "]"
+AMP = "//amp-twitter[@data-tweetid]"
+RENDERED = "//*[@data-tweet-id][not(self::blockquote)]"
+RENDERED_TAGS = ("iframe", "div", "twitter-widget", "article")
+SUBSTACK_CARDS = f"//div[{has_class('tweet')}][@data-attrs]"
 # "— Display Name (@handle)" at the end of the blockquote, before the permalink date.
-_AUTHOR = re.compile(r"[—–-]\s*(?P<name>.*?)\s*\(@(?P<handle>[A-Za-z0-9_]{1,15})\)\s*$", re.S)
+AUTHOR = re.compile(r"[—–-]\s*(?P<name>.*?)\s*\(@(?P<handle>[A-Za-z0-9_]{1,15})\)\s*$", re.S)
 
 
 def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
-    for bq in tree.xpath(_BLOCKQUOTES):
+    for bq in tree.xpath(BLOCKQUOTES):
         embed = _from_blockquote(bq)
         if embed:
             yield bq, embed
-    for iframe in tree.xpath(_IFRAMES):
-        src = iframe.get("src") or iframe.get("data-src") or ""
-        ids = parse_qs(urlsplit(src).query).get("id")
-        if ids and ids[0].isdigit():
-            yield iframe, Embed("x", f"x:{ids[0]}", "iframe",
-                                url=f"https://twitter.com/i/web/status/{ids[0]}")
-    for amp in tree.xpath(_AMP):
+    for bq in tree.xpath(BARE_BLOCKQUOTES):
+        embed = _from_blockquote(bq)
+        if embed and (embed.author_name or not paragraphs_text(bq.xpath(".//p"))):
+            yield bq, embed
+    for iframe in tree.xpath(IFRAMES):
+        for name in IFRAME_URL_ATTRS:
+            ids = parse_qs(urlsplit(iframe.get(name) or "").query).get("id")
+            if ids and ids[0].isdigit():
+                markup = "rendered" if "twitter-tweet" in (iframe.get("class") or "") else "iframe"
+                yield iframe, _by_id(ids[0], markup)
+                break
+    for amp in tree.xpath(AMP):
         tweet_id = (amp.get("data-tweetid") or "").strip()
         if tweet_id.isdigit():
-            yield amp, Embed("x", f"x:{tweet_id}", "amp",
-                             url=f"https://twitter.com/i/web/status/{tweet_id}",
-                             text=_text_of_paragraphs(amp))
-    for el in tree.xpath(_RENDERED):
+            yield amp, _by_id(tweet_id, "amp", text=paragraphs_text(amp.xpath(".//p")))
+    for el in tree.xpath(RENDERED):
         tweet_id = (el.get("data-tweet-id") or "").strip()
-        if tweet_id.isdigit() and el.tag in ("iframe", "div", "twitter-widget"):
-            yield el, Embed("x", f"x:{tweet_id}", "rendered",
-                            url=f"https://twitter.com/i/web/status/{tweet_id}")
+        if tweet_id.isdigit() and el.tag in RENDERED_TAGS:
+            yield el, _by_id(tweet_id, "rendered")
+    for card in tree.xpath(SUBSTACK_CARDS):
+        embed = _from_substack_card(card)
+        if embed:
+            yield card, embed
+
+
+def _by_id(tweet_id: str, markup: str, **fields: object) -> Embed:
+    """An embed that names its post by id only (no handle): the /i/web/status/ permalink."""
+    tweet_id = str(int(tweet_id))
+    ref = PostRef(PLATFORM, f"x:{tweet_id}", f"https://twitter.com/i/web/status/{tweet_id}")
+    return embed_of(ref, markup, **fields)
 
 
 def _from_blockquote(bq: HtmlElement) -> Embed | None:
-    ref = None
-    for a in reversed(bq.xpath(".//a[@href]")):
-        ref = parse_post_url(a.get("href", ""))
-        if ref and ref.platform == "x":
-            break
-        ref = None
+    ref = ref_from_links(bq, PLATFORM)
     if ref is None:
         return None
-    text = _text_of_paragraphs(bq)
+    text = paragraphs_text(bq.xpath(".//p"))
     name = handle = None
-    m = _AUTHOR.search(_text_after_paragraphs(bq))
+    m = AUTHOR.search(_text_after_paragraphs(bq))
     if m:
-        name = " ".join(m.group("name").split()) or None
+        name = one_line(m.group("name")) or None
         handle = m.group("handle")
     else:  # some CMSs wrap the author line in the <p> too
         inline = parse_flattened(text)
-        if inline is not None:
+        if inline is not None and inline.platform == PLATFORM:
             text, name, handle = inline.text, inline.name, inline.handle
-    handle = handle or ref.handle
-    return Embed(
-        "x", ref.key, "blockquote", url=ref.permalink, author_handle=handle,
-        author_name=name, text=text, truncated=text.rstrip().endswith("…"),
-    )
-
-
-def _text_of_paragraphs(el: HtmlElement) -> str:
-    """The post text: the blockquote's <p> elements, <br> kept as line breaks."""
-    text = "\n".join(text_with_breaks(p) for p in el.xpath(".//p"))
-    return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
-
-
-def text_with_breaks(el: HtmlElement) -> str:
-    """Text content with <br> as a newline; comments skipped. Does not modify the tree."""
-    out = [el.text or ""]
-    for child in el:
-        if child.tag == "br":
-            out.append("\n")
-        elif isinstance(child.tag, str):
-            out.append(text_with_breaks(child))
-        out.append(child.tail or "")
-    return "".join(out)
+    return embed_of(ref, "blockquote", author_handle=handle or ref.handle, author_name=name,
+                    text=text, truncated=text.rstrip().endswith("…"))
 
 
 def _text_after_paragraphs(bq: HtmlElement) -> str:
@@ -100,5 +106,23 @@ def _text_after_paragraphs(bq: HtmlElement) -> str:
             continue
         if child.tag == "a":
             break
-        pieces.append(child.text_content() + (child.tail or ""))
-    return " ".join("".join(pieces).split())
+        if isinstance(child.tag, str) and child.tag not in ("script", "style"):
+            pieces.append(child.text_content())
+        pieces.append(child.tail or "")
+    return one_line("".join(pieces))
+
+
+def _from_substack_card(card: HtmlElement) -> Embed | None:
+    try:
+        attrs = json.loads(card.get("data-attrs") or "")
+    except ValueError:
+        return None
+    if not isinstance(attrs, dict):
+        return None
+    ref = ref_of(str(attrs.get("url") or ""), PLATFORM) or ref_from_links(card, PLATFORM, last=False)
+    if ref is None:
+        return None
+    text = str(attrs.get("full_text") or "").strip()
+    return embed_of(ref, "rendered", author_handle=attrs.get("username") or ref.handle,
+                    author_name=attrs.get("name") or None, text=text,
+                    date_text=attrs.get("date") or None)
