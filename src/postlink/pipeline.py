@@ -10,19 +10,22 @@ import json
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
 from postlink.cite.match import PostText, link_citations
+from postlink.cite.normalize import normalize, words
 from postlink.config import Config
 from postlink.errors import InputError
+from postlink.extract.decode import decode_bytes
 from postlink.extract.document import extract_html, extract_text
 from postlink.extract.embeds.flattened import text_fingerprint
 from postlink.extract.links import canonical_url
 from postlink.extract.model import Document, Embed
 from postlink.net.client import fetch_sync
 from postlink.platforms import created_at, parse_post_url
-from postlink.store import Store, sha256
+from postlink.store import Store, now, sha256
 
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt", ".md")
@@ -97,8 +100,6 @@ def extract(article: ArticleInput) -> Document:
     base = article.url if article.url.startswith("http") else None
     if article.kind == "html":
         return extract_html(article.body, url=base, charset=article.charset)
-    from postlink.extract.decode import decode_bytes
-
     text = decode_bytes(article.body, declared=article.charset, what=article.input_path or article.url)
     return extract_text(text, url=base, markdown=article.kind == "markdown")
 
@@ -206,8 +207,6 @@ def _same_text(provisional_text: str, truncated: bool, full_text: str) -> bool:
     if text_fingerprint(provisional_text) == text_fingerprint(full_text):
         return True
     if truncated:
-        from postlink.cite.normalize import normalize, words
-
         head = words(normalize(provisional_text.rstrip("…").removesuffix("...")).text)[:-1]
         return len(head) >= 4 and words(normalize(full_text).text)[: len(head)] == head
     return False
@@ -219,10 +218,6 @@ def _created(key: str) -> str | None:
 
 
 def _fetch_logger(store: Store):
-    from urllib.parse import urlsplit
-
-    from postlink.store import now
-
     def log(url: str, status: int | None, size: int, ms: float, error: str | None) -> None:
         store.conn.execute(
             "INSERT INTO fetch_log (at, url, host, status, bytes, ms, error)"
