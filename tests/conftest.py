@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -50,10 +51,8 @@ class LoopbackSite:
                 if "Content-Length" not in headers:
                     self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
-                try:
-                    self.wfile.write(route.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(route.body)  # the client may hang up on purpose
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
