@@ -137,3 +137,25 @@ def test_non_utf8_text_is_decoded() -> None:
     html = '<html><head><meta charset="windows-1252"></head><body><p>Caf\xe9 owners said the rent was “too high” this year, and many of them plan to move.</p></body></html>'
     doc = extract_html(html.encode("cp1252"))
     assert "Café owners" in doc.text and "“too high”" in doc.text
+
+
+def test_single_newline_paragraphs_from_a_browser_copy() -> None:
+    text = ("Ferry crews stopped work on Monday.\n"
+            "The union posted a statement on X.\n"
+            "We are standing together until management talks to us.\n"
+            "— Priya Nand (@PriyaNandUnion) March 4, 2024\n"
+            "\"We are standing together,\" Nand wrote.\n"
+            "Talks resume on Wednesday.")
+    doc = extract_text(text)
+    assert [(e.author_handle, e.text) for e in doc.embeds] == [
+        ("PriyaNandUnion", "We are standing together until management talks to us.")]
+    assert [s.text for s in doc.sentences] == [
+        "Ferry crews stopped work on Monday.", "The union posted a statement on X.",
+        "\"We are standing together,\" Nand wrote.", "Talks resume on Wednesday."]
+
+
+def test_em_dash_glued_to_the_post_text() -> None:
+    text = "Intro line here.\n\nMeth is bad, mkay https://t.co/Nc0nKo— Some One 🎄 (@some_one) November 18, 2019\n\nOutro."
+    doc = extract_text(text)
+    assert [(e.author_handle, e.author_name, e.text) for e in doc.embeds] == [
+        ("some_one", "Some One 🎄", "Meth is bad, mkay https://t.co/Nc0nKo")]

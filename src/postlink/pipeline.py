@@ -6,11 +6,13 @@ article version produces is written in one transaction.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -23,7 +25,7 @@ from postlink.extract.document import extract_html, extract_text
 from postlink.extract.embeds.flattened import text_fingerprint
 from postlink.extract.links import canonical_url
 from postlink.extract.model import Document, Embed
-from postlink.net.client import fetch_sync
+from postlink.net.client import Response, fetch_sync
 from postlink.platforms import created_at, parse_post_url
 from postlink.store import Store, now, sha256
 
@@ -67,13 +69,7 @@ def read_input(source: str, *, url: str | None, offline: bool, config: Config,
                              "save the page and pass the file with --url")
         log = _fetch_logger(store) if store else None
         resp = fetch_sync(source, config.network, transport=transport, log=log)
-        kind = "html" if resp.content_type in ("", "text/html", "application/xhtml+xml") \
-            else "text" if resp.content_type == "text/plain" else None
-        if kind is None:
-            raise InputError(f"{source}: content type {resp.content_type!r} is not HTML or text")
-        return ArticleInput(canonical_url(url or resp.final_url), resp.body, kind,
-                            original_url=source, status=resp.status, headers=resp.headers,
-                            charset=resp.charset)
+        return article_from_response(resp, url=url)
     if source == "-":
         body = sys.stdin.buffer.read()
         head = body[:2048].lstrip().lower()
@@ -93,6 +89,57 @@ def read_input(source: str, *, url: str | None, offline: bool, config: Config,
     resolved = str(path.resolve())
     article_url = canonical_url(url) if url else path.resolve().as_uri()
     return ArticleInput(article_url, body, kind, input_path=resolved)
+
+
+def article_from_response(resp: Response, *, url: str | None = None) -> ArticleInput:
+    """Article bytes from a fetched page, named by its canonical URL.
+
+    The name is ``url`` if given, else the page's same-site ``<link rel="canonical">``, else
+    the address after redirects, with tracking parameters stripped: one article, one row,
+    however many feeds, proxies or campaign links lead to it.
+    """
+    kind = "html" if resp.content_type in ("", "text/html", "application/xhtml+xml") \
+        else "text" if resp.content_type == "text/plain" else None
+    if kind is None:
+        raise InputError(f"{resp.url}: content type {resp.content_type!r} is not HTML or text")
+    canonical = rel_canonical(resp.body, resp.final_url) if kind == "html" else None
+    name = url or canonical or resp.final_url
+    return ArticleInput(canonical_url(name), resp.body, kind, original_url=resp.url,
+                        status=resp.status, headers=resp.headers, charset=resp.charset)
+
+
+_LINK_TAG = re.compile(rb"<link\b[^>]*>", re.I)
+_ATTR = re.compile(rb"""([a-z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+
+
+def rel_canonical(body: bytes, page_url: str) -> str | None:
+    """The page's ``<link rel="canonical">`` if it points to the same site, else None.
+
+    Only same-site targets are followed: a canonical link to another host would let any page
+    claim to be (and overwrite the record of) someone else's article.
+    """
+    head = body[:65536]
+    end = head.lower().find(b"</head>")
+    if end >= 0:
+        head = head[:end]
+    for tag in _LINK_TAG.findall(head):
+        attrs = {m.group(1).lower(): (m.group(2) or m.group(3) or m.group(4) or b"")
+                 for m in _ATTR.finditer(tag)}
+        if b"canonical" not in attrs.get(b"rel", b"").lower().split():
+            continue
+        href = html.unescape(attrs.get(b"href", b"").decode("utf-8", "replace")).strip()
+        target = urljoin(page_url, href) if href else ""
+        if target.startswith(("http://", "https://")) and _same_site(target, page_url):
+            return target
+        return None
+    return None
+
+
+def _same_site(a: str, b: str) -> bool:
+    pa, pb = urlsplit(a), urlsplit(b)
+    host_a = (pa.hostname or "").removeprefix("www.")
+    host_b = (pb.hostname or "").removeprefix("www.")
+    return bool(host_a) and host_a == host_b and pa.port == pb.port
 
 
 def extract(article: ArticleInput) -> Document:

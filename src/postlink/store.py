@@ -393,6 +393,36 @@ class Store:
 
 
     # -- short links and redirects (resolve) ----------------------------------------------
+    def short_link(self, url: str, *, valid_at: str | None = None) -> dict[str, Any] | None:
+        """The stored resolution of ``url`` with its ``hops`` (redirects rows), or None.
+
+        With ``valid_at`` (an ISO time), a result that expired by then counts as absent.
+        """
+        rows = self.query("SELECT * FROM short_links WHERE url = ?", (url,))
+        if not rows or (valid_at is not None and rows[0]["expires_at"] <= valid_at):
+            return None
+        row = rows[0]
+        row["hops"] = self.query(
+            "SELECT hop, from_url, to_url, status_code, via, ms FROM redirects"
+            " WHERE short_url = ? ORDER BY hop", (url,))
+        return row
+
+    def save_short_link(self, *, url: str, status: str, final_url: str | None,
+                        canonical_url: str | None, error: str | None, checked_at: str,
+                        expires_at: str,
+                        hops: Sequence[tuple[str, str | None, int | None, str, float]]) -> None:
+        """Replace the resolution of ``url`` and its hops (from, to, status, via, ms) at once."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM redirects WHERE short_url = ?", (url,))
+            conn.execute(
+                "INSERT OR REPLACE INTO short_links (url, status, final_url, canonical_url,"
+                " hops, error, checked_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (url, status, final_url, canonical_url, sum(1 for h in hops if h[1]), error,
+                 checked_at, expires_at))
+            conn.executemany(
+                "INSERT INTO redirects (short_url, hop, from_url, to_url, status_code, via, ms)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(url, i, *hop[:4], round(hop[4], 1)) for i, hop in enumerate(hops)])
 
     # -- sources and scheduling (run, schedule) --------------------------------------------
     # Schedule state lives here so a restart continues where the last process stopped:

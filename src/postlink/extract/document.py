@@ -48,7 +48,7 @@ def extract_html(html: str | bytes, *, url: str | None = None, charset: str | No
     if body is None or not "".join(body.itertext()).strip() and not len(body):
         raise InputError(f"{url or 'HTML'}: the page has no body text")
 
-    found = find_embeds(tree)
+    found = find_embeds(tree, source=text)
     for i, f in enumerate(found):
         marker = lxml.html.Element("p")
         marker.text = _MARKER.format(i)
@@ -95,7 +95,7 @@ def extract_text(text: str, *, url: str | None = None, markdown: bool = False) -
     if not text.strip():
         raise InputError(f"{url or 'text'}: empty, nothing to read")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    paragraphs = _text_paragraphs(text)
     title = None
     if paragraphs and _looks_like_headline(paragraphs[0], markdown):
         title = paragraphs.pop(0).lstrip("# ").strip()
@@ -125,6 +125,24 @@ def extract_text(text: str, *, url: str | None = None, markdown: bool = False) -
         paragraphs=tuple(builder.paragraphs),
         post_links=tuple(post_links(builder.links)),
     )
+
+
+def _text_paragraphs(text: str) -> list[str]:
+    """Blank-line separated blocks; a block is split into lines when lines are paragraphs.
+
+    Copies from a browser often separate paragraphs by a single newline. A block is read line
+    by line when the whole text has no blank lines, or when a line inside the block (not its
+    last) is a post attribution line, which would otherwise swallow the prose after it.
+    """
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    out: list[str] = []
+    for block in blocks:
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if len(lines) > 1 and (len(blocks) == 1 or any(parse_flattened(x) for x in lines[:-1])):
+            out.extend(lines)
+        else:
+            out.append(block)
+    return out
 
 
 def _flattened_embed(post: FlattenedPost, *, position: int) -> Embed:

@@ -1,14 +1,21 @@
-"""The one HTTP client: honest user agent, timeouts, size caps, manual redirects through the guard.
+"""The one HTTP client: honest user agent, timeouts, size caps, retries, politeness limits.
 
-``build_client`` makes the httpx.AsyncClient every network call uses (tests pass a
-``transport``); ``fetch`` reads one URL, following redirects itself so each hop is checked by
-the address guard, and translates every httpx failure into FetchError.
+``build_client`` makes the httpx.AsyncClient every network call uses. Its transport stack is
+
+    LimitedTransport (net/limits: global + per-host concurrency, per-host delay)
+      └── guarded transport (net/transport: resolve once, refuse non-public, dial checked IP)
+
+Tests pass ``transport=`` (e.g. httpx.MockTransport) to replace the bottom layer and
+``resolver=`` to make test host names resolve to loopback. ``get`` sends one GET without
+following redirects and retries transient failures; ``fetch`` follows redirects itself so that
+every hop goes through the guard. Every httpx failure becomes a FetchError here, nowhere else.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -17,9 +24,17 @@ import httpx
 
 from postlink.config import NetworkConfig
 from postlink.errors import FetchError
-from postlink.net import guard
+from postlink.net import guard, retry
+from postlink.net.body import TooLarge, UnsupportedEncoding, read_limited
+from postlink.net.limits import HostLimiter, LimitedTransport
+from postlink.net.transport import guarded_transport
 
 REDIRECT_CODES = (301, 302, 303, 307, 308)
+HTML_TYPES = ("", "text/html", "application/xhtml+xml")
+
+
+def _content_type(headers: dict[str, str]) -> str:
+    return headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 @dataclass(frozen=True)
@@ -34,7 +49,7 @@ class Response:
 
     @property
     def content_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+        return _content_type(self.headers)
 
     @property
     def charset(self) -> str | None:
@@ -45,19 +60,140 @@ class Response:
         return None
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One GET without redirects: whatever status the server gave (after retries)."""
+
+    url: str
+    status: int
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+    truncated: bool  # the body was cut at the read limit
+    ms: float  # the last attempt, without time spent queueing for a politeness slot
+    attempts: int = 1
+
+    @property
+    def content_type(self) -> str:
+        return _content_type(self.headers)
+
+    @property
+    def location(self) -> str | None:
+        """The absolute redirect target, if this is a redirect with a Location."""
+        value = self.headers.get("location", "").strip()
+        if self.status in REDIRECT_CODES and value:
+            return urljoin(self.url, value)
+        return None
+
+
+# url, status, decoded bytes, ms, error: called once per attempt (the fetch_log)
 RequestLogger = Callable[[str, int | None, int, float, str | None], None]
 
 
-def build_client(network: NetworkConfig, *, transport: httpx.AsyncBaseTransport | None = None
-                 ) -> httpx.AsyncClient:
+def build_client(network: NetworkConfig, *, transport: httpx.AsyncBaseTransport | None = None,
+                 resolver: guard.Resolver | None = None) -> httpx.AsyncClient:
+    """The client for all network work; share one per run so the limits are shared too."""
+    inner = transport if transport is not None else guarded_transport(network, resolver)
     return httpx.AsyncClient(
+        # gzip/deflate are decoded by us in bounded steps (net/body.py), never by httpx
         headers={"User-Agent": network.user_agent, "Accept-Encoding": "gzip, deflate"},
         timeout=httpx.Timeout(network.timeout),
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=network.concurrency,
-                            max_keepalive_connections=network.concurrency),
-        transport=transport,
+        trust_env=False,  # no proxies from the environment: they would bypass the guard
+        transport=LimitedTransport(inner, HostLimiter.from_config(network)),
     )
+
+
+class _Transient(Exception):
+    """An attempt failed in a way worth retrying; ``reason`` is the FetchError reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+async def get(client: httpx.AsyncClient, url: str, network: NetworkConfig, *,
+              headers: dict[str, str] | None = None, log: RequestLogger | None = None,
+              limit: int | None = None, truncate: bool = False, html_only: bool = False
+              ) -> Answer:
+    """GET ``url`` once (no redirects), retrying connection errors, timeouts, 5xx and 429.
+
+    Returns the answer for any HTTP status. Reads at most ``limit`` decoded bytes (default
+    ``max_bytes``): beyond it, ``truncate=True`` keeps the head, otherwise FetchError.
+    ``html_only`` skips the body of non-HTML answers. Raises BlockedAddress when the guard
+    refuses, FetchError for failures that persist after ``[network] retries``.
+    """
+    guard.check_literal(url, network.allow_hosts)
+    limit = network.max_bytes if limit is None else limit
+    failure = "no attempt"
+    asked: float | None = None
+    answer: Answer | None = None
+    for attempt in range(1, network.retries + 2):
+        if attempt > 1:
+            wait = retry.backoff(attempt - 1, asked)
+            if wait is None:  # Retry-After longer than we are willing to wait
+                break
+            await asyncio.sleep(wait)
+        try:
+            answer = await _attempt(client, url, network, headers, log, limit, truncate,
+                                    html_only, attempt)
+        except _Transient as exc:
+            failure, asked, answer = exc.reason, None, None
+            continue
+        if answer.status not in retry.RETRY_STATUSES:
+            return answer
+        asked = retry.retry_after(answer.headers.get("retry-after"))
+    if answer is not None:
+        return answer
+    raise FetchError(url, failure)
+
+
+async def _attempt(client: httpx.AsyncClient, url: str, network: NetworkConfig,
+                   headers: dict[str, str] | None, log: RequestLogger | None, limit: int,
+                   truncate: bool, html_only: bool, attempt: int) -> Answer:
+    started = time.monotonic()
+    queued_ms = 0.0
+    status: int | None = None
+    body = b""
+    error: str | None = None
+    try:
+        async with client.stream("GET", url, headers=headers) as resp:
+            status = resp.status_code
+            queued_ms = float(resp.extensions.get("queued_ms", 0.0))
+            names = {k.lower(): v for k, v in resp.headers.items()}
+            truncated = False
+            if not html_only or _content_type(names) in HTML_TYPES:
+                declared = names.get("content-length", "")
+                if not truncate and declared.isdigit() and int(declared) > limit:
+                    raise TooLarge
+                # The read timeout bounds each chunk; this bounds a body that trickles in.
+                async with asyncio.timeout(network.timeout):
+                    body, truncated = await read_limited(resp, limit)
+                if truncated and not truncate:
+                    raise TooLarge
+        ms = (time.monotonic() - started) * 1000 - queued_ms
+        return Answer(url, status, names, body, truncated, ms, attempt)
+    except TooLarge:
+        error = "too large"
+        raise FetchError(url, f"response too large (over {limit} bytes; raise [network] "
+                              "max_bytes)") from None
+    except FetchError as exc:  # from the guard, inside the connection: name the URL
+        error = exc.reason
+        raise type(exc)(url, exc.reason) from exc
+    except (TimeoutError, httpx.TimeoutException):
+        error = "timeout"
+        raise _Transient(f"timed out after {network.timeout:g}s") from None
+    except httpx.TransportError as exc:
+        error = type(exc).__name__
+        raise _Transient(f"cannot connect ({type(exc).__name__}: {exc})") from None
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
+        error = "invalid URL"
+        raise FetchError(url, f"invalid URL ({exc})") from exc
+    except (UnsupportedEncoding, zlib.error) as exc:
+        error = "bad encoding"
+        raise FetchError(url, f"cannot decode the body ({type(exc).__name__}: {exc})") from exc
+    finally:
+        if log is not None:
+            log(url, status, len(body), (time.monotonic() - started) * 1000 - queued_ms, error)
 
 
 async def fetch(client: httpx.AsyncClient, url: str, network: NetworkConfig, *,
@@ -71,62 +207,25 @@ async def fetch(client: httpx.AsyncClient, url: str, network: NetworkConfig, *,
         if current in seen:
             raise FetchError(url, f"redirect loop at {current}")
         seen.append(current)
-        await guard.check_url(current, network.allow_hosts)
-        status, resp_headers, body = await _get(client, current, network, headers, log)
-        if status in REDIRECT_CODES and "location" in resp_headers:
-            current = urljoin(current, resp_headers["location"])
+        answer = await get(client, current, network, headers=headers, log=log)
+        if answer.location is not None:
+            current = answer.location
             continue
-        if status >= 400:
-            raise FetchError(url, f"HTTP {status}")
-        return Response(url, current, status, resp_headers, body,
+        if answer.status >= 400:
+            raise FetchError(url, f"HTTP {answer.status}")
+        return Response(url, current, answer.status, answer.headers, answer.body,
                         (time.monotonic() - started) * 1000, tuple(seen[1:]))
     raise FetchError(url, f"more than {network.max_hops} redirects")
 
 
-async def _get(client: httpx.AsyncClient, url: str, network: NetworkConfig,
-               headers: dict[str, str] | None, log: RequestLogger | None
-               ) -> tuple[int, dict[str, str], bytes]:
-    started = time.monotonic()
-    status: int | None = None
-    size = 0
-    error: str | None = None
-    try:
-        async with client.stream("GET", url, headers=headers) as resp:
-            status = resp.status_code
-            declared = resp.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > network.max_bytes:
-                raise FetchError(url, f"response too large ({declared} bytes; limit "
-                                      f"[network] max_bytes = {network.max_bytes})")
-            chunks = []
-            # aiter_bytes decompresses: the cap applies to decoded bytes (no gzip bombs)
-            async for chunk in resp.aiter_bytes():
-                size += len(chunk)
-                if size > network.max_bytes:
-                    raise FetchError(url, f"response too large (over {network.max_bytes} bytes;"
-                                          " raise [network] max_bytes)")
-                chunks.append(chunk)
-            return status, {k.lower(): v for k, v in resp.headers.items()}, b"".join(chunks)
-    except FetchError as exc:
-        error = exc.reason
-        raise
-    except httpx.TimeoutException as exc:
-        error = "timeout"
-        raise FetchError(url, f"timed out after {network.timeout:g}s") from exc
-    except httpx.HTTPError as exc:
-        error = type(exc).__name__
-        raise FetchError(url, f"cannot connect ({type(exc).__name__}: {exc})") from exc
-    finally:
-        if log is not None:
-            log(url, status, size, (time.monotonic() - started) * 1000, error)
-
-
 def fetch_sync(url: str, network: NetworkConfig, *,
                transport: httpx.AsyncBaseTransport | None = None,
-               log: RequestLogger | None = None) -> Response:
+               log: RequestLogger | None = None,
+               resolver: guard.Resolver | None = None) -> Response:
     """Fetch one URL from synchronous code (the ``add`` command)."""
 
     async def run() -> Response:
-        async with build_client(network, transport=transport) as client:
+        async with build_client(network, transport=transport, resolver=resolver) as client:
             return await fetch(client, url, network, log=log)
 
     return asyncio.run(run())

@@ -2,7 +2,9 @@
 
 Each platform module exposes ``find(tree) -> Iterator[tuple[element, Embed]]``: the element that
 holds the embed (which the document builder replaces by a position marker) and the Embed it
-describes. Adding a platform is one module plus one line in ``PLATFORM_FINDERS``.
+describes, and ``MARKERS``: lower-case strings of which one must occur in the page source for
+``find`` to have anything to find (a cheap test that skips most finders on most pages).
+Adding a platform is one module plus one line in ``PLATFORM_FINDERS``.
 
 Embeds are found before main-content extraction, on the raw DOM. What does not count:
 - HTML comments: lxml keeps them as comment nodes, which XPath element steps skip;
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from types import ModuleType
 
 from lxml.html import HtmlElement
 
@@ -48,21 +51,41 @@ class Found:
 
 Finder = Callable[[HtmlElement], Iterable[tuple[HtmlElement, Embed]]]
 
+
+@dataclass(frozen=True)
+class PlatformFinder:
+    name: str
+    markers: tuple[str, ...]
+    find: Finder
+
+
+def _entry(module: ModuleType) -> PlatformFinder:
+    return PlatformFinder(module.__name__.rsplit(".", 1)[-1], module.MARKERS, module.find)
+
+
 # Order matters only when two finders claim the same element: the first one wins.
-PLATFORM_FINDERS: tuple[Finder, ...] = (
-    x.find, bluesky.find, mastodon.find, truthsocial.find, threads.find, instagram.find,
-    facebook.find, tiktok.find, youtube.find, reddit.find, linkedin.find, telegram.find,
-    cards.find, standalone.find,
-)
+PLATFORM_FINDERS: tuple[PlatformFinder, ...] = tuple(_entry(m) for m in (
+    x, bluesky, mastodon, truthsocial, threads, instagram, facebook, tiktok, youtube, reddit,
+    linkedin, telegram, cards, standalone,
+))
+# Iframe wrappers hide the platform's address (percent-encoded) in a parameter: run every finder.
+_WRAPPER_MARKERS = ("iframe.ly", "embedly")
 _INERT = frozenset({"noscript", "template"})
 
 
-def find_embeds(tree: HtmlElement) -> list[Found]:
-    """Every embed in document order; an embed nested inside another counts once (the outer)."""
+def find_embeds(tree: HtmlElement, *, source: str | None = None) -> list[Found]:
+    """Every embed in document order; an embed nested inside another counts once (the outer).
+
+    ``source``, the page's HTML text, lets finders whose markers it lacks be skipped.
+    """
+    lowered = source.lower() if source is not None else None
+    run_all = lowered is None or any(m in lowered for m in _WRAPPER_MARKERS)
     found: list[Found] = []
     seen: set[int] = set()
-    for finder in PLATFORM_FINDERS:
-        for el, emb in finder(tree):
+    for entry in PLATFORM_FINDERS:
+        if not run_all and not any(m in lowered for m in entry.markers):  # type: ignore[operator]
+            continue
+        for el, emb in entry.find(tree):
             if id(el) not in seen:
                 seen.add(id(el))
                 found.append(Found(el, emb))
@@ -78,8 +101,9 @@ def find_embeds(tree: HtmlElement) -> list[Found]:
             if f.embed.key in live_keys or f.embed.key in kept:
                 outer.remove(f)
             kept.add(f.embed.key)
-    order = {id(el): i for i, el in enumerate(tree.iter())}
-    outer.sort(key=lambda f: order.get(id(f.element), 0))
+    if len(outer) > 1:
+        order = {id(el): i for i, el in enumerate(tree.iter())}
+        outer.sort(key=lambda f: order.get(id(f.element), 0))
     return outer
 
 

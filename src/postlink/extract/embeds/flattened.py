@@ -34,7 +34,9 @@ _DATE = (
 # X handles are 1-15 word characters; Bluesky handles are domain names.
 _HANDLE = r"(?:[A-Za-z0-9_]{1,15}|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
 _ATTRIBUTION = re.compile(
-    rf"(?:^|\s)(?:—|–|--|-)\s*(?P<name>[^\n]*?)\s*\(@(?P<handle>{_HANDLE})\)\s*"
+    # An em/en dash may follow the post text directly ("…https://t.co/x— Name"), as the
+    # embed's </p>&mdash; leaves no space when flattened; a hyphen needs a space before it.
+    rf"(?:—|–|(?:^|\s)(?:--|-))\s*(?P<name>[^\n]*?)\s*\(@(?P<handle>{_HANDLE})\)\s*"
     rf"(?:\[(?P<date_md>{_DATE})\]\((?P<url_md>[^)\s]+)\)|(?P<date>{_DATE})(?:\s+(?P<url>https?://\S+))?)"
     r"\s*$"
 )

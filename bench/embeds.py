@@ -1,0 +1,109 @@
+"""Precision and recall of embed and post-link detection on the real-page corpus.
+
+    .venv/bin/python bench/embeds.py [CORPUS_DIR] [--json] [--verbose]
+
+CORPUS_DIR defaults to ../shared/corpus/real/dev (labels.json beside the pages). A scored pair
+is (page, post key): the labels' post URLs are turned into keys with ``parse_post_url``, the
+same function the extractor uses, so a key-format change cannot hide a detection miss.
+Embeds and post links are scored separately, then together (the union of both pair sets).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from postlink.extract.document import extract_html
+from postlink.platforms import parse_post_url
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real" / "dev"
+Pair = tuple[str, str, str]  # (file, platform, key)
+
+
+def label_key(url: str) -> tuple[str, str]:
+    ref = parse_post_url(url)
+    if ref is None:  # a label we cannot parse still counts, as an unmatched pair
+        return "unparsed", f"unparsed:{url}"
+    return ref.platform, ref.key
+
+
+def collect(corpus: Path) -> tuple[dict[str, set[Pair]], dict[str, set[Pair]]]:
+    labels = json.loads((corpus / "labels.json").read_text(encoding="utf-8"))
+    want: dict[str, set[Pair]] = {"embeds": set(), "post_links": set()}
+    got: dict[str, set[Pair]] = {"embeds": set(), "post_links": set()}
+    for name, label in sorted(labels.items()):
+        for e in label["embeds"]:
+            want["embeds"].add((name, *label_key(e["post_url"])))
+        for href in label["post_links"]:
+            want["post_links"].add((name, *label_key(href)))
+        doc = extract_html((corpus / name).read_bytes(), url=label.get("url"))
+        for emb in doc.embeds:
+            got["embeds"].add((name, emb.platform, emb.key))
+        for link in doc.post_links:
+            got["post_links"].add((name, link.platform, link.key))
+    want["combined"] = want["embeds"] | want["post_links"]
+    got["combined"] = got["embeds"] | got["post_links"]
+    return want, got
+
+
+def score(want: set[Pair], got: set[Pair]) -> dict[str, float | int]:
+    tp = len(want & got)
+    return {
+        "labelled": len(want), "found": len(got), "tp": tp,
+        "precision": tp / len(got) if got else 1.0,
+        "recall": tp / len(want) if want else 1.0,
+    }
+
+
+def report(corpus: Path) -> dict[str, dict[str, dict[str, float | int]]]:
+    want, got = collect(corpus)
+    out: dict[str, dict[str, dict[str, float | int]]] = {}
+    for kind in ("embeds", "post_links", "combined"):
+        per: dict[str, dict[str, float | int]] = {"overall": score(want[kind], got[kind])}
+        platforms = defaultdict(lambda: (set(), set()))  # type: ignore[var-annotated]
+        for pair in want[kind]:
+            platforms[pair[1]][0].add(pair)
+        for pair in got[kind]:
+            platforms[pair[1]][1].add(pair)
+        for platform, (w, g) in sorted(platforms.items()):
+            per[platform] = score(w, g)
+        out[kind] = per
+    out["_errors"] = {  # type: ignore[assignment]
+        kind: {"missed": sorted(want[kind] - got[kind]), "extra": sorted(got[kind] - want[kind])}
+        for kind in ("embeds", "post_links")
+    }
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument("--verbose", action="store_true", help="list missed and extra pairs")
+    args = parser.parse_args()
+    if not (args.corpus / "labels.json").exists():
+        print(f"{args.corpus}: no labels.json here; pass the corpus folder", file=sys.stderr)
+        return 2
+    result = report(args.corpus)
+    errors = result.pop("_errors")
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"{'kind':<11} {'platform':<12} {'labelled':>8} {'found':>6} {'tp':>4} {'P':>6} {'R':>6}")
+    for kind, per in result.items():
+        for platform, s in per.items():
+            print(f"{kind:<11} {platform:<12} {s['labelled']:>8} {s['found']:>6} {s['tp']:>4} "
+                  f"{s['precision']:>6.3f} {s['recall']:>6.3f}")
+    if args.verbose:
+        for kind, errs in errors.items():  # type: ignore[union-attr]
+            for what, pairs in errs.items():
+                for pair in pairs:
+                    print(f"{kind} {what}: {pair}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

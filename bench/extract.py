@@ -1,0 +1,129 @@
+"""Speed and memory of the full extraction, against baselines measured in the same run.
+
+    .venv/bin/python bench/extract.py [CORPUS_DIR] [--repeat N] [--profile]
+
+Over every page of the corpus (default ../shared/corpus/real/dev/*.html), in one process:
+- ``lxml.html.fromstring`` alone (the cost of one parse),
+- ``trafilatura.extract`` alone, default settings, string input,
+- ``postlink.extract.document.extract_html`` (main text, sentences, embeds, post links),
+then prints pages per second and the ratio of each to trafilatura. Peak memory (tracemalloc)
+is measured for N and 2N pages (the corpus once and twice over): it should not grow with N.
+``--profile`` adds a cProfile breakdown of extract_html by function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import pstats
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from unittest import mock
+
+import lxml.html
+import trafilatura
+
+from postlink.extract.decode import decode_bytes
+from postlink.extract.document import extract_html
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real" / "dev"
+
+
+def timed(fn: Callable[[str], object], pages: Sequence[str], repeat: int) -> float:
+    """Best-of-``repeat`` seconds for one pass of ``fn`` over ``pages``."""
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        for page in pages:
+            fn(page)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def peak_memory(fn: Callable[[str], object], pages: Sequence[str]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    for page in pages:
+        fn(page)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def count_parses(pages: Sequence[str]) -> int:
+    """How many times extract_html parses HTML, over all pages (should equal len(pages))."""
+    calls = 0
+    real = lxml.html.document_fromstring
+
+    def counting(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    with mock.patch("postlink.extract.document.lxml.html.document_fromstring", counting):
+        for page in pages:
+            extract_html(page)
+    return calls
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--repeat", type=int, default=3, help="passes per measure; best counts")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile breakdown")
+    args = parser.parse_args()
+    files = sorted(args.corpus.glob("*.html"))
+    if not files:
+        print(f"{args.corpus}: no .html pages here; pass the corpus folder", file=sys.stderr)
+        return 2
+    # Decoding is done once up front so that all three measure the same str input.
+    pages = [decode_bytes(f.read_bytes(), what=f.name) for f in files]
+    size_mb = sum(len(p.encode("utf-8")) for p in pages) / 1e6
+
+    def ours(page: str) -> object:
+        return extract_html(page)
+
+    def bare_parse(page: str) -> object:
+        return lxml.html.fromstring(page)
+
+    def trafi(page: str) -> object:
+        return trafilatura.extract(page)
+
+    for fn in (ours, bare_parse, trafi):  # warm caches, imports and lazy regex compilation
+        fn(pages[0])
+    t_parse = timed(bare_parse, pages, args.repeat)
+    t_trafi = timed(trafi, pages, args.repeat)
+    t_ours = timed(ours, pages, args.repeat)
+    n = len(pages)
+    print(f"pages: {n} ({size_mb:.1f} MB of HTML), best of {args.repeat}")
+    print(f"{'step':<34} {'seconds':>8} {'pages/s':>8} {'vs trafilatura':>15}")
+    for label, t in (("lxml.html.fromstring (bare parse)", t_parse),
+                     ("trafilatura.extract (default)", t_trafi),
+                     ("postlink extract_html (full)", t_ours)):
+        print(f"{label:<34} {t:>8.3f} {n / t:>8.1f} {t / t_trafi:>15.2f}")
+    print(f"extract_html / bare parse: {t_ours / t_parse:.2f}x")
+    print(f"HTML parses by extract_html: {count_parses(pages)} for {n} pages")
+    peak_n = peak_memory(ours, pages)
+    peak_2n = peak_memory(ours, pages + pages)
+    print(f"peak memory (tracemalloc): {peak_n / 1e6:.1f} MB for {n} pages, "
+          f"{peak_2n / 1e6:.1f} MB for {2 * n} pages")
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for page in pages:
+            extract_html(page)
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+        print(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

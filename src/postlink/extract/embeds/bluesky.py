@@ -1,0 +1,53 @@
+"""Bluesky embeds: ``blockquote.bluesky-embed[data-bluesky-uri]`` and the embed.bsky.app iframe.
+
+The blockquote holds the post text in a <p>, then "— Name (<a>@handle</a>)" and a date link
+to ``bsky.app/profile/DID/post/RKEY``. The AT-URI in ``data-bluesky-uri`` is the stable key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml.html import HtmlElement
+
+from postlink.extract.embeds.markup import (
+    embed_of,
+    find_iframes,
+    has_class,
+    one_line,
+    paragraphs_text,
+    ref_from_attrs,
+    ref_from_links,
+)
+from postlink.extract.model import Embed
+
+PLATFORM = "bluesky"
+# Lower-case text that must occur in the page source for this finder to find anything.
+MARKERS = ("bluesky-embed", "embed.bsky.app")
+BLOCKQUOTES = f"//blockquote[{has_class('bluesky-embed')}]"
+URL_ATTRS = ("data-bluesky-uri",)
+# "— Display Name (@handle)": the name is the text between the dash and the handle link.
+AUTHOR_NAME = re.compile(r"[—–-]\s*(?P<name>[^()]*?)\s*\(?\s*$")
+
+
+def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
+    for bq in tree.xpath(BLOCKQUOTES):
+        ref = ref_from_attrs(bq, URL_ATTRS, PLATFORM) or ref_from_links(bq, PLATFORM)
+        if ref is None:
+            continue
+        handle = name = date = None
+        for a in bq.xpath(".//a[@href]"):
+            label = one_line(a.text_content())
+            if label.startswith("@") and handle is None:
+                handle = label[1:]
+                prev = a.getprevious()
+                before = (prev.tail if prev is not None else a.getparent().text) or ""
+                m = AUTHOR_NAME.search(before)
+                name = one_line(m.group("name")) or None if m else None
+            elif "/post/" in (a.get("href") or ""):
+                date = label or None
+        text = paragraphs_text(bq.xpath(".//p")).replace("[image or embed]", "").strip()
+        yield bq, embed_of(ref, "blockquote", author_handle=handle or ref.handle,
+                           author_name=name, text=text, date_text=date)
+    yield from find_iframes(tree, PLATFORM)

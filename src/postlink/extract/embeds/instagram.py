@@ -1,0 +1,72 @@
+"""Instagram embeds: ``blockquote.instagram-media``, rendered ``iframe.instagram-media``,
+``amp-instagram[data-shortcode]`` and iframes to ``instagram.com/p/CODE/embed``.
+
+The blockquote names its post in ``data-instgrm-permalink`` or, in old versions (v7), only in
+its inner links. Its last <p> is the footer "A post shared by Name (@handle) [on <time>]" (the
+words are localised); a captioned embed has the caption in a <p> before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml.html import HtmlElement
+
+from postlink.extract.embeds.markup import (
+    embed_of,
+    find_iframes,
+    handle_in_parens,
+    has_class,
+    one_line,
+    paragraphs_text,
+    ref_from_attrs,
+    ref_from_links,
+    ref_of,
+)
+from postlink.extract.model import Embed
+from postlink.platforms import PostRef
+
+PLATFORM = "instagram"
+# Lower-case text that must occur in the page source for this finder to find anything.
+MARKERS = ("instagram", "instagr.am")
+BLOCKQUOTES = f"//blockquote[{has_class('instagram-media')}]"
+URL_ATTRS = ("data-instgrm-permalink", "cite")
+AMP = "//amp-instagram[@data-shortcode]"
+RENDERED_CLASSES = ("instagram-media", "instagram-media-rendered")
+# The words before the name in the footer, in the languages we have seen.
+FOOTER_LEAD = re.compile(
+    r"^.*?(?:shared by|geteilt von|partagée par|compartida (?:de|por)|condiviso da|"
+    r"compartilhada por|gedeeld door)\s+", re.I | re.S
+)
+
+
+def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
+    for bq in tree.xpath(BLOCKQUOTES):
+        ref = ref_from_attrs(bq, URL_ATTRS, PLATFORM) or ref_from_links(bq, PLATFORM)
+        if ref is not None:
+            yield bq, _from_blockquote(bq, ref)
+    for amp in tree.xpath(AMP):
+        ref = ref_of(f"https://www.instagram.com/p/{amp.get('data-shortcode', '').strip()}/", PLATFORM)
+        if ref is not None:
+            yield amp, embed_of(ref, "amp")
+    yield from find_iframes(tree, PLATFORM, rendered_classes=RENDERED_CLASSES)
+
+
+def _from_blockquote(bq: HtmlElement, ref: PostRef) -> Embed:
+    paragraphs = [p for p in bq.xpath(".//p") if one_line(p.text_content())]
+    handle = name = date = None
+    caption: list[HtmlElement] = paragraphs
+    if paragraphs:
+        footer = one_line(paragraphs[-1].text_content())
+        m = handle_in_parens(footer)
+        if m:
+            handle = m.group("handle")
+            name = one_line(FOOTER_LEAD.sub("", footer[: m.start()])) or None
+            caption = paragraphs[:-1]
+            times = paragraphs[-1].xpath(".//time[@datetime]")
+            date = times[0].get("datetime") if times else None
+    # Only a captioned embed carries post text; the rest is the generic footer.
+    text = paragraphs_text(caption) if bq.get("data-instgrm-captioned") is not None else ""
+    return embed_of(ref, "blockquote", author_handle=handle or ref.handle, author_name=name,
+                    text=text, date_text=date)
