@@ -125,6 +125,7 @@ def _unused_port() -> int:
         (lambda site, tmp: str(_write(tmp / "nobody.html", b"<html><head><title>x</title></head></html>")), 2, "no body text"),
         (lambda site, tmp: str(_write(tmp / "notes.pdf", b"%PDF-1.4")), 2, "unsupported file type"),
         (lambda site, tmp: str(tmp / "missing.html"), 2, "cannot read"),
+        (lambda site, tmp: str(_write(tmp / "big.txt", b"word " * 50_000)), 2, "larger than [network] max_bytes"),
         (lambda site, tmp: f"http://127.0.0.1:{_unused_port()}/a", 1, "cannot connect"),
         (lambda site, tmp: site.add("/gone", "gone", status=404), 1, "HTTP 404"),
         (lambda site, tmp: site.add("/huge", "<p>" + "x" * 300_000 + "</p>"), 1, "too large"),

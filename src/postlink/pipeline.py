@@ -26,8 +26,10 @@ from postlink.extract.embeds.flattened import text_fingerprint
 from postlink.extract.links import canonical_url
 from postlink.extract.model import Document, Embed
 from postlink.net.client import Response, fetch_sync
+from postlink.net.guard import Resolver
 from postlink.platforms import created_at, parse_post_url
 from postlink.store import Store, now, sha256
+from postlink.unshorten import Resolution, is_shortener, resolve_sync
 
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt", ".md")
@@ -71,7 +73,8 @@ def read_input(source: str, *, url: str | None, offline: bool, config: Config,
         resp = fetch_sync(source, config.network, transport=transport, log=log)
         return article_from_response(resp, url=url)
     if source == "-":
-        body = sys.stdin.buffer.read()
+        body = sys.stdin.buffer.read(config.network.max_bytes + 1)
+        _check_size("stdin", len(body), config)
         head = body[:2048].lstrip().lower()
         kind = "html" if head.startswith((b"<!doctype", b"<html", b"<")) else "text"
         name = url or f"stdin:{sha256(body)[:16]}"
@@ -82,6 +85,7 @@ def read_input(source: str, *, url: str | None, offline: bool, config: Config,
         raise InputError(f"{source}: unsupported file type {suffix or '(none)'!r}; "
                          "give an .html, .htm, .txt or .md file, a URL, or - for stdin")
     try:
+        _check_size(source, path.stat().st_size, config)
         body = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{source}: cannot read ({exc.strerror})") from exc
@@ -140,6 +144,12 @@ def _same_site(a: str, b: str) -> bool:
     host_a = (pa.hostname or "").removeprefix("www.")
     host_b = (pb.hostname or "").removeprefix("www.")
     return bool(host_a) and host_a == host_b and pa.port == pb.port
+
+
+def _check_size(name: str, size: int, config: Config) -> None:
+    if size > config.network.max_bytes:
+        raise InputError(f"{name}: larger than [network] max_bytes ({config.network.max_bytes}"
+                         " bytes); raise it in config.toml to read this input")
 
 
 def extract(article: ArticleInput) -> Document:
@@ -208,6 +218,25 @@ def add_article(store: Store, article: ArticleInput, *, source_id: int | None = 
     return AddResult(saved.article_id, saved.version, saved.created, article.url,
                      len(doc.sentences), len({p.key for p in posts}), len(result.citations),
                      len(result.unmatched_quotes))
+
+
+def resolve_article_links(store: Store, config: Config, version_id: int, *,
+                          all_hosts: bool = False,
+                          transport: httpx.AsyncBaseTransport | None = None,
+                          resolver: Resolver | None = None) -> list[Resolution]:
+    """Resolve the short links of an article version concurrently; results go to short_links.
+
+    Only known shorteners and wrappers are resolved (``all_hosts`` resolves every absolute
+    link): a link straight to an article already says where it goes. Cached results cost no
+    request, so calling this again for an unchanged article is cheap.
+    """
+    hrefs = [row["href"] for row in store.version_rows(version_id, "links", "idx")
+             if row["href"].lower().startswith(("http://", "https://"))
+             and (all_hosts or is_shortener(row["href"]))]
+    if not hrefs:
+        return []
+    return resolve_sync(hrefs, config.network, store=store, transport=transport,
+                        resolver=resolver)
 
 
 def _post_texts(embeds: list[Embed], known: dict[str, dict]) -> list[PostText]:
