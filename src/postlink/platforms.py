@@ -214,6 +214,7 @@ _FB_PATHS = (
     (re.compile(rf"^/{_FB_PAGE}/photos/(?:[^/]+/)?{_FB_ID}/?$"), "https://www.facebook.com/photo.php?fbid={id}"),
     (re.compile(rf"^/reel/{_FB_ID}/?$"), "https://www.facebook.com/reel/{id}"),
 )
+_FB_PLUGINS = frozenset({"/plugins/post.php", "/plugins/video.php"})
 _FB_RESERVED_PAGES = frozenset({"groups", "watch", "reel", "share", "sharer", "dialog", "plugins",
                                 "hashtag", "events", "pages", "profile.php", "l.php"})
 
@@ -226,7 +227,11 @@ def _parse_facebook(host: str, path: str, query: str) -> PostRef | None:
     def first(name: str) -> str:
         return (params.get(name) or [""])[0].strip()
 
-    if path.startswith("/plugins/") and first("href"):  # plugins/post.php?href=<post URL>
+    if path.startswith("/plugins/"):
+        # post.php and video.php show the post in ``href``; like.php and share buttons only
+        # point at it, so they are not posts.
+        if path.rstrip("/") not in _FB_PLUGINS or not first("href"):
+            return None
         inner = parse_post_url(first("href"))
         return inner if inner is not None and inner.platform == "facebook" else None
     fb_id = re.compile(rf"^{_FB_ID}$")

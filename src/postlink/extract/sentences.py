@@ -24,12 +24,23 @@ def split_sentences(text: str, paragraphs: Iterable[tuple[int, int]]) -> tuple[S
     out: list[Sentence] = []
     for p_start, p_end in paragraphs:
         chunk = text[p_start:p_end]
+        if not _MAYBE_BOUNDARY.search(chunk):
+            # one sentence at most: skip syntok, the costliest step of extraction
+            stripped = chunk.strip()
+            if stripped:
+                s = p_start + chunk.index(stripped)
+                out.append(Sentence(len(out), s, s + len(stripped), stripped))
+            continue
         spans = _merge_title_splits(chunk, _split_ellipses(chunk, _syntok_spans(chunk)))
         spans = _merge_open_quotes(chunk, spans)
         for start, end in spans:
             s, e = p_start + start, p_start + end
             out.append(Sentence(len(out), s, e, text[s:e]))
     return tuple(out)
+
+
+# A sentence end followed by more text; paragraphs without one are a single sentence.
+_MAYBE_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+\S")
 
 
 def _syntok_spans(chunk: str) -> Iterable[tuple[int, int]]:

@@ -2,7 +2,7 @@
 
 Each platform module exposes ``find(tree) -> Iterator[tuple[element, Embed]]``: the element that
 holds the embed (which the document builder replaces by a position marker) and the Embed it
-describes, and ``MARKERS``: lower-case strings of which one must occur in the page source for
+describes, and ``MARKERS``: strings of which one must occur in the page source for
 ``find`` to have anything to find (a cheap test that skips most finders on most pages).
 Adding a platform is one module plus one line in ``PLATFORM_FINDERS``.
 
@@ -78,12 +78,13 @@ def find_embeds(tree: HtmlElement, *, source: str | None = None) -> list[Found]:
 
     ``source``, the page's HTML text, lets finders whose markers it lacks be skipped.
     """
-    lowered = source.lower() if source is not None else None
-    run_all = lowered is None or any(m in lowered for m in _WRAPPER_MARKERS)
+    # Case-sensitive on purpose: lower-casing a 1 MB page costs more than the finders it skips,
+    # and class names and embed addresses are written in lower case.
+    run_all = source is None or any(m in source for m in _WRAPPER_MARKERS)
     found: list[Found] = []
     seen: set[int] = set()
     for entry in PLATFORM_FINDERS:
-        if not run_all and not any(m in lowered for m in entry.markers):  # type: ignore[operator]
+        if not run_all and not any(m in source for m in entry.markers):  # type: ignore[operator]
             continue
         for el, emb in entry.find(tree):
             if id(el) not in seen:
@@ -101,9 +102,12 @@ def find_embeds(tree: HtmlElement, *, source: str | None = None) -> list[Found]:
             if f.embed.key in live_keys or f.embed.key in kept:
                 outer.remove(f)
             kept.add(f.embed.key)
-    if len(outer) > 1:
+    lines = [f.element.sourceline or 0 for f in outer]
+    if len(set(lines)) < len(lines):  # two embeds on one source line: count elements instead
         order = {id(el): i for i, el in enumerate(tree.iter())}
         outer.sort(key=lambda f: order.get(id(f.element), 0))
+    else:
+        outer.sort(key=lambda f: f.element.sourceline or 0)
     return outer
 
 

@@ -23,8 +23,8 @@ from postlink.extract.embeds.markup import (
 from postlink.extract.model import Embed
 
 PLATFORM = "bluesky"
-# Lower-case text that must occur in the page source for this finder to find anything.
-MARKERS = ("bluesky-embed", "embed.bsky.app")
+# Text that must occur in the page source for this finder to find anything.
+MARKERS = ("bsky",)
 BLOCKQUOTES = f"//blockquote[{has_class('bluesky-embed')}]"
 URL_ATTRS = ("data-bluesky-uri",)
 # "— Display Name (@handle)": the name is the text between the dash and the handle link.

@@ -19,7 +19,7 @@ from postlink.platforms import parse_post_url
 CARDS = f"//div[{has_class('social-embed-post')}]"
 PERMALINKS = f".//a[{has_class('embed-original-post-link')}][@href]"
 ALT_TEXT = re.compile(r"^\w+ post by @?(?P<handle>[^\s:]+):\s*(?P<text>.*)$", re.S)
-# Lower-case text that must occur in the page source for this finder to find anything.
+# Text that must occur in the page source for this finder to find anything.
 MARKERS = ("social-embed-post",)
 
 

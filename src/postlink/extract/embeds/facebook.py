@@ -23,8 +23,8 @@ from postlink.extract.embeds.markup import (
 from postlink.extract.model import Embed
 
 PLATFORM = "facebook"
-# Lower-case text that must occur in the page source for this finder to find anything.
-MARKERS = ("fb-post", "fb-video", "fb-xfbml-parse-ignore", "amp-facebook", "facebook.com/plugins")
+# Text that must occur in the page source for this finder to find anything.
+MARKERS = ("fb-", "facebook.com/plugins", "amp-facebook")
 CONTAINERS = f"//div[{has_class('fb-post')} or {has_class('fb-video')}]"
 FALLBACKS = f"//blockquote[{has_class('fb-xfbml-parse-ignore')}]"
 FALLBACK_INSIDE = "." + FALLBACKS

@@ -28,8 +28,8 @@ from postlink.extract.model import Embed
 from postlink.platforms import PostRef
 
 PLATFORM = "instagram"
-# Lower-case text that must occur in the page source for this finder to find anything.
-MARKERS = ("instagram", "instagr.am")
+# Text that must occur in the page source for this finder to find anything.
+MARKERS = ("instagr",)
 BLOCKQUOTES = f"//blockquote[{has_class('instagram-media')}]"
 URL_ATTRS = ("data-instgrm-permalink", "cite")
 AMP = "//amp-instagram[@data-shortcode]"

@@ -11,8 +11,8 @@ from postlink.extract.embeds.markup import embed_of, find_iframes, has_class, re
 from postlink.extract.model import Embed
 
 PLATFORM = "linkedin"
-# Lower-case text that must occur in the page source for this finder to find anything.
-MARKERS = ("linkedin.com/embed", "linkedin-post")
+# Text that must occur in the page source for this finder to find anything.
+MARKERS = ("linkedin",)
 PLACEHOLDERS = f"//div[{has_class('linkedin-post')}][@data-href]"
 
 

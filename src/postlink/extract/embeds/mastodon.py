@@ -27,7 +27,7 @@ from postlink.extract.embeds.markup import (
 from postlink.extract.model import Embed
 
 PLATFORM = "mastodon"
-# Lower-case text that must occur in the page source for this finder to find anything.
+# Text that must occur in the page source for this finder to find anything.
 MARKERS = ("mastodon-embed", "/embed")
 BLOCKQUOTES = f"//blockquote[{has_class('mastodon-embed')}]"
 BLOCKQUOTE_URL_ATTRS = ("data-embed-url", "cite")
@@ -43,7 +43,7 @@ def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
                or ref_from_links(bq, PLATFORM, fediverse=True))
         if ref is None:
             continue
-        m = POST_BY.search(one_line(bq.text_content()))
+        m = POST_BY.search(one_line(" ".join(bq.itertext())))  # divs run together otherwise
         yield bq, embed_of(ref, "blockquote", author_handle=m.group("handle") if m else ref.handle)
     for iframe in tree.xpath(IFRAMES):
         marked = "mastodon-embed" in (iframe.get("class") or "").split()

@@ -23,8 +23,8 @@ from postlink.extract.embeds.markup import (
 from postlink.extract.model import Embed
 
 PLATFORM = "reddit"
-# Lower-case text that must occur in the page source for this finder to find anything.
-MARKERS = ("reddit-embed", "reddit-card", "amp-reddit", "redditmedia", "embed.reddit")
+# Text that must occur in the page source for this finder to find anything.
+MARKERS = ("reddit",)
 BLOCKQUOTES = f"//blockquote[{has_class('reddit-embed-bq')} or {has_class('reddit-card')}]"
 AMP = "//amp-reddit[@data-src]"
 USER = re.compile(r"\bu/(?P<user>[A-Za-z0-9_-]{3,20})\b")

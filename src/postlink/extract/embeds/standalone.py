@@ -24,7 +24,7 @@ PARAGRAPHS = ("//p[not(*[not(self::a) and not(self::br)])]"
               "[contains(., '/')][not(contains(normalize-space(.), ' '))]")
 # The whole text is one URL, with or without its scheme.
 URL_TEXT = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+/\S+$", re.I)
-# Lower-case text that must occur in the page source for this finder to find anything.
+# Text that must occur in the page source for this finder to find anything.
 MARKERS = ("wp-block-embed", "http")
 
 

@@ -13,8 +13,8 @@ from postlink.extract.embeds.markup import embed_of, find_iframes, ref_of
 from postlink.extract.model import Embed
 
 PLATFORM = "telegram"
-# Lower-case text that must occur in the page source for this finder to find anything.
-MARKERS = ("data-telegram-post", "t.me/", "telegram.me")
+# Text that must occur in the page source for this finder to find anything.
+MARKERS = ("telegram", "t.me/")
 WIDGETS = "//script[contains(@src, 'telegram-widget.js')][@data-telegram-post]"
 PLACEHOLDERS = "//*[not(self::script)][@data-telegram-post]"
 

@@ -17,8 +17,8 @@ from postlink.extract.embeds.markup import (
 from postlink.extract.model import Embed
 
 PLATFORM = "threads"
-# Lower-case text that must occur in the page source for this finder to find anything.
-MARKERS = ("text-post-media", "threads.net", "threads.com")
+# Text that must occur in the page source for this finder to find anything.
+MARKERS = ("threads.", "text-post-media")
 BLOCKQUOTES = f"//blockquote[{has_class('text-post-media')}]"
 URL_ATTRS = ("data-text-post-permalink", "cite")
 

@@ -23,7 +23,7 @@ from postlink.extract.model import Embed
 from postlink.platforms import PostRef
 
 PLATFORM = "tiktok"
-# Lower-case text that must occur in the page source for this finder to find anything.
+# Text that must occur in the page source for this finder to find anything.
 MARKERS = ("tiktok",)
 BLOCKQUOTES = f"//blockquote[{has_class('tiktok-embed')}]"
 URL_ATTRS = ("cite",)

@@ -14,8 +14,8 @@ from postlink.extract.embeds.markup import find_iframes
 from postlink.extract.model import Embed
 
 PLATFORM = "truthsocial"
-# Lower-case text that must occur in the page source for this finder to find anything.
-MARKERS = ("truthsocial.com",)
+# Text that must occur in the page source for this finder to find anything.
+MARKERS = ("truthsocial",)
 
 
 def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:

@@ -28,8 +28,8 @@ from postlink.extract.model import Embed
 from postlink.platforms import PostRef
 
 PLATFORM = "x"
-# Lower-case text that must occur in the page source for this finder to find anything.
-MARKERS = ("twitter-tweet", "twitter-video", "platform.twitter.com", "amp-twitter", "data-tweet-id", "/status", "data-attrs")
+# Text that must occur in the page source for this finder to find anything.
+MARKERS = ("twitter", "tweet")
 BLOCKQUOTES = f"//blockquote[{has_class('twitter-tweet')} or {has_class('twitter-video')}]"
 # Blockquotes whose class a CMS sanitiser stripped: recognised by structure (a status permalink
 # and an "— Name (@handle)" author line), as tweetfinder does (reference §15.1).

@@ -15,7 +15,7 @@ from postlink.extract.embeds.markup import embed_of, find_iframes, ref_of
 from postlink.extract.model import Embed
 
 PLATFORM = "youtube"
-# Lower-case text that must occur in the page source for this finder to find anything.
+# Text that must occur in the page source for this finder to find anything.
 MARKERS = ("youtu",)
 ID_ELEMENTS = (("//amp-youtube[@data-videoid]", "data-videoid", "amp"),
                ("//lite-youtube[@videoid]", "videoid", "iframe"))

@@ -1,0 +1,237 @@
+"""Embed and post-link detection on synthetic fixtures, decoys and flattened text.
+
+Fixtures under tests/data/embeds/ are SYNTHETIC (written for these tests from each platform's
+documented embed code); expected.json beside them is hand-written.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from postlink.extract.document import extract_html, extract_text, post_links
+from postlink.extract.embeds import PLATFORM_FINDERS, find_embeds
+from postlink.extract.embeds.chrome import in_chrome
+from postlink.extract.embeds.flattened import parse_flattened
+from postlink.extract.model import Link
+
+DATA = Path(__file__).parent / "data" / "embeds"
+EXPECTED = {k: v for k, v in json.loads((DATA / "expected.json").read_text("utf-8")).items()
+            if not k.startswith("_")}
+ARTICLE = ("<p>The council met on Tuesday evening to discuss the new bus timetable for the "
+           "valley towns. Residents spoke in favour of later services on weekends.</p>")
+
+
+def page(body: str) -> str:
+    return f"<html><head><title>t</title></head><body><article>{ARTICLE}{body}{ARTICLE}</article></body></html>"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_embeds(name: str) -> None:
+    doc = extract_html((DATA / name).read_bytes())
+    assert [[e.key, e.markup, e.author_handle] for e in doc.embeds] == EXPECTED[name]["embeds"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_post_links(name: str) -> None:
+    doc = extract_html((DATA / name).read_bytes())
+    assert [p.key for p in doc.post_links] == EXPECTED[name]["post_links"]
+
+
+def test_every_platform_module_is_registered() -> None:
+    modules = {p.stem for p in (Path(__file__).parents[1] / "src/postlink/extract/embeds").glob("*.py")}
+    helpers = {"__init__", "markup", "chrome", "flattened", "postlinks"}
+    assert {f.name for f in PLATFORM_FINDERS} == modules - helpers
+
+
+def test_x_blockquote_text_author_and_truncation() -> None:
+    doc = extract_html(page(
+        '<blockquote class="twitter-tweet" data-lang="en"><p lang="en" dir="ltr">Polls close at 8pm.'
+        '<br>Bring ID…</p>&mdash; Election Desk (@electiondesk_ex) '
+        '<a href="https://twitter.com/electiondesk_ex/status/1740000000000000021?ref_src=twsrc%5Etfw">'
+        'December 27, 2023</a></blockquote>'))
+    (embed,) = doc.embeds
+    assert embed.key == "x:1740000000000000021"
+    assert embed.url == "https://twitter.com/electiondesk_ex/status/1740000000000000021"
+    assert embed.author_name == "Election Desk"
+    assert embed.text == "Polls close at 8pm.\nBring ID…"
+    assert embed.truncated
+    assert "Polls close" not in doc.text  # embed text never becomes article sentences
+    assert embed.position is not None
+
+
+def test_x_legacy_statuses_permalink() -> None:
+    doc = extract_html(page(
+        '<blockquote class="twitter-tweet tw-align-center"><p>hello</p>&mdash; A (@a_ex) '
+        '<a href="https://twitter.com/a_ex/statuses/370525864523743232">Aug 22, 2013</a></blockquote>'))
+    assert [e.url for e in doc.embeds] == ["https://twitter.com/a_ex/status/370525864523743232"]
+
+
+def test_bare_blockquote_recognised_by_structure() -> None:
+    doc = extract_html(page(
+        '<blockquote><p>Stripped class.</p>&mdash; Some One (@someone_ex) '
+        '<a href="https://twitter.com/someone_ex/status/1740000000000000022">Dec 27, 2023</a></blockquote>'))
+    assert [e.key for e in doc.embeds] == ["x:1740000000000000022"]
+
+
+def test_quote_blockquote_with_a_tweet_link_is_not_an_embed() -> None:
+    # A pull quote that links its source tweet mid-sentence has no "— Name (@handle)" line.
+    doc = extract_html(page(
+        '<blockquote><p>We will not back down, <a href="https://twitter.com/someone_ex/status/'
+        '1740000000000000023">she wrote</a>, and the crowd cheered.</p></blockquote>'))
+    assert doc.embeds == ()
+    assert [p.key for p in doc.post_links] == ["x:1740000000000000023"]
+
+
+def test_substack_card_and_bbc_screenshot_are_rendered_embeds() -> None:
+    doc = extract_html(page(
+        '<div class="tweet" data-attrs="{&quot;url&quot;:&quot;https://twitter.com/card_ex/status/'
+        '1740000000000000024?s=20&quot;,&quot;full_text&quot;:&quot;Card text.&quot;,'
+        '&quot;username&quot;:&quot;card_ex&quot;,&quot;name&quot;:&quot;Card Person&quot;}">'
+        '<a class="tweet-link-top" href="https://twitter.com/card_ex/status/1740000000000000024">x</a></div>'
+        '<div class="social-embed"><div class="social-embed-post social-embed-fallbacktwitter">'
+        '<a class="embed-original-post-link" href="https://twitter.com/bbc_ex/status/1740000000000000025?s=20"></a>'
+        '<div class="js-delayed-image-load" data-alt="Twitter post by @bbc_ex: Screenshot words"></div>'
+        '</div></div>'))
+    assert [(e.key, e.markup, e.author_handle, e.text) for e in doc.embeds] == [
+        ("x:1740000000000000024", "rendered", "card_ex", "Card text."),
+        ("x:1740000000000000025", "rendered", "bbc_ex", "Screenshot words"),
+    ]
+    assert doc.post_links == ()  # the cards' own links are embed markup
+
+
+def test_instagram_uncaptioned_footer_is_not_post_text() -> None:
+    doc = extract_html(page(
+        '<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/'
+        'ByxilPNJK3M/" data-instgrm-version="12"><div><a href="https://www.instagram.com/p/ByxilPNJK3M/">'
+        'View this post on Instagram</a><p><a href="https://www.instagram.com/p/ByxilPNJK3M/">'
+        'A post shared by Some Band (@someband_ex)</a> on <time datetime="2019-06-14T18:05:39+00:00">'
+        'Jun 14, 2019</time></p></div></blockquote>'))
+    (embed,) = doc.embeds
+    assert (embed.key, embed.author_handle, embed.author_name, embed.text) == (
+        "instagram:ByxilPNJK3M", "someband_ex", "Some Band", "")
+    assert embed.date_text == "2019-06-14T18:05:39+00:00"
+
+
+def test_same_post_embedded_twice_counts_twice() -> None:
+    bq = ('<blockquote class="twitter-tweet"><p>again</p>&mdash; A (@a_ex) '
+          '<a href="https://twitter.com/a_ex/status/1740000000000000026">Dec 27, 2023</a></blockquote>')
+    doc = extract_html(page(bq + "<p>Between the two copies there is prose.</p>" + bq))
+    assert [e.key for e in doc.embeds] == ["x:1740000000000000026"] * 2
+
+
+def test_noscript_copy_of_a_lazy_embed_counts_once_and_noscript_only_counts() -> None:
+    doc = extract_html(page(
+        '<div class="rll-youtube-player" data-src="https://www.youtube.com/embed/AAAAAAAAAAA"></div>'
+        '<noscript><iframe src="https://www.youtube.com/embed/AAAAAAAAAAA"></iframe></noscript>'
+        '<noscript><iframe src="https://www.youtube.com/embed/BBBBBBBBBBB"></iframe></noscript>'))
+    assert [e.key for e in doc.embeds] == ["youtube:AAAAAAAAAAA", "youtube:BBBBBBBBBBB"]
+
+
+def test_youtube_playlist_embed_is_not_a_video() -> None:
+    doc = extract_html(page('<iframe src="https://www.youtube.com/embed/videoseries?list=PLfake"></iframe>'))
+    assert doc.embeds == ()
+
+
+def test_find_embeds_is_the_same_with_and_without_source_markers() -> None:
+    html = (DATA / "lazy.html").read_text("utf-8")
+    tree = lxml.html.document_fromstring(html)
+    with_markers = [f.embed.key for f in find_embeds(tree, source=html)]
+    without = [f.embed.key for f in find_embeds(tree)]
+    assert with_markers == without and len(without) == 6
+
+
+def test_find_embeds_does_not_change_the_tree() -> None:
+    html = (DATA / "cms.html").read_text("utf-8")
+    tree = lxml.html.document_fromstring(html)
+    before = lxml.html.tostring(tree)
+    find_embeds(tree, source=html)
+    assert lxml.html.tostring(tree) == before
+
+
+@pytest.mark.parametrize(("markup", "chrome"), [
+    ('<aside><a id="t" href="#">x</a></aside>', True),
+    ('<div class="site-sidebar"><a id="t" href="#">x</a></div>', True),
+    ('<div class="share-tools"><a id="t" href="#">x</a></div>', True),
+    ('<div class="l-sidebar-fixed"><div class="c-entry-content"><a id="t" href="#">x</a></div></div>', False),
+    ('<article class="newsletter-post"><a id="t" href="#">x</a></article>', False),
+    ('<header class="article-header"><figure><a id="t" href="#">x</a></figure></header>', False),
+])
+def test_chrome(markup: str, chrome: bool) -> None:
+    tree = lxml.html.document_fromstring(f"<html><body class='one-sidebar'>{markup}</body></html>")
+    assert in_chrome(tree.get_element_by_id("t")) is chrome
+
+
+def test_post_links_function_filters_profiles_and_intents() -> None:
+    links = [
+        Link("https://twitter.com/a_ex", "https://twitter.com/a_ex", "a", 0, 1),
+        Link("https://twitter.com/intent/tweet?url=x", "https://twitter.com/intent/tweet?url=x", "b", 2, 3),
+        Link("https://x.com/a_ex/status/1740000000000000027?s=20", "https://x.com/a_ex/status/1740000000000000027", "c", 4, 5),
+        Link("https://x.com/a_ex/status/1740000000000000027?s=20", "https://x.com/a_ex/status/1740000000000000027", "c", 6, 7),
+    ]
+    assert [(p.key, p.start) for p in post_links(links)] == [("x:1740000000000000027", 4)]
+
+
+def test_post_link_offsets_point_at_the_anchor_in_body_text() -> None:
+    doc = extract_html(page('<p>As the mayor <a href="https://www.instagram.com/p/B3VkzglJ4ae/?utm_source=ig_embed">'
+                            'posted on Instagram</a>, the fair opens Friday.</p>'))
+    (link,) = doc.post_links
+    assert link.url == "https://www.instagram.com/p/B3VkzglJ4ae/"
+    assert link.href == "https://www.instagram.com/p/B3VkzglJ4ae/?utm_source=ig_embed"
+    assert link.start is not None and doc.text[link.start:link.end] == "posted on Instagram"
+
+
+# -- flattened text ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("paragraph", "platform", "handle", "text"), [
+    ("Polls close at 8pm https://t.co/abc — Election Desk (@electiondesk_ex) December 27, 2023",
+     "x", "electiondesk_ex", "Polls close at 8pm https://t.co/abc"),
+    ("Late bus again [image or embed] — Pat Commuter (@pat.example.social) Apr 21, 2024 at 15:09",
+     "bluesky", "pat.example.social", "Late bus again"),
+    ("Late bus again — Pat (@pat.example.social) 2024-04-21T06:09:13.063Z",
+     "bluesky", "pat.example.social", "Late bus again"),
+    ("New mural on the library wall! A post shared by Valley Library (@valleylibrary_ex)",
+     "instagram", "valleylibrary_ex", "New mural on the library wall!"),
+    ("View this post on Instagram A post shared by Some Band (@someband_ex) on Jun 14, 2019 at 11:05am PDT",
+     "instagram", "someband_ex", ""),
+    ("Bin collection moves to Thursday. Posted by Valley Council on Monday, December 4, 2023",
+     "facebook", "Valley Council", "Bin collection moves to Thursday."),
+    ("Power went out across the east side by u/lamplighter_ex in r/exampletown",
+     "reddit", "lamplighter_ex", "Power went out across the east side"),
+    ("@mayor.example Trying the step everyone is talking about #townhall ♬ original sound - Mayor Example",
+     "tiktok", "mayor.example", "Trying the step everyone is talking about #townhall"),
+    ("Post by @shelver@books.example.net View on Mastodon",
+     "mastodon", "shelver@books.example.net", ""),
+])
+def test_parse_flattened(paragraph: str, platform: str, handle: str, text: str) -> None:
+    post = parse_flattened(paragraph)
+    assert post is not None
+    assert (post.platform, post.handle, post.text) == (platform, handle, text)
+
+
+@pytest.mark.parametrize("prose", [
+    "The mayor said the fair opens Friday, and posted by noon on Monday.",
+    "She was posted by the agency on a contract that ran until 2023 or so, she said at length here.",
+    "Readers asked why the bus by the station in town was late again.",
+    "@ the meeting, people argued.",
+])
+def test_prose_is_not_flattened(prose: str) -> None:
+    assert parse_flattened(prose) is None
+
+
+def test_extract_text_turns_other_platforms_scaffolding_into_embeds() -> None:
+    text = ("Bus timetable\n\nThe council met on Tuesday to discuss later buses.\n\n"
+            "New mural on the library wall!\n\nA post shared by Valley Library (@valleylibrary_ex)\n\n"
+            "Post by @shelver@books.example.net View on Mastodon\n\n"
+            "Residents welcomed the change, the council said.")
+    doc = extract_text(text)
+    assert [(e.platform, e.author_handle, e.text, e.markup) for e in doc.embeds] == [
+        ("instagram", "valleylibrary_ex", "New mural on the library wall!", "flattened-text"),
+        ("mastodon", "shelver@books.example.net", "", "flattened-text"),
+    ]
+    assert all(e.provisional for e in doc.embeds)
+    assert "mural" not in doc.text and "View on Mastodon" not in doc.text
+    assert "The council met on Tuesday" in doc.text  # prose before a Mastodon line stays prose
