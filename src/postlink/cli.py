@@ -77,7 +77,7 @@ def cli(ctx: click.Context, config_path: Path | None, db_path: Path | None, verb
 @click.pass_obj
 def add(app: AppContext, sources: tuple[str, ...], url: str | None, offline: bool) -> None:
     """Add articles: http(s) URLs, .html/.htm/.txt/.md files, or - for stdin."""
-    from postlink.pipeline import add_article, read_input
+    from postlink.pipeline import add_article, read_input, resolve_article_links
 
     if url and len(sources) > 1:
         raise click.UsageError("--url names one article; give a single SOURCE with it")
@@ -87,6 +87,8 @@ def add(app: AppContext, sources: tuple[str, ...], url: str | None, offline: boo
             article = read_input(source, url=url, offline=offline, config=app.config,
                                  store=app.store)
             result = add_article(app.store, article)
+            links = [] if offline else resolve_article_links(
+                app.store, app.config, app.store.latest_version(result.article_id)["id"])
         except PostlinkError as exc:
             if len(sources) == 1:
                 raise
@@ -98,6 +100,10 @@ def add(app: AppContext, sources: tuple[str, ...], url: str | None, offline: boo
         click.echo(f"article {result.article_id} v{result.version} ({state}): {result.url}: "
                    f"{result.sentences} sentences, {result.posts} posts, "
                    f"{result.citations} citations, {result.unmatched} unmatched quotes")
+        if links:
+            unresolved = sum(1 for r in links if r.status != "resolved")
+            click.echo(f"  short links: {len(links) - unresolved} resolved, "
+                       f"{unresolved} not resolved")
     if failed:
         click.echo(f"{failed} of {len(sources)} sources failed", err=True)
         sys.exit(1)
@@ -133,9 +139,191 @@ def demo(app: AppContext, keep_serving: bool) -> None:
 
 # -- resolve ---------------------------------------------------------------------------------
 
+@cli.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="print a JSON array, one object per URL")
+@click.option("--refresh", is_flag=True, help="ignore cached results and resolve again")
+@click.pass_obj
+def resolve(app: AppContext, urls: tuple[str, ...], as_json: bool, refresh: bool) -> None:
+    """Expand short links (t.co, bit.ly, …) and print every hop; cached in the archive.
+
+    Exit code 1 if any link is not resolved (dead, blocked, failed, loop, too_many_hops).
+    """
+    from rich.table import Table
+
+    from postlink.unshorten import resolve_sync
+
+    for url in urls:
+        if not url.lower().startswith(("http://", "https://")):
+            raise click.UsageError(f"{url!r} is not an http(s) URL")
+    results = resolve_sync(urls, app.config.network, store=app.store, refresh=refresh)
+    if as_json:
+        click.echo(json.dumps([r.as_json() for r in results], indent=2, ensure_ascii=False))
+    else:
+        table = Table(show_lines=True)
+        for name in ("link", "status", "hops", "final URL"):
+            table.add_column(name, overflow="fold")
+        for r in results:
+            hops = "\n".join(
+                f"{i}. {h.status or '-'} {h.via} {h.ms:.0f}ms {h.url}"
+                for i, h in enumerate(r.hops, 1))
+            status = r.status + (" (cached)" if r.cached else "")
+            if r.error:
+                status += f"\n{r.error}"
+            final = r.final_url or ""
+            if r.canonical_url and r.canonical_url != r.final_url:
+                final += f"\ncanonical: {r.canonical_url}"
+            table.add_row(r.url, status, hops, final)
+        Console(width=max(120, Console().width)).print(table)
+    if any(r.status != "resolved" for r in results):
+        sys.exit(1)
+
+
 # -- run, schedule -----------------------------------------------------------------------------
 
+def _sources_or_fail(config: Config) -> None:
+    if not any(s.enabled for s in config.sources):
+        from postlink.errors import ConfigError
+
+        raise ConfigError(f"{config.path or 'config.toml'}: no enabled [[sources]]; add one, "
+                          'e.g. [[sources]] kind = "feed" url = "https://example.org/feed.xml"')
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="poll every due source once, archive, and exit")
+@click.option("--all", "all_sources", is_flag=True, help="poll every source, due or not")
+@click.option("--source", "names", multiple=True, metavar="NAME",
+              help="only this source (its url, path or kind:url); repeatable")
+@click.option("--wait", is_flag=True,
+              help="if another run or schedule holds the archive lock, wait for it")
+@click.option("--progress/--no-progress", default=None,
+              help="progress bar (default: when stderr is a terminal) or one line per article")
+@click.pass_obj
+def run(app: AppContext, once: bool, all_sources: bool, names: tuple[str, ...], wait: bool,
+        progress: bool | None) -> None:
+    """Poll the configured sources once and archive every new or changed article.
+
+    Exit code 0 if everything worked, 1 if a source or an article failed (listed at the end),
+    2 for a config or database problem, or when the archive is locked by another run.
+    """
+    import threading
+
+    from postlink.progress import make_reporter
+    from postlink.runner import ArchiveLock, Runner, stop_on_signals
+
+    if not once:
+        raise click.UsageError("postlink run needs --once; to keep polling, use "
+                               "postlink schedule")
+    config = app.config
+    _sources_or_fail(config)
+    chosen = None
+    if names:
+        by_alias = {alias: s.name for s in config.sources
+                    for alias in (s.name, s.url, str(s.path) if s.path else None) if alias}
+        unknown = [n for n in names if n not in by_alias]
+        if unknown:
+            raise click.BadParameter(f"no configured source {unknown[0]!r}", param_hint="--source")
+        chosen = {by_alias[n] for n in names}
+    store = app.store  # opened before the lock: an unusable path is a StoreError, exit 2
+    lock = ArchiveLock(config.archive.db)
+    lock.acquire(wait=wait, on_wait=lambda message: click.echo(message, err=True))
+    stop = threading.Event()
+    try:
+        with stop_on_signals(stop, lambda m: click.echo(m, err=True)), \
+                make_reporter(bar=progress) as reporter:
+            summary = Runner(config, store, reporter=reporter, stop=stop).run(
+                force=all_sources, names=chosen)
+    finally:
+        lock.release()
+    for line in summary.lines():
+        click.echo(line)
+    sys.exit(summary.exit_code)
+
+
+@cli.command()
+@click.option("--wait", is_flag=True,
+              help="if another run or schedule holds the archive lock, wait for it")
+@click.pass_obj
+def schedule(app: AppContext, wait: bool) -> None:
+    """Poll the configured sources on their intervals until Ctrl-C or SIGTERM.
+
+    Same work as `run --once`, one job per source; state lives in the archive, so a restart
+    continues where the last process stopped. Prints one line per source, article and job.
+    """
+    import threading
+
+    from postlink.progress import LogReporter
+    from postlink.runner import ArchiveLock, stop_on_signals
+    from postlink.schedule import Schedule
+
+    config = app.config
+    _sources_or_fail(config)
+    app.store  # noqa: B018 (opens and migrates the archive now: a bad path fails with exit 2)
+    lock = ArchiveLock(config.archive.db)
+    lock.acquire(wait=wait, on_wait=lambda message: click.echo(message, err=True))
+    stop = threading.Event()
+    try:
+        with stop_on_signals(stop, lambda m: click.echo(m, err=True)):
+            Schedule(config, reporter=LogReporter(), stop=stop,
+                     notify=lambda m: click.echo(m, err=True)).run()
+    finally:
+        lock.release()
+
+
 # -- posts, search -----------------------------------------------------------------------------
+@cli.command()
+@click.argument("post")
+@click.option("--json", "as_json", is_flag=True, help="print the rows as JSON")
+@click.pass_obj
+def posts(app: AppContext, post: str, as_json: bool) -> None:
+    """Which articles and sentences cite POST (a key like x:123, or a post URL), all versions."""
+    from postlink.errors import NotFound
+    from postlink.platforms import parse_post_url
+
+    ref = parse_post_url(post) if "://" in post else None
+    key = ref.key if ref else post
+    known = app.store.post(key)
+    if known is None:
+        raise NotFound(f"no post {key!r} in the archive; add an article that embeds or links it")
+    rows = app.store.citations_of_post(key)
+    if as_json:
+        click.echo(json.dumps({"post": known, "citations": rows}, ensure_ascii=False, indent=2))
+        return
+    who = known.get("author_name") or known.get("author_handle") or "unknown author"
+    click.echo(f"{key} ({who}): cited by {len(rows)} sentence(s) in "
+               f"{len({r['article_id'] for r in rows})} article(s)")
+    for r in rows:
+        flag = " beyond truncation" if r["beyond_truncation"] else ""
+        click.echo(f"  article {r['article_id']} v{r['version']} s{r['sentence_idx']} "
+                   f"{r['kind']} {r['score']:.2f}{flag}: {r['sentence']}")
+        if r["diff"]:
+            click.echo(f"      diff: {r['diff']}")
+        click.echo(f"      {r['url']}")
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--limit", default=20, show_default=True, help="results per section")
+@click.option("--json", "as_json", is_flag=True, help="print the rows as JSON")
+@click.pass_obj
+def search(app: AppContext, text: str, limit: int, as_json: bool) -> None:
+    """Full-text search over article sentences and archived posts (every word must match)."""
+    sentences = app.store.search_sentences(text, limit)
+    found_posts = app.store.search_posts(text, limit)
+    if as_json:
+        click.echo(json.dumps({"sentences": sentences, "posts": found_posts},
+                              ensure_ascii=False, indent=2))
+        return
+    click.echo(f"sentences: {len(sentences)}")
+    for r in sentences:
+        cites = f"  [cites {r['cites']}]" if r["cites"] else ""
+        click.echo(f"  article {r['article_id']} v{r['version']} s{r['sentence_idx']}: "
+                   f"{r['text']}{cites}")
+    click.echo(f"posts: {len(found_posts)}")
+    for r in found_posts:
+        who = r["author_handle"] and f"@{r['author_handle']}" or "?"
+        click.echo(f"  {r['key']} {who}: {' '.join(r['text'].split())}")
+
 
 
 def main() -> None:

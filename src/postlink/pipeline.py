@@ -10,6 +10,7 @@ import html
 import json
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -27,7 +28,7 @@ from postlink.extract.links import canonical_url
 from postlink.extract.model import Document, Embed
 from postlink.net.client import Response, fetch_sync
 from postlink.net.guard import Resolver
-from postlink.platforms import created_at, parse_post_url
+from postlink.platforms import PostRef, created_at, parse_post_url
 from postlink.store import Store, now, sha256
 from postlink.unshorten import Resolution, is_shortener, resolve_sync
 
@@ -171,7 +172,7 @@ def add_article(store: Store, article: ArticleInput, *, source_id: int | None = 
 
     linked_keys = [ref.key for link in doc.links if (ref := parse_post_url(link.url))]
     known = store.post_texts(linked_keys)
-    posts = _post_texts(embeds, known)
+    posts = _post_texts(embeds, known, [ref for link in doc.links if (ref := parse_post_url(link.url))])
     result = link_citations(doc, posts)
 
     with store.transaction() as conn:
@@ -239,17 +240,27 @@ def resolve_article_links(store: Store, config: Config, version_id: int, *,
                         resolver=resolver)
 
 
-def _post_texts(embeds: list[Embed], known: dict[str, dict]) -> list[PostText]:
+def _post_texts(embeds: list[Embed], known: dict[str, dict],
+                linked: Sequence[PostRef] = ()) -> list[PostText]:
+    """One PostText per post: the embed's text (else the archived text) and where it sits."""
     posts: dict[str, PostText] = {}
+    positions: dict[str, tuple[int, ...]] = {}
     for e in embeds:
+        if e.position is not None:
+            positions[e.key] = (*positions.get(e.key, ()), e.position)
         if e.key not in posts or (not posts[e.key].text and e.text):
             posts[e.key] = PostText(e.key, e.text, e.author_handle, e.author_name, e.truncated,
                                     e.url)
+    for key, where in positions.items():
+        posts[key] = replace(posts[key], positions=where)
     for key, row in known.items():
         if key not in posts:
             posts[key] = PostText(key, row.get("text") or "", row.get("author_handle"),
                                   row.get("author_name"), bool(row.get("truncated")),
                                   row.get("permalink"))
+    for ref in linked:  # a linked post is cited by its link even before its text is known
+        if ref.key not in posts:
+            posts[ref.key] = PostText(ref.key, "", ref.handle, None, url=ref.permalink)
     return list(posts.values())
 
 

@@ -105,6 +105,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER sentences_ad AFTER DELETE ON sentences BEGIN
         INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.id, old.text);
     END;
+    CREATE VIRTUAL TABLE post_versions_fts USING fts5(
+        text, content='post_versions', content_rowid='id');
+    CREATE TRIGGER post_versions_ai AFTER INSERT ON post_versions BEGIN
+        INSERT INTO post_versions_fts(rowid, text) VALUES (new.id, new.text); END;
+    CREATE TRIGGER post_versions_ad AFTER DELETE ON post_versions BEGIN
+        INSERT INTO post_versions_fts(post_versions_fts, rowid, text)
+        VALUES ('delete', old.id, old.text);
+    END;
     """,
 )
 
@@ -451,10 +459,12 @@ class Store:
                                                  (src.name,)).fetchone()[0])
         return ids
 
-    def source_row(self, source_id: int) -> dict[str, Any]:
-        rows = self.query("SELECT * FROM sources WHERE id = ?", (source_id,))
+    def source_row(self, source: int | str) -> dict[str, Any]:
+        """A sources row by id or by name (``kind:url-or-path``)."""
+        column = "id" if isinstance(source, int) else "name"
+        rows = self.query(f"SELECT * FROM sources WHERE {column} = ?", (source,))
         if not rows:
-            raise NotFound(f"no source {source_id} in the archive")
+            raise NotFound(f"no source {source!r} in the archive")
         return rows[0]
 
     def update_source(self, conn: sqlite3.Connection, source_id: int, **values: Any) -> None:
@@ -512,6 +522,22 @@ class Store:
                 " WHERE id = ?",
                 (state, error, now(), state, article_id, etag, last_modified, item_id))
 
+    def expired_short_links(self, *, limit: int = 500) -> list[str]:
+        """Short links whose cached resolution has expired, oldest first (re-check job)."""
+        rows = self.conn.execute(
+            "SELECT url FROM short_links WHERE expires_at <= ? ORDER BY expires_at LIMIT ?",
+            (now(), limit)).fetchall()
+        return [row[0] for row in rows]
+
+    def version_hrefs(self, article_id: int, version: int) -> list[str]:
+        """The link targets of one article version, in order (for the run's log line and
+        its short-link expansion)."""
+        rows = self.conn.execute(
+            "SELECT l.href FROM links l JOIN article_versions v ON v.id = l.version_id"
+            " WHERE v.article_id = ? AND v.version = ? ORDER BY l.idx",
+            (article_id, version)).fetchall()
+        return [row[0] for row in rows]
+
     def log_fetch(self, url: str, status: int | None, size: int, ms: float,
                   error: str | None) -> None:
         """One fetch_log row per request (autocommit: a log line is never rolled back)."""
@@ -524,6 +550,52 @@ class Store:
 
 
     # -- cross-article search (posts, search) ---------------------------------------------
+    def citations_of_post(self, key: str) -> list[dict[str, Any]]:
+        """Every sentence, in every version of every article, that cites the post ``key``."""
+        return self.query(
+            "SELECT a.id AS article_id, a.url, COALESCE(v.title, a.title) AS title,"
+            " v.version, v.fetched_at, c.sentence_idx, s.text AS sentence, c.kind, c.score,"
+            " c.quote, c.diff, c.beyond_truncation"
+            " FROM citations c JOIN article_versions v ON v.id = c.version_id"
+            " JOIN articles a ON a.id = v.article_id"
+            " LEFT JOIN sentences s ON s.version_id = c.version_id AND s.idx = c.sentence_idx"
+            " WHERE c.post_key = ? ORDER BY a.id, v.version, c.sentence_idx", (key,))
+
+    def search_sentences(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Article sentences matching every word of ``text``, best (BM25) first."""
+        query = fts_query(text)
+        if not query:
+            return []
+        return self.query(
+            "SELECT a.id AS article_id, a.url, v.version, s.idx AS sentence_idx, s.text,"
+            " (SELECT group_concat(c.post_key || ' ' || c.kind, ', ') FROM citations c"
+            "  WHERE c.version_id = s.version_id AND c.sentence_idx = s.idx) AS cites"
+            " FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid"
+            " JOIN article_versions v ON v.id = s.version_id JOIN articles a ON a.id = v.article_id"
+            " WHERE sentences_fts MATCH ? ORDER BY bm25(sentences_fts), s.id LIMIT ?",
+            (query, limit))
+
+    def search_posts(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Archived posts whose text (any version) matches every word of ``text``."""
+        query = fts_query(text)
+        if not query:
+            return []
+        rows = self.query(
+            "SELECT p.key, p.author_handle, p.author_name, p.permalink, pv.text"
+            " FROM post_versions_fts JOIN post_versions pv ON pv.id = post_versions_fts.rowid"
+            " JOIN posts p ON p.key = pv.post_key WHERE post_versions_fts MATCH ?"
+            " ORDER BY bm25(post_versions_fts), pv.id", (query,))
+        best: dict[str, dict[str, Any]] = {}
+        for row in rows:  # one row per post: its best-ranked version (bm25 cannot be grouped)
+            best.setdefault(row["key"], row)
+        return list(best.values())[:limit]
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query that matches every word of ``text``; user punctuation is never syntax."""
+    import re
+
+    return " ".join(f'"{w}"' for w in re.findall(r"\w+", text))
 
 
 def _statements(script: str) -> list[str]:

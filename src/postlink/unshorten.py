@@ -11,7 +11,9 @@ goes through the address guard and is recorded as ``Hop(url, to, status, via, ms
 - ``interstitial``: a shortener's warning page (bit.ly, lnkd.in) naming the target in a link.
 
 JS, title and interstitial targets are taken only from pages of known shorteners or from tiny
-redirect stubs, never from an ordinary article page whose scripts mention ``location``.
+redirect stubs, never from an ordinary article page whose scripts mention ``location``. A chain
+ends at the first URL that answers without redirecting; a URL reached by unwrapping ends it
+without a request unless it is itself a shortener or wrapper.
 
 Outcomes: ``resolved``, ``dead`` (no such host, 404, 410), ``blocked`` (address guard),
 ``failed`` (timeouts, 5xx, 429 after retries), ``loop``, ``too_many_hops``. Each is cached in
@@ -263,6 +265,8 @@ async def resolve_one(client: httpx.AsyncClient, url: str, network: NetworkConfi
         if target is not None:
             hops.append(Hop(current, target, None, "wrapper", 0.0))
             current = target
+            if not is_shortener(target):  # e.g. youtu.be/ID -> the watch URL: nothing to ask
+                return done("resolved")
             continue
         if not current.lower().startswith(("http://", "https://")):
             return done("resolved")  # an app link or mailto: where the chain ends
@@ -282,10 +286,10 @@ async def resolve_one(client: httpx.AsyncClient, url: str, network: NetworkConfi
         elif 200 <= answer.status < 300 and answer.content_type in HTML_TYPES and answer.body:
             found = page_target(_decode(answer.body, answer.headers), current)
         if found is not None:
-            hops.append(Hop(current, found[0], answer.status, found[1], answer.ms))
+            hops.append(Hop(current, found[0], answer.status, found[1], round(answer.ms, 1)))
             current = found[0]
             continue
-        hops.append(Hop(current, None, answer.status, "http", answer.ms))
+        hops.append(Hop(current, None, answer.status, "http", round(answer.ms, 1)))
         return done(*_outcome(answer.status, redirected=len(hops) > 1))
 
 

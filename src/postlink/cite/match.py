@@ -1,86 +1,100 @@
-"""Link article sentences to the posts they quote or link.
+"""Link article sentences to the posts they quote, restate, name or link.
 
-First cut: quoted spans matched exactly (after normalisation) against post text give
-``verbatim`` (the whole post, or a whole sentence of it) and ``partial`` (a fragment);
-a sentence with a hyperlink to a post gives ``link``. Quotes that match no post are returned
-as unmatched, never forced onto the nearest post.
+``link_citations(doc, posts)`` is the entry point. For each (sentence, post) pair it
+collects evidence of every kind, then keeps one Citation by precedence (model.KIND_ORDER):
+
+1. quotes (quotes.py) compared with each post (compare.py): verbatim, altered, partial, with
+   beyond_truncation for quotes that run past a cut embed. Quotes of one or two words are
+   scare quotes unless there is strong evidence (the author is named, the post is next to
+   the sentence, or the same post is already quoted there). A quote in a sentence that
+   credits another source (an interview, a statement) only counts if the sentence also
+   ties the author to a post ("Osei's post quoted ...").
+2. links to the post;
+3. paraphrase: no quote, but the sentence's content words come from the post (paraphrase.py),
+   and the sentence names the author, or points to a post next to it;
+4. attribution: the sentence names the author near a post cue ("Ellison's post", "wrote on
+   X") or points at the embed beside it ("the post read:") without quoting or restating it.
+
+Quotes that match no post are returned as unmatched, never forced onto the nearest post.
+Headings and captions cite only by quoting; credit lines never cite.
 """
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from postlink.cite.normalize import Normalized, normalize, trim_edges, words
+from postlink.cite.attribution import (
+    AuthorNames,
+    Evidence,
+    author_names,
+    evidence,
+    is_credit_line,
+    tokens,
+    word_set,
+)
+from postlink.cite.compare import (
+    SHORT_QUOTE_WORDS,
+    PostWords,
+    QuoteMatch,
+    exact_kind,
+    match_quote,
+    post_words,
+    split_words,
+)
+from postlink.cite.model import KIND_ORDER, Citation, CiteResult, PostText, UnmatchedQuote
+from postlink.cite.paraphrase import overlap, stems
 from postlink.cite.quotes import Quote, find_quotes
 from postlink.extract.model import Document, Sentence
 from postlink.platforms import parse_post_url
 
-# Quotes shorter than this are scare quotes ("fake news") unless the post's author is named
-# in the same sentence: two common words match too many posts by chance.
-MIN_QUOTE_WORDS = 3
-KIND_ORDER = ("verbatim", "altered", "partial", "link", "paraphrase", "attribution")
+__all__ = ["Citation", "CiteResult", "PostText", "UnmatchedQuote", "link_citations", "sentence_at"]
+
+QUOTE_KINDS = ("verbatim", "altered", "partial")
+# Paraphrase: at least this many shared content stems, and this share of the sentence's.
+PARA_MIN_SHARED = 3
+PARA_MIN_PRECISION = 0.3
+# ... and without a name or a post cue, a sentence next to the embed needs more overlap.
+PARA_ADJACENT_PRECISION = 0.5
+HEADING_MAX_WORDS = 12
+MIN_UNMATCHED_WORDS = 2
+# Quotes of three or four words need some sign of the post (a name, a cue, nearness).
+MEDIUM_QUOTE_WORDS = 4
+# A sentence that only names the author cites the post when it sits this close to the embed.
+BESIDE_SENTENCES = 2
+_PRONOUNS = word_set("he she it they its his her their this")
 
 
 @dataclass(frozen=True)
-class PostText:
-    """What the resolver knows of a post: its key, text and author."""
-
-    key: str
-    text: str
-    author_handle: str | None = None
-    author_name: str | None = None
-    truncated: bool = False
-    url: str | None = None
+class _Post:
+    post: PostText
+    words: PostWords
+    names: AuthorNames
+    stems: frozenset[str]
 
 
 @dataclass(frozen=True)
-class Citation:
-    post_key: str
-    sentence_index: int
+class _Piece:
+    """One piece of evidence that a sentence cites a post."""
+
     kind: str
     score: float
-    quote: str
     article_span: tuple[int, int]
-    post_span: tuple[int, int] | None
+    quote: str = ""
+    post_span: tuple[int, int] | None = None
     diff: str | None = None
     beyond_truncation: bool = False
 
 
-@dataclass(frozen=True)
-class UnmatchedQuote:
-    sentence_index: int
-    quote: str
-    article_span: tuple[int, int]
-
-
-@dataclass(frozen=True)
-class CiteResult:
-    citations: tuple[Citation, ...]
-    unmatched_quotes: tuple[UnmatchedQuote, ...]
-
-
 def link_citations(doc: Document, posts: Sequence[PostText]) -> CiteResult:
     """Every citation of ``posts`` in ``doc``'s sentences, and the quotes that match none."""
-    normalized = {p.key: normalize(p.text) for p in posts if p.text.strip()}
-    citations: list[Citation] = []
-    unmatched: list[UnmatchedQuote] = []
-    for quote in find_quotes(doc.text, doc.paragraphs):
-        sentence = sentence_at(doc.sentences, quote.start)
-        if sentence is None:
-            continue
-        matches = [
-            c for p in posts if p.key in normalized
-            if (c := _match_quote(quote, sentence, p, normalized[p.key])) is not None
-        ]
-        if matches:
-            citations.extend(matches)
-        elif len(words(quote.text)) >= 1:
-            unmatched.append(UnmatchedQuote(sentence.index, quote.text, (quote.start, quote.end)))
-    citations.extend(_link_citations(doc, posts, citations))
-    citations.sort(key=lambda c: (c.sentence_index, c.article_span[0], c.post_key))
-    return CiteResult(tuple(citations), tuple(unmatched))
+    resolver = _Resolver(doc, posts)
+    unmatched = resolver.quotes()
+    resolver.links()
+    resolver.restatements()
+    return CiteResult(resolver.citations(), tuple(unmatched))
 
 
 def sentence_at(sentences: Sequence[Sentence], offset: int) -> Sentence | None:
@@ -97,78 +111,242 @@ def sentence_at(sentences: Sequence[Sentence], offset: int) -> Sentence | None:
     return None
 
 
-def _match_quote(quote: Quote, sentence: Sentence, post: PostText, post_norm: Normalized
-                 ) -> Citation | None:
-    q = normalize(quote.text)
-    qs, qe = trim_edges(q.text, 0, len(q.text))
-    needle = q.text[qs:qe]
-    if not needle:
-        return None
-    n_words = len(words(needle))
-    if n_words < MIN_QUOTE_WORDS and not _names_author(sentence.text, post):
-        return None
-    at = _find_words(post_norm.text, needle)
-    if at < 0:
-        return None
-    post_span = post_norm.span(at, at + len(needle))
-    article_start = quote.start + q.span(qs, qe)[0]
-    article_end = quote.start + q.span(qs, qe)[1]
-    whole = trim_edges(post_norm.text, 0, len(post_norm.text))
-    if (at, at + len(needle)) == whole or _is_whole_sentence(post_norm.text, at, at + len(needle)):
-        kind, score = "verbatim", 1.0
-    else:
-        coverage = len(needle) / max(1, whole[1] - whole[0])
-        kind, score = "partial", round(0.7 + 0.3 * coverage, 3)
-    return Citation(
-        post.key, sentence.index, kind, score, quote.text[q.span(qs, qe)[0]:q.span(qs, qe)[1]],
-        (article_start, article_end), post_span,
-    )
+class _Resolver:
+    def __init__(self, doc: Document, posts: Sequence[PostText]) -> None:
+        self.doc = doc
+        self.posts: dict[str, _Post] = {}
+        for p in posts:
+            if p.key in self.posts:
+                continue
+            names = author_names(p.author_handle, p.author_name)
+            name_words = {w for phrase in names.strong for w in phrase} | set(names.weak)
+            self.posts[p.key] = _Post(p, post_words(p.text, p.truncated), names,
+                                      stems(p.text, exclude=name_words))
+        self.pieces: dict[tuple[int, str], list[_Piece]] = defaultdict(list)
+        self._evidence: dict[tuple[int, str], Evidence] = {}
+        self._para_starts = [start for start, _ in doc.paragraphs]
 
+    # -- evidence helpers ------------------------------------------------------------------
+    def evidence(self, sentence: Sentence, key: str) -> Evidence:
+        ev = self._evidence.get((sentence.index, key))
+        if ev is None:
+            ev = evidence(sentence.text, self.posts[key].names)
+            self._evidence[(sentence.index, key)] = ev
+        return ev
 
-def _find_words(haystack: str, needle: str) -> int:
-    """Index of ``needle`` in ``haystack`` starting and ending on word boundaries, or -1."""
-    for m in re.finditer(re.escape(needle), haystack):
-        before = haystack[m.start() - 1] if m.start() else " "
-        after = haystack[m.end()] if m.end() < len(haystack) else " "
-        if not (before.isalnum() and needle[0].isalnum()) and not (
-            after.isalnum() and needle[-1].isalnum()
-        ):
-            return m.start()
-    return -1
+    def paragraph_of(self, offset: int) -> int:
+        return bisect_right(self._para_starts, offset) - 1
 
+    def adjacent(self, sentence: Sentence, key: str) -> bool:
+        """The sentence's paragraph is the one just before or just after an embed of the post."""
+        para = self.paragraph_of(sentence.start)
+        for pos in self.posts[key].post.positions:
+            after = bisect_right(self._para_starts, pos - 1)  # first paragraph starting >= pos
+            if para in (after - 1, after):
+                return True
+        return False
 
-_POST_SENTENCE_END = re.compile(r"[.!?]+['\s]|\n|$")
+    def beside(self, sentence: Sentence, key: str) -> bool:
+        """At most BESIDE_SENTENCES sentences lie between the sentence and an embed of the post."""
+        starts = [s.start for s in self.doc.sentences]
+        for pos in self.posts[key].post.positions:
+            after = bisect_right(starts, pos - 1)  # index of the first sentence after the embed
+            if after - 1 - BESIDE_SENTENCES <= sentence.index <= after + BESIDE_SENTENCES:
+                return self.adjacent(sentence, key)
+        return False
 
+    def distance(self, sentence: Sentence, key: str) -> int:
+        positions = self.posts[key].post.positions
+        return min((abs(sentence.start - p) for p in positions), default=10**9)
 
-def _is_whole_sentence(post: str, start: int, end: int) -> bool:
-    """True when [start, end) covers one or more whole sentences of the post text."""
-    before = post[:start].rstrip(" '")
-    starts_sentence = not before or before[-1] in ".!?\n:" or before.endswith("...")
-    after = post[end:]
-    ends_sentence = not after.strip(" '") or re.match(r"^[.!?]+(?:['\s]|$)", after) is not None \
-        or after.startswith("\n") or re.match(r"^\s*\n", after) is not None
-    return starts_sentence and bool(ends_sentence)
+    def is_heading(self, sentence: Sentence) -> bool:
+        para = self.doc.paragraphs[self.paragraph_of(sentence.start)] if self.doc.paragraphs else None
+        whole = para is not None and para[0] >= sentence.start - 1 and para[1] <= sentence.end + 1
+        return whole and len(sentence.text.split()) <= HEADING_MAX_WORDS and \
+            not sentence.text.rstrip().endswith((".", "!", "?", ":", '"', "”", "’", "»", "…"))
 
+    # -- 1. quotes -------------------------------------------------------------------------
+    def quotes(self) -> list[UnmatchedQuote]:
+        found = find_quotes(self.doc.text, self.doc.paragraphs)
+        long_first = sorted(found, key=lambda q: self._n_words(q) <= SHORT_QUOTE_WORDS)
+        unmatched = []
+        for quote in long_first:
+            sentence = sentence_at(self.doc.sentences, quote.start)
+            if sentence is None:
+                continue
+            matched = self._match_one(quote, sentence)
+            for inner in quote.inner if not matched else ():
+                inner_sentence = sentence_at(self.doc.sentences, inner.start)
+                if inner_sentence is not None:
+                    self._match_one(inner, inner_sentence)
+            # one-word quotes are scare quotes or terms ("woke"); two words may be a real
+            # quote of another source ("a lifeline"), which a reader wants to see listed
+            if not matched and self._n_words(quote) >= MIN_UNMATCHED_WORDS:
+                unmatched.append(UnmatchedQuote(sentence.index, quote.text, (quote.start, quote.end)))
+        unmatched.sort(key=lambda u: u.article_span)
+        return unmatched
 
-def _names_author(sentence: str, post: PostText) -> bool:
-    lowered = sentence.lower()
-    names = [post.author_handle, *(post.author_name or "").split()]
-    return any(n and len(n) > 2 and n.lower() in lowered for n in names)
+    @staticmethod
+    def _n_words(quote: Quote) -> int:
+        words, _ = split_words(quote.text)
+        return sum(1 for w in words if not w.editorial)
 
+    def _match_one(self, quote: Quote, sentence: Sentence) -> bool:
+        short = self._n_words(quote) <= SHORT_QUOTE_WORDS
+        best: list[tuple[int, str, QuoteMatch]] = []
+        for key, post in self.posts.items():
+            ev = self.evidence(sentence, key)
+            if ev.other_source and not (ev.mention and ev.near_cue):
+                continue  # "told the Gazette", "in a statement": not this post
+            m = match_quote(quote.text, post.words, allow_short=short)
+            if m is None or (short and not self._strong(sentence, key, ev, m)):
+                continue
+            if self._n_words(quote) <= MEDIUM_QUOTE_WORDS and not self._some(sentence, key, ev):
+                continue
+            best.append((ev.mention, key, m))
+        if not best:
+            return False
+        # A quote found in several posts goes to those whose author is named, then best score.
+        top = max((mention, m.score) for mention, _, m in best)
+        for mention, key, m in best:
+            if (mention, m.score) == top:
+                self._add_quote(quote, key, m)
+        return True
 
-def _link_citations(doc: Document, posts: Sequence[PostText], quoted: list[Citation]
-                    ) -> list[Citation]:
-    """A sentence with a hyperlink to a post cites it (unless it already quotes it)."""
-    known = {p.key for p in posts}
-    have = {(c.sentence_index, c.post_key) for c in quoted}
-    out = []
-    for link in doc.links:
-        ref = parse_post_url(link.url)
-        if ref is None or ref.key not in known:
-            continue
-        sentence = sentence_at(doc.sentences, link.start)
-        if sentence is None or (sentence.index, ref.key) in have:
-            continue
-        have.add((sentence.index, ref.key))
-        out.append(Citation(ref.key, sentence.index, "link", 1.0, "", (link.start, link.end), None))
-    return out
+    def _strong(self, sentence: Sentence, key: str, ev: Evidence, m: QuoteMatch) -> bool:
+        """Strong enough evidence that a one- or two-word quote comes from this post."""
+        if ev.mention == 2 or (sentence.index, key) in self.pieces:
+            return True
+        first = tokens(sentence.text)[:1]
+        previous = (sentence.index - 1, key)
+        if first and first[0] in _PRONOUNS and any(
+                p.kind in QUOTE_KINDS for p in self.pieces.get(previous, ())):
+            return True
+        return self.adjacent(sentence, key) and (ev.cue or ev.mention > 0 or m.kind == "verbatim")
+
+    def _some(self, sentence: Sentence, key: str, ev: Evidence) -> bool:
+        """Any sign that a three- or four-word quote (a slogan, a name) is from this post."""
+        previous = self.pieces.get((sentence.index - 1, key), ())
+        return bool(ev.mention or ev.cue or self.adjacent(sentence, key)
+                    or (sentence.index, key) in self.pieces
+                    or any(p.kind in QUOTE_KINDS for p in previous))
+
+    def _add_quote(self, quote: Quote, key: str, m: QuoteMatch) -> None:
+        """Record the match once per sentence the quote runs through."""
+        post = self.posts[key]
+        q_words, _ = split_words(quote.text)
+        for sentence in self.doc.sentences:
+            if sentence.end <= quote.start or sentence.start >= quote.end:
+                continue
+            pairs = [(qi, pi) for qi, pi in m.pairs
+                     if sentence.start <= quote.start + q_words[qi].start < sentence.end]
+            if not pairs:
+                continue
+            kind = m.kind if m.kind == "altered" else exact_kind(post.words, pairs[0][1], pairs[-1][1])
+            if m.beyond_truncation:
+                kind = "partial"
+            start = quote.start + (m.quote_span[0] if m.kind == "altered" else q_words[pairs[0][0]].start)
+            end = quote.start + (m.quote_span[1] if m.kind == "altered" else q_words[pairs[-1][0]].end)
+            start, end = max(start, sentence.start), min(end, sentence.end)
+            if m.beyond_truncation:  # keep the words past the cut in the recorded quote
+                end = min(quote.end, sentence.end)
+            score = 1.0 if kind == "verbatim" else min(m.score, 0.99)
+            post_span = (post.words.words[pairs[0][1]].start, post.words.words[pairs[-1][1]].end)
+            self.pieces[(sentence.index, key)].append(_Piece(
+                kind, score, (start, end), self.doc.text[start:end], post_span, m.diff,
+                m.beyond_truncation))
+
+    # -- 2. links --------------------------------------------------------------------------
+    def links(self) -> None:
+        for link in self.doc.links:
+            ref = parse_post_url(link.url)
+            if ref is None or ref.key not in self.posts:
+                continue
+            sentence = sentence_at(self.doc.sentences, link.start)
+            if sentence is None or is_credit_line(sentence.text):
+                continue
+            self.pieces[(sentence.index, ref.key)].append(_Piece("link", 1.0, (link.start, link.end)))
+
+    # -- 3 and 4. paraphrase and attribution -----------------------------------------------
+    def restatements(self) -> None:
+        for sentence in self.doc.sentences:
+            if is_credit_line(sentence.text) or self.is_heading(sentence):
+                continue
+            attributed: list[tuple[str, Evidence]] = []
+            for key, post in self.posts.items():
+                if self._is_embed_text(sentence, post):
+                    continue
+                ev = self.evidence(sentence, key)
+                if ev.other_source and not (ev.mention and ev.near_cue):
+                    continue
+                adjacent = self.adjacent(sentence, key)
+                names = {w for phrase in post.names.strong for w in phrase} | set(post.names.weak)
+                ov = overlap(stems(sentence.text, exclude=names), post.stems)
+                if ov.shared >= PARA_MIN_SHARED and (
+                        (ov.precision >= PARA_MIN_PRECISION and (ev.mention == 2 or (ev.cue and adjacent)))
+                        or (adjacent and ev.mention and ov.precision >= PARA_ADJACENT_PRECISION)):
+                    score = round(min(0.95, 0.3 + 0.6 * ov.score + 0.1 * bool(ev.mention)), 3)
+                    self.pieces[(sentence.index, key)].append(_Piece(
+                        "paraphrase", score, (sentence.start, sentence.end),
+                        post_span=(0, len(post.post.text))))
+                if (ev.mention and ev.near_cue) or (ev.mention and ev.cue and adjacent) \
+                        or (ev.definite and adjacent) or (ev.mention == 2 and self.beside(sentence, key)):
+                    attributed.append((key, ev))
+            for key, ev in self._nearest_per_author(sentence, attributed):
+                score = round(min(0.9, 0.4 + 0.1 * ev.mention + 0.1 * ev.near_cue
+                                  + 0.1 * self.adjacent(sentence, key)), 3)
+                self.pieces[(sentence.index, key)].append(
+                    _Piece("attribution", score, (sentence.start, sentence.end)))
+
+    def _nearest_per_author(self, sentence: Sentence, found: list[tuple[str, Evidence]]
+                            ) -> list[tuple[str, Evidence]]:
+        """An author named with several posts: the nearest one, unless "thread", "posts"..."""
+        by_author: dict[str, list[tuple[str, Evidence]]] = defaultdict(list)
+        for key, ev in found:
+            handle = (self.posts[key].post.author_handle or key).lower()
+            by_author[handle].append((key, ev))
+        kept = []
+        for group in by_author.values():
+            if len(group) == 1 or group[0][1].plural:
+                kept.extend(group)
+                continue
+            nearest = min(self.distance(sentence, key) for key, _ in group)
+            kept.extend((k, ev) for k, ev in group if self.distance(sentence, k) == nearest)
+        return kept
+
+    def _is_embed_text(self, sentence: Sentence, post: _Post) -> bool:
+        """A sentence that is the post's own text (an embed the extractor left in the body)."""
+        words, _ = split_words(sentence.text)
+        if len(words) < 5:
+            return False
+        keys, pkeys = [w.key for w in words], post.words.keys
+        n = len(keys)
+        return any(pkeys[i:i + n] == keys for i in range(len(pkeys) - n + 1))
+
+    # -- result ----------------------------------------------------------------------------
+    def citations(self) -> tuple[Citation, ...]:
+        out = []
+        for (index, key), pieces in self.pieces.items():
+            kinds = {p.kind for p in pieces}
+            kind = next(k for k in KIND_ORDER if k in kinds)
+            if kind in QUOTE_KINDS:
+                chosen = sorted((p for p in pieces if p.kind in QUOTE_KINDS), key=lambda p: p.article_span)
+                also = tuple(k for k in KIND_ORDER if k in kinds and k not in QUOTE_KINDS)
+            else:
+                chosen = [max((p for p in pieces if p.kind == kind), key=lambda p: p.score)]
+                also = tuple(k for k in KIND_ORDER if k in kinds and k != kind)
+            spans = [p.post_span for p in chosen if p.post_span]
+            diffs = [p.diff for p in chosen if p.diff]
+            out.append(Citation(
+                post_key=key, sentence_index=index, kind=kind,
+                score=max(p.score for p in chosen if p.kind == kind),
+                quote=" | ".join(p.quote for p in chosen if p.quote),
+                article_span=(min(p.article_span[0] for p in chosen),
+                              max(p.article_span[1] for p in chosen)),
+                post_span=(min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None,
+                diff=" | ".join(diffs) if diffs else None,
+                beyond_truncation=any(p.beyond_truncation for p in chosen),
+                also=also,
+            ))
+        out.sort(key=lambda c: (c.sentence_index, c.article_span[0], c.post_key))
+        return tuple(out)

@@ -1,78 +1,84 @@
-"""Quoted spans in article text: straight, curly, single and guillemet quotes."""
+"""Quoted spans in article text: straight, curly, single, low-9 and guillemet quotes.
+
+One left-to-right pass per paragraph with a stack of open marks, so nested quotes
+(“… ‘…’ …”, «… ‹…› …») come out as an outer quote with its inner quotes, and a quote may
+run across sentence boundaries (never across paragraphs: an unclosed mark is dropped at the
+paragraph end, because multi-paragraph quotes leave the first paragraph open by convention).
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Quote:
-    """The words inside a pair of quote marks; ``start``/``end`` exclude the marks."""
+    """The words inside a pair of quote marks; ``start``/``end`` exclude the marks.
+
+    ``inner`` holds the quotes nested inside this one (all depths, in order).
+    """
 
     start: int
     end: int
     text: str
+    inner: tuple[Quote, ...] = field(default=())
 
 
-# (opening, closing) pairs tried in turn; straight quotes pair up in order of appearance.
-_PAIRS = (("“", "”"), ("«", "»"), ("„", "“"), ("‘", "’"), ("‹", "›"))
-# A single straight or curly apostrophe between letters (don't, Biden's) is not a quote mark.
-_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
+# closing mark -> opening marks it may close. “ closes „ (German) and opens otherwise;
+# » closes « and otherwise opens a reversed (German) pair, closed by «.
+_CLOSERS = {"”": "“„", "“": "„", "»": "«", "«": "»", "›": "‹", "‹": "›", "’": "‘‚"}
+_OPENERS = set("“„«»‹›‘‚")
 
 
 def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> list[Quote]:
-    """Quotes inside each paragraph, outermost first; a quote may span several sentences."""
+    """Outermost quotes inside each paragraph, each with its nested quotes."""
     found: list[Quote] = []
     for p_start, p_end in paragraphs:
-        chunk = text[p_start:p_end]
-        spans = _straight_spans(chunk, '"')
-        for open_mark, close_mark in _PAIRS:
-            spans += _paired_spans(chunk, open_mark, close_mark)
-        spans += _single_straight_spans(chunk)
-        for start, end in _outermost(spans):
-            inner = chunk[start:end]
-            if inner.strip():
-                found.append(Quote(p_start + start, p_start + end, inner))
+        spans = _spans(text[p_start:p_end])
+        for start, end, depth in spans:
+            if depth or not text[p_start + start:p_start + end].strip():
+                continue
+            inner = tuple(
+                Quote(p_start + s, p_start + e, text[p_start + s:p_start + e])
+                for s, e, d in spans if d and start <= s and e <= end and text[p_start + s:p_start + e].strip()
+            )
+            found.append(Quote(p_start + start, p_start + end, text[p_start + start:p_start + end], inner))
     found.sort(key=lambda q: q.start)
     return found
 
 
-def _straight_spans(chunk: str, mark: str) -> list[tuple[int, int]]:
-    positions = [i for i, c in enumerate(chunk) if c == mark]
-    return [(positions[i] + 1, positions[i + 1]) for i in range(0, len(positions) - 1, 2)]
+def _spans(chunk: str) -> list[tuple[int, int, int]]:
+    """(start, end, depth) of every closed quote in ``chunk``, sorted by start."""
+    stack: list[tuple[str, int]] = []  # (mark, index of the mark)
+    out: list[tuple[int, int, int]] = []
 
+    def close(openers: str, at: int) -> bool:
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth][0] in openers:
+                out.append((stack[depth][1] + 1, at, depth))
+                del stack[depth:]  # marks opened inside and never closed are dropped
+                return True
+        return False
 
-def _paired_spans(chunk: str, open_mark: str, close_mark: str) -> list[tuple[int, int]]:
-    spans = []
-    masked = _APOSTROPHE.sub("\0", chunk) if close_mark == "’" else chunk
-    i = 0
-    while True:
-        start = masked.find(open_mark, i)
-        if start < 0:
-            break
-        end = masked.find(close_mark, start + 1)
-        if end < 0:
-            break
-        # a nested opening of the same style before the close: skip to the nested one
-        spans.append((start + 1, end))
-        i = end + 1
-    return spans
-
-
-_SINGLE = re.compile(r"(?<![\w'])'(?=\w)(.+?)(?<=[\w.,!?])'(?!\w)")
-
-
-def _single_straight_spans(chunk: str) -> list[tuple[int, int]]:
-    return [(m.start(1), m.end(1)) for m in _SINGLE.finditer(chunk)]
-
-
-def _outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans = sorted(set(spans), key=lambda s: (s[0], -s[1]))
-    kept: list[tuple[int, int]] = []
-    for s in spans:
-        if kept and s[0] >= kept[-1][0] and s[1] <= kept[-1][1]:
-            continue  # nested inside the previous quote
-        kept.append(s)
-    return kept
+    for i, ch in enumerate(chunk):
+        prev = chunk[i - 1] if i else " "
+        nxt = chunk[i + 1] if i + 1 < len(chunk) else " "
+        if ch == '"':
+            if not close('"', i):
+                stack.append((ch, i))
+        elif ch == "'" or ch == "’":
+            if prev.isalnum() and nxt.isalnum():
+                continue  # apostrophe: don't, Biden's
+            opener = "'" if ch == "'" else "‘‚"
+            if not nxt.isalnum() and not prev.isspace() and close(opener, i):
+                continue
+            if ch == "'" and not prev.isalnum() and not nxt.isspace():  # '£40m ...
+                stack.append((ch, i))
+            # otherwise a plural possessive (the tenants' lawyer) or a stray mark
+        elif ch in _CLOSERS and close(_CLOSERS[ch], i):
+            continue
+        elif ch in _OPENERS:
+            stack.append((ch, i))
+    out.sort()
+    return out

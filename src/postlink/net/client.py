@@ -85,6 +85,17 @@ class Answer:
         return None
 
 
+# httpx parses every Location, even with redirects off, and raises on one it cannot parse
+# (http://0177.0.0.1/), losing the response. We follow redirects ourselves, so a response hook
+# puts the header aside and ``_attempt`` puts it back.
+_LOCATION_ASIDE = "x-postlink-location"
+
+
+async def _location_aside(response: httpx.Response) -> None:
+    if "location" in response.headers:
+        response.headers[_LOCATION_ASIDE] = response.headers.pop("location")
+
+
 # url, status, decoded bytes, ms, error: called once per attempt (the fetch_log)
 RequestLogger = Callable[[str, int | None, int, float, str | None], None]
 
@@ -100,6 +111,7 @@ def build_client(network: NetworkConfig, *, transport: httpx.AsyncBaseTransport 
         follow_redirects=False,
         trust_env=False,  # no proxies from the environment: they would bypass the guard
         transport=LimitedTransport(inner, HostLimiter.from_config(network)),
+        event_hooks={"response": [_location_aside]},
     )
 
 
@@ -160,6 +172,8 @@ async def _attempt(client: httpx.AsyncClient, url: str, network: NetworkConfig,
             status = resp.status_code
             queued_ms = float(resp.extensions.get("queued_ms", 0.0))
             names = {k.lower(): v for k, v in resp.headers.items()}
+            if _LOCATION_ASIDE in names:
+                names["location"] = names.pop(_LOCATION_ASIDE)
             truncated = False
             if not html_only or _content_type(names) in HTML_TYPES:
                 declared = names.get("content-length", "")

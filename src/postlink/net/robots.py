@@ -48,21 +48,22 @@ class RobotsCache:
     asks once per host, which costs one small request per host per run.
     """
 
-    def __init__(self, network: NetworkConfig, *, log: RequestLogger | None = None) -> None:
+    def __init__(self, network: NetworkConfig) -> None:
         self.network = network
         self.token = network.user_agent.split("/", 1)[0].split()[0] or "postlink"
-        self.log = log
         self._rules: dict[str, RobotsRules] = {}
         self._pending: dict[str, asyncio.Task[RobotsRules]] = {}
 
-    async def allowed(self, client: httpx.AsyncClient, url: str) -> bool:
+    async def allowed(self, client: httpx.AsyncClient, url: str, *,
+                      log: RequestLogger | None = None) -> bool:
         """May ``url`` be fetched? Fetches the origin's robots.txt the first time."""
-        rules = await self.rules(client, url)
+        rules = await self.rules(client, url, log=log)
         if rules.parser is None:
             return rules.allow_all
         return bool(rules.parser.can_fetch(url, self.token))
 
-    async def rules(self, client: httpx.AsyncClient, url: str) -> RobotsRules:
+    async def rules(self, client: httpx.AsyncClient, url: str, *,
+                    log: RequestLogger | None = None) -> RobotsRules:
         origin = _origin(url)
         cached = self._rules.get(origin)
         if cached is not None and cached.expires > time.monotonic():
@@ -70,7 +71,7 @@ class RobotsCache:
         # Many articles of one host ask at once: one request, everybody awaits its answer.
         task = self._pending.get(origin)
         if task is None:
-            task = asyncio.ensure_future(self._fetch(client, origin))
+            task = asyncio.ensure_future(self._fetch(client, origin, log))
             self._pending[origin] = task
             task.add_done_callback(lambda _: self._pending.pop(origin, None))
         rules = await task
@@ -84,10 +85,11 @@ class RobotsCache:
             return f"robots.txt of {_origin(url)} disallows this URL for {self.token}"
         return f"robots.txt of {_origin(url)} could not be read ({rules.reason}); not fetching"
 
-    async def _fetch(self, client: httpx.AsyncClient, origin: str) -> RobotsRules:
+    async def _fetch(self, client: httpx.AsyncClient, origin: str,
+                     log: RequestLogger | None) -> RobotsRules:
         now = time.monotonic()
         try:
-            resp = await fetch(client, f"{origin}/robots.txt", self.network, log=self.log)
+            resp = await fetch(client, f"{origin}/robots.txt", self.network, log=log)
         except FetchError as exc:
             status = _status(exc)
             if status is not None and 400 <= status < 500:

@@ -24,7 +24,9 @@ def parse_feed(body: bytes, *, feed_url: str) -> list[Item]:
     items = _items(parsed.entries)
     # Slightly broken XML that still yields articles is common and worth reading; a document
     # that yields nothing and is broken (or is no feed at all) is an error, never "0 new".
-    if not items and (parsed.bozo or not parsed.get("version")):
+    broken = parsed.bozo and not isinstance(parsed.get("bozo_exception"),
+                                            feedparser.ThingsNobodyCaresAboutButMe)
+    if not items and (broken or not parsed.get("version")):
         head = body[:512].lstrip().lower()
         if head.startswith((b"<!doctype html", b"<html")):
             raise FetchError(feed_url, "returned an HTML page, not a feed; check the feed URL")
@@ -41,7 +43,8 @@ def _items(entries: list[feedparser.FeedParserDict]) -> list[Item]:
         if url is None or url in seen:
             continue
         seen.add(url)
-        stamp = entry.get("updated") or entry.get("published")
+        # dict.get: FeedParserDict.get("updated") falls back to "published" with a warning
+        stamp = dict.get(entry, "updated") or dict.get(entry, "published")
         items.append(Item(url, stamp=stamp, title=entry.get("title")))
     return items
 

@@ -1,0 +1,159 @@
+"""Attribution cues: does a sentence name a post's author, point at a post, or credit
+someone else (an interview, a newspaper, a statement)?
+
+Patterns are data (word sets below), so a new cue is a one-line change with a test.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+def word_set(words: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string (easy to edit as data)."""
+    return frozenset(words.split())
+
+
+# Words that refer to a social post or to posting (English and German; lower case).
+POST_CUES = word_set("""
+post posts posted posting tweet tweets tweeted tweeting retweet retweets retweeted thread
+threads message messages reply replies replied wrote writes writing write shared caption
+captioned announcement account schrieb twitterte retweetete postete teilte beitrag gepostet
+getwittert
+""")
+# Platform names are cues only after a preposition ("on X", "posted to Instagram"): alone they
+# are companies ("the Musk/Twitter saga").
+PLATFORMS = word_set("x twitter instagram facebook bluesky mastodon tiktok linkedin telegram threads")
+_PLATFORM_PREPOSITIONS = word_set("on via to auf bei in")
+# Cues that name several posts at once ("her thread", "both posted their messages").
+PLURAL_CUES = word_set("thread threads posts tweets messages series replies")
+# Words that credit a source other than a post.
+OTHER_SOURCE = word_set("""
+told interview interviews interviewed conference rally statement spokesperson spokesman
+spokeswoman reported judgment judgement newspaper radio broadcaster quoted speaking
+according briefing hearing podcast magazine
+""")
+# Generic words that never identify an author on their own.
+NAME_STOPWORDS = word_set("""
+the of and for von der die das de la le les el los del du des dr sen rep mr mrs ms sir
+official news team fc club com real x der und
+""")
+CREDIT_LINE = re.compile(
+    r"^\W*(?:photo|photos|image|images|picture|video|credit|credits|foto|bild|quelle|source"
+    r"|additional reporting|reporting by)\b|\b(?:photo|image|picture)\s*(?:credits?)?\s*:",
+    re.I)
+DEFINITE_POST = re.compile(
+    r"\b(?:the|this|that|his|her|its|their|these|those"
+    r"|der|die|das|dem|den|dieser|diesem|sein|seine|seinem|seinen|ihr|ihre|ihrem|ihren|meinem|mein)"
+    r"\s+[„“\"]?(?:\w+\s+)?(?:post|tweet|message|thread|reply|update|caption|beitrag)s?\b", re.I)
+# "according to a post by ..." credits a post, not another source.
+_ACCORDING_TO_POST = re.compile(
+    r"according to (?:a|the|an|his|her|their|its) (?:[\w'’]+ )?(?:post|tweet)", re.I)
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class AuthorNames:
+    """Ways an article may name a post's author: ``strong`` phrases and ``weak`` words."""
+
+    strong: tuple[tuple[str, ...], ...]
+    weak: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one sentence says about one post's source."""
+
+    mention: int  # 2: handle, full name or surname; 1: another word of the name; 0: none
+    near_cue: bool  # the mention is the subject or owner of a post cue ("Ellison's post")
+    cue: bool  # the sentence has a post cue anywhere
+    plural: bool  # the cue names several posts ("her thread")
+    other_source: bool  # credits an interview, statement, newspaper, ...
+    definite: bool  # "the post", "her farewell post"
+
+
+def tokens(text: str) -> list[str]:
+    return [_fold(t) for t in _TOKEN.findall(text.lower())]
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents, so "Léa" matches "Lea" in a handle."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def _camel_parts(handle: str) -> list[str]:
+    return re.findall(r"[A-Z]+(?![a-z])|[A-Z][a-z]+|[a-z]+|\d+", handle)
+
+
+def author_names(handle: str | None, name: str | None) -> AuthorNames:
+    """Phrases and words that identify the author of a post."""
+    strong: list[tuple[str, ...]] = []
+    weak: set[str] = set()
+    if handle:
+        strong.append((_fold(handle.lower()),))
+        parts = [_fold(p.lower()) for p in _camel_parts(handle)]
+        if len(parts) > 1:
+            strong.append(tuple(parts))
+        weak.update(p for p in parts if len(p) >= 4)
+    words = [w for w in tokens(name or "") if w not in NAME_STOPWORDS and not w.isdigit()]
+    if words:
+        strong.append(tuple(words))
+        if len(words) > 1 and len(words[-1]) >= 3:
+            strong.append((words[-1],))  # surname, or the last word of an organisation
+        weak.update(w for w in words if len(w) >= 4)
+    return AuthorNames(tuple(s for s in strong if s), frozenset(weak - NAME_STOPWORDS))
+
+
+def _same_word(word: str, name_word: str) -> bool:
+    """Equal, or the name with a short ending: Ellison's -> ellison, Mohrs -> mohr."""
+    return word == name_word or (
+        len(name_word) >= 4 and word.startswith(name_word) and len(word) - len(name_word) <= 2)
+
+
+def mention_positions(words: Sequence[str], names: AuthorNames,
+                      capitalised: Sequence[bool] = ()) -> tuple[int, list[tuple[int, int]]]:
+    """Strength of the best mention of ``names`` in ``words`` and the (first, last) word
+    of each mention. A weak mention counts only when capitalised (a name, not "tenants")."""
+    best, where = 0, []
+    for phrase in names.strong:
+        n = len(phrase)
+        for i in range(len(words) - n + 1):
+            if all(_same_word(words[i + k], phrase[k]) for k in range(n)):
+                best = 2
+                where.append((i, i + n - 1))
+    if best < 2:
+        for i, w in enumerate(words):
+            if (not capitalised or capitalised[i]) and any(_same_word(w, n) for n in names.weak):
+                best = max(best, 1)
+                where.append((i, i))
+    return best, sorted(set(where))
+
+
+def evidence(sentence: str, names: AuthorNames) -> Evidence:
+    """Attribution evidence linking ``sentence`` to the author named by ``names``."""
+    raw = _TOKEN.findall(sentence)
+    words = [_fold(t.lower()) for t in raw]
+    strength, at = mention_positions(words, names, [t[:1].isupper() for t in raw])
+    cues = [i for i, w in enumerate(words) if w in POST_CUES or (
+        w in PLATFORMS and i > 0 and words[i - 1] in _PLATFORM_PREPOSITIONS)]
+    # the author owns or performs the cue ("Ellison's post", "Okafor ... posted"), the cue
+    # comes right before the name ("In its own post, Harbourside Transit"), or the name
+    # right after a reporting verb ("wrote Ellison")
+    near = any(
+        0 <= c - last <= 5 or first - c == 1
+        for first, last in at for c in cues
+    )
+    other = any(w in OTHER_SOURCE for w in words) and not _ACCORDING_TO_POST.search(sentence)
+    return Evidence(
+        mention=strength, near_cue=near, cue=bool(cues),
+        plural=any(words[c] in PLURAL_CUES for c in cues) or "both" in words,
+        other_source=other, definite=bool(DEFINITE_POST.search(sentence)),
+    )
+
+
+def is_credit_line(sentence: str) -> bool:
+    """Image credits and reporting credits, which never cite a post."""
+    return bool(CREDIT_LINE.search(sentence))

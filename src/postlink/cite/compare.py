@@ -1,0 +1,187 @@
+"""Compare one quote with one post's text: verbatim, partial, altered, beyond truncation.
+
+Both texts are cut into normalised words (see normalize.py), so case, quote and dash styles,
+links and punctuation never decide a match. Words inside [brackets] in the quote are the
+writer's own (editorial) and need not be in the post; an ellipsis inside the quote allows
+post words to be skipped there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from postlink.cite.diff import word_diff
+from postlink.cite.normalize import normalize
+
+_WORD = re.compile(r"\w+(?:'\w+)*")
+_BRACKETS = re.compile(r"\[[^\]]*\]")
+_SENTENCE_GAP = re.compile(r"[.!?:;…\n]")
+# Quotes of at most this many words are scare quotes unless the caller has strong evidence.
+SHORT_QUOTE_WORDS = 2
+# An altered quote may change or drop at most this share of its words (and of the post's).
+MAX_CHANGED_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class Word:
+    key: str  # normalised form compared
+    start: int  # offsets into the original text
+    end: int
+    editorial: bool = False
+    text: str = ""  # the word as written, for diffs
+
+
+@dataclass(frozen=True)
+class PostWords:
+    """A post's words and where its sentences start and end (word indices)."""
+
+    words: tuple[Word, ...]
+    sentence_starts: frozenset[int]
+    sentence_ends: frozenset[int]
+    truncated: bool
+
+    @property
+    def keys(self) -> list[str]:
+        return [w.key for w in self.words]
+
+
+@dataclass(frozen=True)
+class QuoteMatch:
+    """How a quote matches a post. ``pairs`` maps quote word index -> post word index."""
+
+    kind: str  # verbatim | partial | altered
+    score: float
+    quote_span: tuple[int, int]  # offsets into the quote text
+    post_span: tuple[int, int]  # offsets into the post text
+    pairs: tuple[tuple[int, int], ...]
+    diff: str | None = None
+    beyond_truncation: bool = False
+
+
+def split_words(text: str) -> tuple[list[Word], list[int]]:
+    """Words of ``text`` and the word indices where an ellipsis sits between words."""
+    norm = normalize(text)
+    editorial = [m.span() for m in _BRACKETS.finditer(norm.text)]
+    words: list[Word] = []
+    for m in _WORD.finditer(norm.text):
+        start, end = norm.span(m.start(), m.end())
+        inside = any(a <= m.start() < b for a, b in editorial)
+        words.append(Word(m.group(0).replace("_", ""), start, end, inside, text[start:end]))
+    ellipses = []
+    for m in re.finditer(r"\.\.\.", norm.text):
+        before = sum(1 for w in _WORD.finditer(norm.text[: m.start()]))
+        ellipses.append(before)
+    return words, ellipses
+
+
+def post_words(text: str, truncated: bool = False) -> PostWords:
+    words, _ = split_words(text)
+    starts, ends = {0}, {len(words) - 1}
+    for i in range(1, len(words)):
+        if _SENTENCE_GAP.search(text[words[i - 1].end:words[i].start]):
+            starts.add(i)
+            ends.add(i - 1)
+    return PostWords(tuple(words), frozenset(starts), frozenset(ends), truncated)
+
+
+def match_quote(quote: str, post: PostWords, *, allow_short: bool = False) -> QuoteMatch | None:
+    """The best match of ``quote`` in ``post``, or None when the post does not contain it."""
+    words, ellipses = split_words(quote)
+    core = [i for i, w in enumerate(words) if not w.editorial]
+    if not core or not post.words:
+        return None
+    keys = [words[i].key for i in core]
+    inner_ellipsis = any(0 < e < len(words) for e in ellipses)
+    altered_marks = inner_ellipsis or len(core) < len(words)
+    at = _find(post.keys, keys)
+    if len(keys) <= SHORT_QUOTE_WORDS and (not allow_short or at < 0 or altered_marks):
+        return None
+    if at >= 0 and not altered_marks:
+        pairs = tuple((qi, at + n) for n, qi in enumerate(core))
+        return _exact(words, post, pairs)
+    if post.truncated:
+        beyond = _beyond_truncation(words, core, post)
+        if beyond is not None:
+            return beyond
+    return _altered(words, core, ellipses, inner_ellipsis, post)
+
+
+def exact_kind(post: PostWords, first: int, last: int) -> str:
+    """verbatim when post words [first, last] are the whole post or whole sentences of it."""
+    whole = first in post.sentence_starts and last in post.sentence_ends
+    if post.truncated and last == len(post.words) - 1:
+        whole = False  # the visible end of a cut post is not the end of a sentence
+    return "verbatim" if whole else "partial"
+
+
+def _exact(words: list[Word], post: PostWords, pairs: tuple[tuple[int, int], ...]) -> QuoteMatch:
+    first, last = pairs[0][1], pairs[-1][1]
+    kind = exact_kind(post, first, last)
+    coverage = (last - first + 1) / len(post.words)
+    score = 1.0 if kind == "verbatim" else round(0.6 + 0.4 * coverage, 3)
+    return QuoteMatch(kind, score, _span(words, pairs[0][0], pairs[-1][0]),
+                      (post.words[first].start, post.words[last].end), pairs)
+
+
+def _beyond_truncation(words: list[Word], core: list[int], post: PostWords) -> QuoteMatch | None:
+    """The quote's head matches the visible tail of a cut post; the rest lies beyond the cut."""
+    pkeys, keys = post.keys, [words[i].key for i in core]
+    for k in range(min(len(keys), len(pkeys)), 2, -1):
+        head, tail = keys[:k], pkeys[-k:]
+        cut_word = head[:-1] == tail[:-1] and head[-1].startswith(tail[-1])
+        if (head == tail or cut_word) and k < len(keys):
+            start = len(pkeys) - k
+            pairs = tuple((core[n], start + n) for n in range(k))
+            score = round(0.5 + 0.4 * k / len(keys), 3)
+            return QuoteMatch("partial", score, _span(words, core[0], core[-1]),
+                              (post.words[start].start, post.words[-1].end), pairs,
+                              beyond_truncation=True)
+    return None
+
+
+def _altered(words: list[Word], core: list[int], ellipses: list[int], inner_ellipsis: bool,
+             post: PostWords) -> QuoteMatch | None:
+    keys = [words[i].key for i in core]
+    blocks = [b for b in SequenceMatcher(None, keys, post.keys, autojunk=False)
+              .get_matching_blocks() if b.size]
+    matched = sum(b.size for b in blocks)
+    if matched < 3 or max(b.size for b in blocks) < 2:
+        return None
+    first, last = blocks[0].b, blocks[-1].b + blocks[-1].size - 1
+    window = last - first + 1
+    allowed = max(1, round(MAX_CHANGED_SHARE * len(keys)))
+    if len(keys) - matched > allowed:
+        return None
+    if not inner_ellipsis and window - matched > max(1, round(MAX_CHANGED_SHARE * window)):
+        return None
+    pairs = tuple((core[b.a + n], b.b + n) for b in blocks for n in range(b.size))
+    similarity = matched / max(len(keys), matched if inner_ellipsis else window)
+    q_words = [_display(w) for w in words]
+    q_keys = [w.key if not w.editorial else f"[{w.key}]" for w in words]
+    for offset, at in enumerate(sorted(e for e in ellipses if 0 < e < len(words))):
+        q_words.insert(at + offset, "…")
+        q_keys.insert(at + offset, "…")
+    p_slice = post.words[first:last + 1]
+    diff = word_diff([_display(w) for w in p_slice], q_words, [w.key for w in p_slice], q_keys)
+    return QuoteMatch("altered", round(0.5 + 0.4 * similarity, 3),
+                      _span(words, 0, len(words) - 1),
+                      (post.words[first].start, post.words[last].end), pairs, diff)
+
+
+def _display(word: Word) -> str:
+    return f"[{word.text}]" if word.editorial else word.text
+
+
+def _span(words: list[Word], first: int, last: int) -> tuple[int, int]:
+    return words[first].start, words[last].end
+
+
+def _find(haystack: list[str], needle: list[str]) -> int:
+    """Index of the first run of ``needle`` in ``haystack``, or -1."""
+    n = len(needle)
+    for i in range(len(haystack) - n + 1):
+        if haystack[i:i + n] == needle:
+            return i
+    return -1

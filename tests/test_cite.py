@@ -1,0 +1,222 @@
+"""Unit tests for cite/: quotes, normalisation offsets, each kind, negatives."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from postlink.cite.attribution import author_names, evidence
+from postlink.cite.compare import match_quote, post_words
+from postlink.cite.index import PostIndex
+from postlink.cite.match import PostText, link_citations
+from postlink.cite.normalize import normalize
+from postlink.cite.quotes import find_quotes
+from postlink.extract.document import extract_text
+
+
+def quotes_in(text: str) -> list[str]:
+    return [q.text for q in find_quotes(text, [(0, len(text))])]
+
+
+# -- quotes --------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ('She said "we won" today.', ["we won"]),
+    ("She said “we won” today.", ["we won"]),
+    ("She said 'we won today', then left.", ["we won today"]),
+    ("She said ‘we won today’, then left.", ["we won today"]),
+    ("Il a dit «nous avons gagné» hier.", ["nous avons gagné"]),
+    ("Sie sagte „wir haben gewonnen“ gestern.", ["wir haben gewonnen"]),
+    ("Ein Banner mit »Open our road« hing dort.", ["Open our road"]),
+    ("Raman's promise to put '£40m into routes' was uncosted.", ["£40m into routes"]),
+    ("The tenants' lawyer said nothing.", []),
+    ("Don't say it's over.", []),
+])
+def test_quote_styles(text: str, expected: list[str]) -> None:
+    assert quotes_in(text) == expected
+
+
+def test_nested_quotes_come_out_inside_the_outer_quote() -> None:
+    text = "«We read the post, ‹Safety comes before speed›, and agree», said the mayor."
+    [outer] = find_quotes(text, [(0, len(text))])
+    assert outer.text.startswith("We read the post")
+    assert [q.text for q in outer.inner] == ["Safety comes before speed"]
+
+
+def test_quote_across_a_sentence_boundary_is_one_quote() -> None:
+    text = 'She wrote: "The lake doubled. It is eating the ice." Then she left.'
+    assert quotes_in(text) == ["The lake doubled. It is eating the ice."]
+
+
+def test_unclosed_quote_does_not_leak_into_the_next_paragraph() -> None:
+    text = '"First paragraph keeps going\n\nSecond has "a quote" here.'
+    paragraphs = [(0, 28), (30, len(text))]
+    assert [q.text for q in find_quotes(text, paragraphs)] == ["a quote"]
+
+
+# -- normalisation ---------------------------------------------------------------------------
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_normalised_spans_slice_back_to_the_original(text: str) -> None:
+    norm = normalize(text)
+    assert len(norm.offsets) == len(norm.text) + 1
+    for start in range(len(norm.text)):
+        a, b = norm.span(start, start + 1)
+        assert 0 <= a < b <= len(text)
+        # the original slice normalises to something containing the normalised char
+        assert norm.text[start] in normalize(text[a:b]).text or norm.text[start] == " "
+
+
+def test_normalisation_unifies_quotes_dashes_and_links() -> None:
+    norm = normalize("“Don’t” — see https://t.co/x & pic.twitter.com/abc")
+    assert norm.text == "'don't' - see and"
+
+
+# -- compare: the quote kinds ------------------------------------------------------------------
+POST = "The bridge will close for three weeks from Monday so crews can replace the deck joints. Buses will divert."
+
+
+@pytest.mark.parametrize("quote, kind", [
+    ("The bridge will close for three weeks from Monday so crews can replace the deck joints", "verbatim"),
+    ("buses will divert", "verbatim"),
+    ("close for three weeks", "partial"),
+    ("close for 3 weeks from Monday so crews can replace the joints", "altered"),
+    ("crews can replace the [bridge's] deck joints", "altered"),
+    ("The bridge will close … so crews can replace the deck joints", "altered"),
+])
+def test_quote_kinds(quote: str, kind: str) -> None:
+    m = match_quote(quote, post_words(POST))
+    assert m is not None and m.kind == kind
+    assert 0 <= m.score <= 1
+
+
+def test_altered_quote_has_a_readable_diff() -> None:
+    m = match_quote("close for 3 weeks from Monday so crews can replace the joints", post_words(POST))
+    assert m is not None
+    assert m.diff == "close for [-three-] {+3+} weeks from Monday so crews can replace the [-deck-] joints"
+
+
+def test_different_words_do_not_match() -> None:
+    assert match_quote("needs a mayor who will fix the roads, not lecture drivers",
+                       post_words("Northgate needs a mayor who will fix the buses before building another car park")) is None
+
+
+def test_quote_past_a_truncated_post_is_flagged() -> None:
+    post = post_words("Please answer, we need to know who is staying…", truncated=True)
+    m = match_quote("we need to know who is staying in their homes overnight", post)
+    assert m is not None and m.beyond_truncation and m.kind == "partial"
+
+
+def test_short_quote_needs_permission() -> None:
+    post = post_words("We know this is hard news.")
+    assert match_quote("hard news", post) is None
+    assert match_quote("hard news", post, allow_short=True) is not None
+
+
+# -- link_citations on whole articles ---------------------------------------------------------
+ARTICLE = """Bridge to close
+
+"The bridge will close for three weeks from Monday so crews can replace the deck joints," councillor Mara Ellison wrote on X.
+
+The bridge will close for three weeks from Monday so crews can replace the deck joints. I know this is a pain. — Mara Ellison (@MaraEllison) May 2, 2024
+
+Ellison added in the same post that the closure was "a pain".
+
+Shopkeeper Dev Patel told the Herald the closure was "a disaster for the high street" and "a pain".
+
+Ellison's post drew 400 replies.
+
+Critics say the works will "replace the deck joints" too slowly, the Herald reported.
+"""
+
+
+def _cite(text: str) -> tuple[list[tuple[int, str]], list[str], object]:
+    doc = extract_text(text)
+    posts = [PostText(e.key, e.text, e.author_handle, e.author_name, e.truncated,
+                      positions=(e.position,) if e.position is not None else ())
+             for e in doc.embeds]
+    result = link_citations(doc, posts)
+    return [(c.sentence_index, c.kind) for c in result.citations], [s.text for s in doc.sentences], result
+
+
+def test_each_sentence_gets_its_kind_and_negatives_stay_unlinked() -> None:
+    pairs, sentences, result = _cite(ARTICLE)
+    kinds = {sentences[i][:25]: kind for i, kind in pairs}
+    assert kinds == {
+        '"The bridge will close fo': "verbatim",
+        "Ellison added in the same": "partial",
+        "Ellison's post drew 400 r": "attribution",
+    }
+    unmatched = [u.quote for u in result.unmatched_quotes]
+    assert "a disaster for the high street" in unmatched
+
+
+def test_embedded_post_text_never_cites_itself() -> None:
+    _, sentences, _ = _cite(ARTICLE)
+    assert not any(s.startswith("The bridge will close for three weeks") for s in sentences)
+
+
+def test_two_posts_quoted_in_one_sentence_give_two_citations() -> None:
+    text = """Votes counted
+
+Both messages were warm: Okafor thanked "every volunteer who knocked on doors" and Lindqvist promised to fight "in or out of office".
+
+Thank you to every volunteer who knocked on doors in the rain. — Tom Okafor (@TomOkafor) July 5, 2024
+
+I will keep fighting for a new hospital, in or out of office. — Sigrid Lindqvist (@SigridL) July 5, 2024
+"""
+    pairs, _, result = _cite(text)
+    assert pairs == [(0, "partial"), (0, "partial")]
+    assert len({c.post_key for c in result.citations}) == 2
+
+
+def test_paraphrase_near_the_named_author() -> None:
+    text = """Rest centre opens
+
+Kirkby Vale Council opened a rest centre at St Aidan's school hall and asked evacuees to bring medication, phone chargers and pet food.
+
+Rest centre now open at St Aidan's school hall. Bring medication, phone chargers and pet food if you can. — Kirkby Vale Council (@KirkbyValeCncl) November 8, 2024
+"""
+    pairs, _, _ = _cite(text)
+    assert pairs == [(0, "paraphrase")]
+
+
+def test_link_to_a_post() -> None:
+    text = "Band plays free show\n\nThe band [announced a free show](https://x.com/band/status/123) in Harwick.\n"
+    doc = extract_text(text, markdown=True)
+    result = link_citations(doc, [PostText("x:123", "", "band")])
+    assert [(c.kind, c.post_key) for c in result.citations] == [("link", "x:123")]
+
+
+def test_heading_and_credit_lines_do_not_cite_without_quoting() -> None:
+    text = """Storm news
+
+Five branches stay open
+
+Photo credits: Millbrook Libraries via X.
+
+The change keeps all five branches open. — Millbrook Libraries (@MillbrookLib) May 20, 2024
+"""
+    pairs, _, _ = _cite(text)
+    assert pairs == []
+
+
+def test_evidence_names_and_other_sources() -> None:
+    names = author_names("JamalReidGreen", "Jamal Reid")
+    told = evidence("Reid told the Greywater Gazette that the Greens were here to stay.", names)
+    assert told.mention == 2 and told.other_source and not told.near_cue
+    wrote = evidence("Reid's post drew 400 replies.", names)
+    assert wrote.near_cue and not wrote.other_source
+
+
+def test_index_finds_candidates_without_comparing_everything() -> None:
+    index = PostIndex()
+    index.add("x:1", "We won. 112 families, 2 years, 1 judgment.")
+    index.add("x:2", "Rest centre now open at the school hall.")
+    assert index.candidates('They wrote "112 families, 2 years"') == ["x:1"]
+    assert index.candidates("nothing in common here at all") == []
+
+
+def test_according_to_a_post_is_not_another_source() -> None:
+    names = author_names("PortCityReads", "Port City Libraries")
+    ev = evidence("According to the board's post, \"Quiet rooms can be booked online.\"", names)
+    assert not ev.other_source
