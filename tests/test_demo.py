@@ -32,3 +32,16 @@ def test_demo_twice_adds_nothing(tmp_path: Path) -> None:
     after = Store(db).table_counts()
     before.pop("fetch_log"), after.pop("fetch_log")
     assert after == before
+
+
+def test_demo_resolves_the_t_co_link_inside_an_embedded_post(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    assert CliRunner().invoke(cli, ["--db", str(db), "demo"]).exit_code == 0
+    audit = json.loads(CliRunner().invoke(cli, ["--db", str(db), "audit", "1", "--format", "json"]).output)
+    [link] = audit["links"]
+    assert link["url"] == "https://t.co/dEmO1bRdg"
+    assert link["in_post"] == "x:1846631010010116096"
+    assert link["status"] == "resolved" and link["hops"] == 1
+    assert link["final_url"].endswith("/articles/river-flood.html?utm_source=twitter&utm_medium=social")
+    [short] = Store(db).query("SELECT canonical_url FROM short_links")
+    assert short["canonical_url"].endswith("/articles/river-flood.html")

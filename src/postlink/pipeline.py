@@ -24,7 +24,7 @@ from postlink.errors import InputError
 from postlink.extract.decode import decode_bytes
 from postlink.extract.document import extract_html, extract_text
 from postlink.extract.embeds.flattened import text_fingerprint
-from postlink.extract.links import canonical_url
+from postlink.extract.links import canonical_url, find_text_urls
 from postlink.extract.model import Document, Embed
 from postlink.net.client import Response, fetch_sync
 from postlink.net.guard import Resolver
@@ -200,10 +200,12 @@ def add_article(store: Store, article: ArticleInput, *, source_id: int | None = 
                                       permalink=ref.permalink, author_handle=ref.handle,
                                       author_name=None, created_at=_created(ref.key),
                                       provisional=False)
-            store.add_links(conn, saved.version_id, (
-                (link.href, link.url, link.text, link.start, link.end,
-                 ref.key if (ref := parse_post_url(link.url)) else None)
-                for link in doc.links))
+            store.add_links(conn, saved.version_id, [
+                *((link.href, link.url, link.text, link.start, link.end,
+                   ref.key if (ref := parse_post_url(link.url)) else None, None)
+                  for link in doc.links),
+                *_embed_links(embeds),
+            ])
         store.replace_citations(
             conn, saved.version_id,
             ({"sentence_idx": c.sentence_index, "post_key": c.post_key, "kind": c.kind,
@@ -238,6 +240,21 @@ def resolve_article_links(store: Store, config: Config, version_id: int, *,
         return []
     return resolve_sync(hrefs, config.network, store=store, transport=transport,
                         resolver=resolver)
+
+
+def _embed_links(embeds: Sequence[Embed]) -> list[tuple]:
+    """Links written in embedded posts' text (t.co, pic.twitter.com): kept, and resolved,
+    but not article links: they carry no offsets and ``in_post`` names their post."""
+    rows, seen = [], set()
+    for embed in embeds:
+        for href, _, _ in find_text_urls(embed.text):
+            if (embed.key, href) in seen:
+                continue
+            seen.add((embed.key, href))
+            ref = parse_post_url(href)
+            rows.append((href, canonical_url(href), href, None, None, ref.key if ref else None,
+                         embed.key))
+    return rows
 
 
 def _post_texts(embeds: list[Embed], known: dict[str, dict],

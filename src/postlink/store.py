@@ -75,7 +75,8 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE links (
         id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
         idx INTEGER NOT NULL, href TEXT NOT NULL, url TEXT NOT NULL, anchor TEXT,
-        start INTEGER, "end" INTEGER, post_key TEXT, UNIQUE(version_id, idx));
+        start INTEGER, "end" INTEGER, post_key TEXT, in_post TEXT,
+        UNIQUE(version_id, idx));
     CREATE TABLE short_links (
         url TEXT PRIMARY KEY, status TEXT NOT NULL, final_url TEXT, canonical_url TEXT,
         hops INTEGER NOT NULL DEFAULT 0, error TEXT, checked_at TEXT NOT NULL,
@@ -265,10 +266,13 @@ class Store:
         )
 
     def add_links(self, conn: sqlite3.Connection, version_id: int,
-                  links: Iterable[tuple[str, str, str, int, int, str | None]]) -> None:
+                  links: Iterable[tuple[str, str, str, int | None, int | None, str | None,
+                                        str | None]]) -> None:
+        """Links as (href, url, anchor, start, end, post_key, in_post); ``post_key`` is the
+        post the link points at, ``in_post`` the embedded post whose text holds the link."""
         conn.executemany(
-            'INSERT INTO links (version_id, idx, href, url, anchor, start, "end", post_key)'
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            'INSERT INTO links (version_id, idx, href, url, anchor, start, "end", post_key,'
+            " in_post) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(version_id, i, *link) for i, link in enumerate(links)],
         )
 

@@ -7,17 +7,38 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import click
+import httpx
 from rich.console import Console
 
 from postlink.demo.server import serve_demo_site
 from postlink.net.client import fetch_sync
-from postlink.pipeline import add_article, read_input
+from postlink.pipeline import add_article, read_input, resolve_article_links
 from postlink.report.audit import build_audit
 from postlink.report.table import render_audit
 from postlink.sources.feeds import feed_urls
 
 if TYPE_CHECKING:
     from postlink.cli import AppContext
+
+
+class OfflineDemoTransport(httpx.AsyncBaseTransport):
+    """Sends t.co requests to the demo's own t.co (/t/ on the demo site), loopback requests
+    to the demo site, and refuses everything else: the demo never touches the internet."""
+
+    def __init__(self, base: str) -> None:
+        self.base = httpx.URL(base)
+        self.inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host == "t.co":
+            request.url = self.base.copy_with(path="/t" + request.url.path)
+        elif request.url.host != self.base.host:
+            raise httpx.ConnectError(f"offline demo: {request.url.host} is not reachable",
+                                     request=request)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
 
 
 def run_demo(app: AppContext, *, keep_serving: bool = False) -> None:
@@ -35,9 +56,13 @@ def run_demo(app: AppContext, *, keep_serving: bool = False) -> None:
             article = read_input(url, url=None, offline=False, config=config, store=store)
             result = add_article(store, article)
             first = first or result
+            links = resolve_article_links(store, config,
+                                          store.latest_version(result.article_id)["id"],
+                                          transport=OfflineDemoTransport(base))
+            resolved = sum(r.status == "resolved" for r in links)
             click.echo(f"  article {result.article_id}: {result.posts} posts, "
-                       f"{result.citations} citations, {result.unmatched} unmatched quotes  "
-                       f"{result.url}")
+                       f"{result.citations} citations, {result.unmatched} unmatched quotes, "
+                       f"{resolved}/{len(links)} short links resolved  {result.url}")
         click.echo(f"archived in {time.monotonic() - started:.2f}s\n")
         if first is not None:
             render_audit(build_audit(store, str(first.article_id)), Console(width=110))

@@ -26,7 +26,7 @@ def build_audit(store: Store, article_ref: str) -> dict[str, Any]:
             embed_of[e["post_key"]] = e
             order.append(e["post_key"])
     for link in links:
-        if link["post_key"] and link["post_key"] not in order:
+        if link["post_key"] and link["in_post"] is None and link["post_key"] not in order:
             order.append(link["post_key"])
     known = store.post_texts(order)
 
@@ -81,6 +81,7 @@ def build_audit(store: Store, article_ref: str) -> dict[str, Any]:
                 "final_url": (short.get(link["href"]) or {}).get("final_url") or link["url"],
                 "hops": (short.get(link["href"]) or {}).get("hops", 0),
                 "status": (short.get(link["href"]) or {}).get("status", "not_checked"),
+                "in_post": link["in_post"],
             }
             for link in links
         ],
