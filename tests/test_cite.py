@@ -220,3 +220,103 @@ def test_according_to_a_post_is_not_another_source() -> None:
     names = author_names("PortCityReads", "Port City Libraries")
     ev = evidence("According to the board's post, \"Quiet rooms can be booked online.\"", names)
     assert not ev.other_source
+
+
+# -- attribution rules: lead-ins, continuations, sections, cues ---------------------------------
+def _cite_blank(text: str) -> list[tuple[str, str]]:
+    """Cite with every embed's text blanked (a text-less embed: an image, an empty iframe)."""
+    doc = extract_text(text)
+    posts = [PostText(e.key, "", None, None, positions=(e.position,)) for e in doc.embeds]
+    result = link_citations(doc, posts)
+    return [(doc.sentences[c.sentence_index].text[:20], c.kind) for c in result.citations]
+
+
+def test_quote_right_before_a_textless_embed_is_attributed_and_continued() -> None:
+    text = """Harbour fire
+
+The fire started after midnight.
+
+Nadia Osei posted a photo of the burnt pier on Friday. She writes, "We lost the boat shed but nobody was hurt."
+
+We lost the boat shed but nobody was hurt. — Nadia Osei (@NadiaOsei) May 3, 2024
+
+Crews stayed on site until dawn.
+"""
+    assert _cite_blank(text) == [("Nadia Osei posted a ", "attribution"),
+                                 ('She writes, "We lost', "attribution")]
+
+
+def test_it_says_continues_a_linked_post() -> None:
+    text = ("Pier repairs\n\nThe harbour board [posted an update](https://x.com/hboard/status/77) on "
+            "Friday.\n\n\"Repairs will take six weeks,\" it says.\n\nThe pier will stay shut.\n")
+    doc = extract_text(text, markdown=True)
+    result = link_citations(doc, [PostText("x:77", "", "hboard")])
+    assert [(c.sentence_index, c.kind) for c in result.citations] == [(0, "link"), (1, "attribution")]
+
+
+def test_pronoun_speech_tag_reaches_back_to_the_named_author() -> None:
+    text = """Ferry delays
+
+Skipper Lena Brandt apologised on Sunday. "We should have warned you sooner," she wrote.
+
+We should have warned you sooner. Sorry to everyone stuck at the quay. — Lena Brandt (@LenaBrandt) June 2, 2024
+"""
+    pairs, sentences, _ = _cite(text)
+    assert [(sentences[i][:14], k) for i, k in pairs] == [
+        ("Skipper Lena B", "attribution"), ('"We should hav', "verbatim")]
+
+
+def test_definite_post_in_the_lead_up_to_its_embed() -> None:
+    text = """Best posts of the year
+
+1. Jonas Keller
+
+Jonas Keller works on the railways.
+
+Sein bester Tweet des Jahres kam im Mai. Er postete ein Foto vom leeren Bahnsteig.
+
+Kein Zug, kein Personal, keine Ansage. — Jonas Keller (@JKeller) May 4, 2024
+"""
+    pairs, sentences, _ = _cite(text)
+    assert [(sentences[i][:12], k) for i, k in pairs] == [
+        ("Sein bester ", "attribution"), ("Er postete e", "attribution")]
+
+
+def test_mention_right_before_the_embed_and_according_to_the_author() -> None:
+    names = author_names("RuthAmos", None)
+    assert not evidence("According to Ruth Amos, the gates stay shut.", names).other_source
+    assert evidence("According to the council, the gates stay shut.", names).other_source
+    text = """Gates shut
+
+According to Ruth Amos, the site needs repairs before it reopens.
+
+Gates stay shut all week, sorry. — Ruth Amos (@RuthAmos) May 4, 2024
+"""
+    pairs, _, _ = _cite(text)
+    assert pairs == [(0, "attribution")]
+
+
+def test_following_an_account_and_blog_posts_are_not_post_cues() -> None:
+    names = author_names("TijaKorr", "Tija Korr")
+    assert not evidence("Whoever follows Tija Korr on Twitter knows she reads a lot.", names).cue
+    assert evidence("Tija Korr wrote on Twitter that she reads a lot.", names).near_cue
+    assert not evidence("Share the blog post with them.", names).definite
+    assert evidence("Share the post with them.", names).definite
+
+
+def test_quoted_words_and_other_embeds_stop_a_continuation() -> None:
+    text = """Two posts
+
+Mira Patel posted her verdict on Monday. She wrote that the plan "works for nobody".
+
+The plan works for nobody, and the council knows it. — Mira Patel (@MiraPatel) May 6, 2024
+
+Council leader Joe Lamb posted a reply. He wrote: "The plan works for the whole town."
+
+The plan works for the whole town. — Joe Lamb (@JoeLamb) May 6, 2024
+"""
+    pairs, sentences, result = _cite(text)
+    by_post = {(sentences[c.sentence_index][:12], c.post_key.split("/")[0]) for c in result.citations}
+    assert ("Council lead", "x:@mirapatel") not in by_post
+    assert ("Council lead", "x:@joelamb") in by_post
+    assert ("Mira Patel p", "x:@mirapatel") in by_post

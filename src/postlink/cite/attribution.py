@@ -22,8 +22,11 @@ POST_CUES = word_set("""
 post posts posted posting tweet tweets tweeted tweeting retweet retweets retweeted thread
 threads message messages reply replies replied wrote writes writing write shared caption
 captioned announcement account schrieb twitterte retweetete postete teilte beitrag gepostet
-getwittert
+getwittert schreibt twittert retweetet postet posten teilt
 """)
+# Verbs of following an account: "follow her on X" is about the account, not one post.
+FOLLOW_WORDS = word_set("follow follows followed following folgt folgen folgte folgst")
+FOLLOW_REACH = 4
 # Platform names are cues only after a preposition ("on X", "posted to Instagram"): alone they
 # are companies ("the Musk/Twitter saga").
 PLATFORMS = word_set("x twitter instagram facebook bluesky mastodon tiktok linkedin telegram threads")
@@ -48,7 +51,14 @@ CREDIT_LINE = re.compile(
 DEFINITE_POST = re.compile(
     r"\b(?:the|this|that|his|her|its|their|these|those"
     r"|der|die|das|dem|den|dieser|diesem|sein|seine|seinem|seinen|ihr|ihre|ihrem|ihren|meinem|mein)"
-    r"\s+[„“\"]?(?:\w+\s+)?(?:post|tweet|message|thread|reply|update|caption|beitrag)s?\b", re.I)
+    r"\s+[„“\"]?(?!(?:blog|guest|news|forum|web)\s)(?:\w+\s+)?"
+    r"(?:post|tweet|message|thread|reply|update|caption|beitrag)s?\b", re.I)
+# "the photo", "auf dem gemeinsamen Foto": the picture or clip an embed shows. Weaker than a
+# post word (an article has its own photos), so only next to the embed.
+DEFINITE_MEDIA = re.compile(
+    r"\b(?:the|this|that|his|her|its|their|der|die|das|dem|den|diesem|dieses|ihrem|seinem)"
+    r"\s+(?:\w+\s+)?(?:photo|picture|video|clip|foto|bild|video)s?\b", re.I)
+# "a blog post", "a guest post" are web pages, not social posts (the lookahead above).
 # "according to a post by ..." credits a post, not another source.
 _ACCORDING_TO_POST = re.compile(
     r"according to (?:a|the|an|his|her|their|its) (?:[\w'’]+ )?(?:post|tweet)", re.I)
@@ -73,6 +83,7 @@ class Evidence:
     plural: bool  # the cue names several posts ("her thread")
     other_source: bool  # credits an interview, statement, newspaper, ...
     definite: bool  # "the post", "her farewell post"
+    media: bool = False  # "the photo", "dem gemeinsamen Foto"
 
 
 def tokens(text: str) -> list[str]:
@@ -138,7 +149,8 @@ def evidence(sentence: str, names: AuthorNames) -> Evidence:
     words = [_fold(t.lower()) for t in raw]
     strength, at = mention_positions(words, names, [t[:1].isupper() for t in raw])
     cues = [i for i, w in enumerate(words) if w in POST_CUES or (
-        w in PLATFORMS and i > 0 and words[i - 1] in _PLATFORM_PREPOSITIONS)]
+        w in PLATFORMS and i > 0 and words[i - 1] in _PLATFORM_PREPOSITIONS
+        and not _follows(words, i))]
     # the author owns or performs the cue ("Ellison's post", "Okafor ... posted"), the cue
     # comes right before the name ("In its own post, Harbourside Transit"), or the name
     # right after a reporting verb ("wrote Ellison")
@@ -146,12 +158,22 @@ def evidence(sentence: str, names: AuthorNames) -> Evidence:
         0 <= c - last <= 5 or first - c == 1
         for first, last in at for c in cues
     )
-    other = any(w in OTHER_SOURCE for w in words) and not _ACCORDING_TO_POST.search(sentence)
+    # "according to Tom Namako" credits the author himself, not another source
+    credited = {first - 2 for first, _ in at if first >= 2 and words[first - 1] == "to"}
+    other = any(w in OTHER_SOURCE and not (w == "according" and i in credited)
+                for i, w in enumerate(words)) and not _ACCORDING_TO_POST.search(sentence)
     return Evidence(
         mention=strength, near_cue=near, cue=bool(cues),
         plural=any(words[c] in PLURAL_CUES for c in cues) or "both" in words,
         other_source=other, definite=bool(DEFINITE_POST.search(sentence)),
+        media=bool(DEFINITE_MEDIA.search(sentence)),
     )
+
+
+def _follows(words: Sequence[str], i: int) -> bool:
+    """The platform at ``i`` is where someone is followed ("follow her on X", "wer ihr auf
+    Twitter folgt"): an account, not a post."""
+    return any(w in FOLLOW_WORDS for w in words[max(0, i - FOLLOW_REACH):i + FOLLOW_REACH + 1])
 
 
 def is_credit_line(sentence: str) -> bool:

@@ -13,7 +13,12 @@ collects evidence of every kind, then keeps one Citation by precedence (model.KI
 3. paraphrase: no quote, but the sentence's content words come from the post (paraphrase.py),
    and the sentence names the author, or points to a post next to it;
 4. attribution: the sentence names the author near a post cue ("Ellison's post", "wrote on
-   X") or points at the embed beside it ("the post read:") without quoting or restating it.
+   X"), names the author right before the embed, or points at the embed beside it ("the
+   post", "the photo"; "her best tweet" in the lead-up to it) without quoting or restating it;
+5. lead-ins: a colon line right before an embed ("See her tweets:"), and, for a post whose
+   text is not on the page, the sentence where a quote ending right before the embed starts;
+6. continuations: a neighbour of a citing sentence with the same subject ("She writes, ...",
+   "..., it says.", the named author before "..., she wrote.") and a post cue.
 
 Quotes that match no post are returned as unmatched, never forced onto the nearest post.
 Headings and captions cite only by quoting; credit lines never cite.
@@ -21,12 +26,14 @@ Headings and captions cite only by quoting; credit lines never cite.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from postlink.cite.attribution import (
+    PLATFORMS,
     AuthorNames,
     Evidence,
     author_names,
@@ -62,9 +69,25 @@ HEADING_MAX_WORDS = 12
 MIN_UNMATCHED_WORDS = 2
 # Quotes of three or four words need some sign of the post (a name, a cue, nearness).
 MEDIUM_QUOTE_WORDS = 4
-# A sentence that only names the author cites the post when it sits this close to the embed.
-BESIDE_SENTENCES = 2
 _PRONOUNS = word_set("he she it they its his her their this")
+# A sentence that starts with one of these continues the subject of the sentence before it.
+_SUBJECT_PRONOUNS = word_set("he she it they er sie es")
+# "it says", "it reads": an inanimate subject that speaks is the post (or its image).
+_IT_SAYS = re.compile(r"\b(?:it|es)\s+(?:says|said|reads|read|states|sagt|heißt)\b", re.I)
+# "she wrote", "he said": a pronoun speech tag refers back to the person named before.
+_PRONOUN_TAG = re.compile(
+    r"\b(?:he|she|they|er|sie)\s+(?:wrote|writes|said|says|posted|tweeted|added|schrieb|sagte)\b"
+    r"|\b(?:schrieb|sagte|twitterte)\s+(?:er|sie)\b", re.I)  # German puts the verb first
+# Capitalised words that are not names (so two sentences do not share a subject by them).
+_NOT_NAMES = word_set("""
+monday tuesday wednesday thursday friday saturday sunday january february march april may june
+july august september october november december montag dienstag mittwoch donnerstag freitag
+samstag sonntag januar februar märz juni juli oktober dezember
+""")
+# A definite post reference ("her best tweet") cites an embed at most this many sentences on.
+SECTION_SENTENCES = 6
+# How far a continuation may reach from a citing sentence (sentences, either way).
+CONTINUE_STEPS = 2
 
 
 @dataclass(frozen=True)
@@ -94,6 +117,8 @@ def link_citations(doc: Document, posts: Sequence[PostText]) -> CiteResult:
     unmatched = resolver.quotes()
     resolver.links()
     resolver.restatements()
+    resolver.lead_ins()
+    resolver.continuations()
     return CiteResult(resolver.citations(), tuple(unmatched))
 
 
@@ -125,6 +150,8 @@ class _Resolver:
         self.pieces: dict[tuple[int, str], list[_Piece]] = defaultdict(list)
         self._evidence: dict[tuple[int, str], Evidence] = {}
         self._para_starts = [start for start, _ in doc.paragraphs]
+        self._quotes: list[Quote] = []
+        self._all_positions = sorted(pos for p in self.posts.values() for pos in p.post.positions)
 
     # -- evidence helpers ------------------------------------------------------------------
     def evidence(self, sentence: Sentence, key: str) -> Evidence:
@@ -146,15 +173,6 @@ class _Resolver:
                 return True
         return False
 
-    def beside(self, sentence: Sentence, key: str) -> bool:
-        """At most BESIDE_SENTENCES sentences lie between the sentence and an embed of the post."""
-        starts = [s.start for s in self.doc.sentences]
-        for pos in self.posts[key].post.positions:
-            after = bisect_right(starts, pos - 1)  # index of the first sentence after the embed
-            if after - 1 - BESIDE_SENTENCES <= sentence.index <= after + BESIDE_SENTENCES:
-                return self.adjacent(sentence, key)
-        return False
-
     def distance(self, sentence: Sentence, key: str) -> int:
         positions = self.posts[key].post.positions
         return min((abs(sentence.start - p) for p in positions), default=10**9)
@@ -165,9 +183,30 @@ class _Resolver:
         return whole and len(sentence.text.split()) <= HEADING_MAX_WORDS and \
             not sentence.text.rstrip().endswith((".", "!", "?", ":", '"', "”", "’", "»", "…"))
 
+    def in_quote(self, sentence: Sentence) -> bool:
+        """The sentence starts inside a quote that opened in an earlier sentence: it is
+        someone's quoted words, which cite a post only by quoting it."""
+        return any(q.start < sentence.start < q.end for q in self._quotes)
+
+    def embed_between(self, a: Sentence, b: Sentence) -> bool:
+        lo, hi = min(a.start, b.start), max(a.start, b.start)
+        i = bisect_right(self._all_positions, lo)
+        return i < len(self._all_positions) and self._all_positions[i] <= hi
+
+    def last_before(self, pos: int) -> Sentence | None:
+        """The sentence right before the embed at ``pos``, if it ends the paragraph before it."""
+        starts = [s.start for s in self.doc.sentences]
+        i = bisect_right(starts, pos - 1) - 1
+        if i < 0:
+            return None
+        sentence = self.doc.sentences[i]
+        para = self.paragraph_of(sentence.start)
+        return sentence if bisect_right(self._para_starts, pos - 1) - 1 == para else None
+
     # -- 1. quotes -------------------------------------------------------------------------
     def quotes(self) -> list[UnmatchedQuote]:
         found = find_quotes(self.doc.text, self.doc.paragraphs)
+        self._quotes = sorted(found, key=lambda q: q.start)
         long_first = sorted(found, key=lambda q: self._n_words(q) <= SHORT_QUOTE_WORDS)
         unmatched = []
         for quote in long_first:
@@ -270,7 +309,7 @@ class _Resolver:
     # -- 3 and 4. paraphrase and attribution -----------------------------------------------
     def restatements(self) -> None:
         for sentence in self.doc.sentences:
-            if is_credit_line(sentence.text) or self.is_heading(sentence):
+            if is_credit_line(sentence.text) or self.is_heading(sentence) or self.in_quote(sentence):
                 continue
             attributed: list[tuple[str, Evidence]] = []
             for key, post in self.posts.items():
@@ -290,9 +329,10 @@ class _Resolver:
                         "paraphrase", score, (sentence.start, sentence.end),
                         post_span=(0, len(post.post.text))))
                 if (ev.mention and ev.near_cue) or (ev.mention and ev.cue and adjacent) \
-                        or (ev.definite and adjacent) or (ev.mention == 2 and self.beside(sentence, key)):
+                        or (ev.definite and (adjacent or self._in_own_section(sentence, key))) \
+                        or (ev.media and adjacent) or (ev.mention == 2 and self.introduces(sentence, key)):
                     attributed.append((key, ev))
-            for key, ev in self._nearest_per_author(sentence, attributed):
+            for key, ev in self._nearest_unnamed(sentence, self._nearest_per_author(sentence, attributed)):
                 score = round(min(0.9, 0.4 + 0.1 * ev.mention + 0.1 * ev.near_cue
                                   + 0.1 * self.adjacent(sentence, key)), 3)
                 self.pieces[(sentence.index, key)].append(
@@ -314,6 +354,22 @@ class _Resolver:
             kept.extend((k, ev) for k, ev in group if self.distance(sentence, k) == nearest)
         return kept
 
+    def _nearest_unnamed(self, sentence: Sentence, found: list[tuple[str, Evidence]]
+                         ) -> list[tuple[str, Evidence]]:
+        """Posts found only by "the post" / "the photo" (no name): the nearest embed's."""
+        unnamed = [(k, ev) for k, ev in found if not ev.mention]
+        if len(unnamed) < 2:
+            return found
+        nearest = min(self.distance(sentence, k) for k, _ in unnamed)
+        return [(k, ev) for k, ev in found if ev.mention or self.distance(sentence, k) == nearest]
+
+    def _in_own_section(self, sentence: Sentence, key: str) -> bool:
+        """In the post's section, and not about another post already: "the same post" after a
+        quote of another post, or a sentence that names another post's author."""
+        if any(i == sentence.index and k != key for i, k in self.pieces):
+            return False
+        return self.in_section(sentence, key) and not self._names_other_author(sentence, key)
+
     def _is_embed_text(self, sentence: Sentence, post: _Post) -> bool:
         """A sentence that is the post's own text (an embed the extractor left in the body)."""
         words, _ = split_words(sentence.text)
@@ -322,6 +378,103 @@ class _Resolver:
         keys, pkeys = [w.key for w in words], post.words.keys
         n = len(keys)
         return any(pkeys[i:i + n] == keys for i in range(len(pkeys) - n + 1))
+
+    # -- 5. lead-ins and continuations ---------------------------------------------------
+    def lead_ins(self) -> None:
+        """The sentence right before an embed introduces it when it ends in a colon and
+        names a post ("See her tweets:", "The post read:"), or, for a post whose text is not
+        on the page, when a quote ends there: that quote is most likely the post's text, and
+        the sentence where it starts attributes the post (its words cannot be checked)."""
+        for key, post in self.posts.items():
+            for pos in post.post.positions:
+                before = self.last_before(pos)
+                if before is None or is_credit_line(before.text):
+                    continue
+                ev = self.evidence(before, key)
+                if before.text.rstrip().endswith(":") and not self.in_quote(before) \
+                        and (ev.cue or ev.definite or ev.mention):
+                    self._attribute(before, key, 0.6)
+                elif not post.post.text:
+                    lead = self._quote_ending_in(before)
+                    if lead is not None and not self.evidence(lead, key).other_source:
+                        self._attribute(lead, key, 0.5)
+
+    def _quote_ending_in(self, sentence: Sentence) -> Sentence | None:
+        """The sentence where a quote of at least MIN_UNMATCHED_WORDS words ending in
+        ``sentence`` starts."""
+        for q in self._quotes:
+            if sentence.start <= q.end <= sentence.end and self._n_words(q) >= MIN_UNMATCHED_WORDS:
+                return sentence_at(self.doc.sentences, q.start)
+        return None
+
+    def continuations(self) -> None:
+        """A sentence next to one that cites a post continues it when it has a post cue and
+        the same subject: it starts with a pronoun ("She wrote ...", "It says ..."), or both
+        sentences name the same person. Works both ways ("Elizabeth posted a picture." ->
+        "She writes, ..."), never across an embed or into quoted words."""
+        seeds = sorted(self.pieces)
+        for index, key in seeds:
+            for step in (1, -1):
+                current = self.doc.sentences[index]
+                for _ in range(CONTINUE_STEPS):
+                    nxt_index = current.index + step
+                    if not 0 <= nxt_index < len(self.doc.sentences):
+                        break
+                    nxt = self.doc.sentences[nxt_index]
+                    if (nxt_index, key) in self.pieces or not self._continues(current, nxt, step, key):
+                        break
+                    self._attribute(nxt, key, 0.5)
+                    current = nxt
+
+    def _continues(self, current: Sentence, nxt: Sentence, step: int, key: str) -> bool:
+        if self.embed_between(current, nxt) or is_credit_line(nxt.text) or self.is_heading(nxt) \
+                or self.in_quote(nxt) or abs(self.paragraph_of(current.start) - self.paragraph_of(nxt.start)) > 1:
+            return False
+        ev = self.evidence(nxt, key)
+        if ev.other_source or self._names_other_author(nxt, key) or self._leads_into_other(nxt, key):
+            return False
+        later = nxt if step == 1 else current
+        tagged = bool(_PRONOUN_TAG.search(later.text))
+        it_says = bool(_IT_SAYS.search(nxt.text))
+        same_subject = _starts_with_pronoun(later.text) or tagged or it_says \
+            or bool(_names(current.text) & _names(nxt.text))
+        # the author named just before "..., she wrote." is the one who wrote it
+        introduces = step == -1 and tagged and ev.mention == 2
+        return same_subject and (ev.cue or ev.definite or introduces or it_says)
+
+    def in_section(self, sentence: Sentence, key: str) -> bool:
+        """The post's embed follows within SECTION_SENTENCES sentences, with no other embed
+        between: "her best tweet" in the text that leads up to it (a listicle's entry)."""
+        for pos in self.posts[key].post.positions:
+            if not sentence.start < pos:
+                continue
+            between = [p for p in self._all_positions if sentence.start < p < pos]
+            ahead = sum(1 for s in self.doc.sentences if sentence.start < s.start < pos)
+            if not between and ahead <= SECTION_SENTENCES:
+                return True
+        return False
+
+    def introduces(self, sentence: Sentence, key: str) -> bool:
+        """The sentence names the author and is the last one before an embed of the post."""
+        return any(self.last_before(pos) == sentence for pos in self.posts[key].post.positions)
+
+    def _leads_into_other(self, sentence: Sentence, key: str) -> bool:
+        """The sentence sits right before an embed of another post: it introduces that one."""
+        return any(self.last_before(pos) == sentence for k, p in self.posts.items() if k != key
+                   for pos in p.post.positions)
+
+    def _names_other_author(self, sentence: Sentence, key: str) -> bool:
+        """The sentence names the author of another post (and not this post's author)."""
+        if self.evidence(sentence, key).mention:
+            return False
+        mine = (self.posts[key].post.author_handle or "").lower()
+        return any(self.evidence(sentence, k).mention == 2 for k, p in self.posts.items()
+                   if k != key and (p.post.author_handle or "").lower() != mine)
+
+    def _attribute(self, sentence: Sentence, key: str, score: float) -> None:
+        if (sentence.index, key) not in self.pieces:
+            self.pieces[(sentence.index, key)].append(
+                _Piece("attribution", score, (sentence.start, sentence.end)))
 
     # -- result ----------------------------------------------------------------------------
     def citations(self) -> tuple[Citation, ...]:
@@ -350,3 +503,19 @@ class _Resolver:
             ))
         out.sort(key=lambda c: (c.sentence_index, c.article_span[0], c.post_key))
         return tuple(out)
+
+
+def _starts_with_pronoun(text: str) -> bool:
+    first = tokens(text)[:1]
+    return bool(first) and first[0] in _SUBJECT_PRONOUNS
+
+
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words past the first word of a sentence: names, roughly."""
+    body = text.lstrip("\"“„‘'( ")
+    first = re.match(r"\S+", body)
+    rest = body[first.end():] if first else body
+    found = {m.group(0).lower() for m in re.finditer(r"\b[A-Z][\w-]{2,}", rest)}
+    return found - PLATFORMS - _NOT_NAMES
