@@ -320,3 +320,35 @@ The plan works for the whole town. — Joe Lamb (@JoeLamb) May 6, 2024
     assert ("Council lead", "x:@mirapatel") not in by_post
     assert ("Council lead", "x:@joelamb") in by_post
     assert ("Mira Patel p", "x:@mirapatel") in by_post
+
+
+# -- "told" and quote order ----------------------------------------------------------------
+def _cited_pairs(text: str) -> list[tuple[int, str, str]]:
+    doc = extract_text(text)
+    posts = [PostText(e.key, e.text, e.author_handle, e.author_name, e.truncated,
+                      positions=(e.position,)) for e in doc.embeds]
+    return [(c.sentence_index, c.kind, c.quote) for c in link_citations(doc, posts).citations]
+
+
+def test_told_an_audience_is_not_another_source() -> None:
+    text = ("Rain is on its way.\n\n"
+            "Stay off the coast road tonight and charge your phones before dark. — Shire Roads (@ShireRoads) May 2, 2024\n\n"
+            "The agency told drivers to \"stay off the coast road tonight\" until the storm passes.")
+    assert _cited_pairs(text) == [(1, "partial", "stay off the coast road tonight")]
+
+
+def test_told_a_newspaper_is_another_source() -> None:
+    text = ("Rain is on its way.\n\n"
+            "Stay off the coast road tonight and charge your phones before dark. — Shire Roads (@ShireRoads) May 2, 2024\n\n"
+            "A farmer told the Gazette the storm would \"stay off the coast road tonight\" for sure.")
+    assert _cited_pairs(text) == []
+
+
+def test_a_longer_quote_lets_a_shorter_one_of_the_same_post_count() -> None:
+    text = ("Rain is on its way.\n\n"
+            "Move valuables upstairs tonight. The river will peak near 7.2 metres at Millbrook. — Valley Weather (@ValleyWx) May 2, 2024\n\n"
+            "The office asked residents to \"move valuables upstairs tonight\" and said the river "
+            "would peak \"near 7.2 metres at Millbrook.\"")
+    [(index, kind, quote)] = _cited_pairs(text)
+    assert (index, quote) == (1, "move valuables upstairs tonight | near 7.2 metres at Millbrook")
+    assert kind in ("verbatim", "partial")

@@ -23,6 +23,12 @@ def test_demo_archives_the_site_and_prints_an_audit(tmp_path: Path) -> None:
     assert ("x:1848123456789012345", "link") in kinds
     assert [u["quote"] for u in audit["unmatched_quotes"]] == ["long overdue but welcome."]
 
+    flood = json.loads(CliRunner().invoke(cli, ["--db", str(db), "audit", "2", "--format", "json"]).output)
+    quoted = [(c["post_key"], c["quote"]) for c in flood["citations"] if c["quote"]]
+    assert quoted == [("x:1847001234567890123",
+                       "move valuables upstairs tonight | near 7.2 metres at Millbrook")]
+    assert [u["quote"] for u in flood["unmatched_quotes"]] == ["higher than in 1998."]
+
 
 def test_demo_twice_adds_nothing(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"

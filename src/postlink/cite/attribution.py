@@ -161,6 +161,7 @@ def evidence(sentence: str, names: AuthorNames) -> Evidence:
     # "according to Tom Namako" credits the author himself, not another source
     credited = {first - 2 for first, _ in at if first >= 2 and words[first - 1] == "to"}
     other = any(w in OTHER_SOURCE and not (w == "according" and i in credited)
+                and not (w == "told" and _tells_audience(raw, i))
                 for i, w in enumerate(words)) and not _ACCORDING_TO_POST.search(sentence)
     return Evidence(
         mention=strength, near_cue=near, cue=bool(cues),
@@ -168,6 +169,17 @@ def evidence(sentence: str, names: AuthorNames) -> Evidence:
         other_source=other, definite=bool(DEFINITE_POST.search(sentence)),
         media=bool(DEFINITE_MEDIA.search(sentence)),
     )
+
+
+# "told the Gazette", "told reporters", "told CNN" credit a source; "told residents to" and
+# "told drivers that" report what a post (or anyone) asked of its audience.
+_TOLD_SOURCE = word_set("the a an reporters journalists press media me us him her them listeners viewers")
+
+
+def _tells_audience(raw: Sequence[str], i: int) -> bool:
+    """True when "told" at ``i`` is followed by a lower-case audience, not a credited outlet."""
+    after = raw[i + 1] if i + 1 < len(raw) else ""
+    return bool(after) and after[:1].islower() and _fold(after.lower()) not in _TOLD_SOURCE
 
 
 def _follows(words: Sequence[str], i: int) -> bool:

@@ -207,7 +207,9 @@ class _Resolver:
     def quotes(self) -> list[UnmatchedQuote]:
         found = find_quotes(self.doc.text, self.doc.paragraphs)
         self._quotes = sorted(found, key=lambda q: q.start)
-        long_first = sorted(found, key=lambda q: self._n_words(q) <= SHORT_QUOTE_WORDS)
+        # longest first: a long exact quote is the strongest evidence, and it lets a shorter
+        # quote of the same post in the same sentence count ("pieces" below)
+        long_first = sorted(found, key=lambda q: -self._n_words(q))
         unmatched = []
         for quote in long_first:
             sentence = sentence_at(self.doc.sentences, quote.start)
