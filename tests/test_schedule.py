@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -23,7 +24,11 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from postlink.cli import cli
+from postlink.config import load_config
+from postlink.progress import LogReporter
 from postlink.runner import ArchiveLock
+from postlink.schedule import Schedule
+from postlink.store import Store
 from tests.conftest import LoopbackSite, Route
 
 POSTLINK = str(Path(sys.executable).parent / "postlink")
@@ -265,7 +270,15 @@ def test_sitemap_index_with_a_gzipped_child(site: LoopbackSite, tmp_path: Path) 
     assert "articles: 2 new" in result.stdout
     again = run_once(config, "--all")
     assert "1 not modified" in again.stdout
-    assert site.requests.count("/s1.xml.gz") == 1
+    # Under an unchanged index, the undated child (a news sitemap) can still change.
+    site.add("/s2.xml", child.replace("/a/1.html", "/a/2.html").replace(
+        "</urlset>", f"<url><loc>{site.url('/a/3.html')}</loc></url></urlset>"),
+        Content_Type="text/xml")
+    site.add("/a/3.html", article(3))
+    third = run_once(config, "--all")
+    assert "articles: 1 new, 0 changed" in third.stdout
+    assert site.requests.count("/s1.xml.gz") == 1  # dated, lastmod unchanged: not re-read
+    assert site.requests.count("/s2.xml") == 3
 
 
 def test_adaptive_interval_stays_within_bounds(site: LoopbackSite, tmp_path: Path) -> None:
@@ -499,3 +512,66 @@ def test_schedule_polls_holds_the_lock_and_stops_on_sigterm(
     assert "scheduling 1 sources" in err and "stopping" in err
     assert count(tmp_path, "articles") == 3
     assert site.requests.count("/feed.xml") == 1
+
+
+def test_source_option_polls_only_the_named_sources(site: LoopbackSite, tmp_path: Path) -> None:
+    site.add("/one.xml", rss(site.url("/a/1.html")), Content_Type="application/rss+xml")
+    site.add("/two.xml", rss(site.url("/a/2.html")), Content_Type="application/rss+xml")
+    site.add("/a/1.html", article(1))
+    config = write_config(tmp_path, {"kind": "feed", "url": site.url("/one.xml")},
+                          {"kind": "feed", "url": site.url("/two.xml")})
+    result = run_once(config, "--source", site.url("/one.xml"))
+    assert result.exit_code == 0, result.output
+    assert "/two.xml" not in site.requests
+    unknown = run_once(config, "--source", site.url("/three.xml"))
+    assert unknown.exit_code == 2
+    assert f"no configured source '{site.url('/three.xml')}'" in unknown.stderr
+
+
+def test_progress_bar_mode_prints_the_summary_only(site: LoopbackSite, tmp_path: Path) -> None:
+    site.add("/feed.xml", rss(site.url("/a/1.html")), Content_Type="application/rss+xml")
+    site.add("/a/1.html", article(1))
+    config = write_config(tmp_path, {"kind": "feed", "url": site.url("/feed.xml")})
+    result = run_once(config, "--progress")
+    assert result.exit_code == 0, result.output
+    assert "article url=" not in result.stdout
+    assert result.stdout.splitlines()[1].startswith("articles: 1 new")
+
+
+def test_robots_crawl_delay_spaces_the_articles(site: LoopbackSite, tmp_path: Path) -> None:
+    starts: dict[str, float] = {}
+
+    def page(n: int) -> Callable[[BaseHTTPRequestHandler], Route]:
+        def route(handler: BaseHTTPRequestHandler) -> Route:
+            starts[handler.path] = time.monotonic()
+            return Route(200, article(n))
+        return route
+
+    site.add("/robots.txt", "User-agent: postlink\nCrawl-delay: 0.5\n", Content_Type="text/plain")
+    site.add("/feed.xml", rss(*(site.url(f"/a/{n}.html") for n in range(3))),
+             Content_Type="application/rss+xml")
+    for n in range(3):
+        site.routes[f"/a/{n}.html"] = page(n)
+    config = write_config(tmp_path, {"kind": "feed", "url": site.url("/feed.xml")})
+    assert run_once(config).exit_code == 0
+    times = sorted(starts.values())
+    assert len(times) == 3
+    assert all(b - a >= 0.45 for a, b in zip(times, times[1:], strict=False))
+
+
+def test_schedule_rechecks_expired_short_links(site: LoopbackSite, tmp_path: Path) -> None:
+    site.add("/s/abc", "", status=301, Location=site.url("/a/1.html"))
+    site.add("/a/1.html", article(1))
+    config = load_config(write_config(tmp_path, {"kind": "feed", "url": site.url("/feed.xml")}))
+    store = Store(config.archive.db)
+    store.save_short_link(url=site.url("/s/abc"), status="failed", final_url=None,
+                          canonical_url=None, error="timed out", checked_at="2024-01-01T00:00:00",
+                          expires_at="2024-01-02T00:00:00", hops=[])
+    notes: list[str] = []
+    Schedule(config, reporter=LogReporter(), stop=threading.Event(),
+             notify=notes.append)._recheck_links()
+    row = store.short_link(site.url("/s/abc"))
+    store.close()
+    assert row is not None and row["status"] == "resolved"
+    assert row["final_url"] == site.url("/a/1.html")
+    assert notes == ["job short-links: 1 re-checked, 1 resolved"]

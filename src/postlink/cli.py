@@ -203,8 +203,9 @@ def run(app: AppContext, once: bool, all_sources: bool, names: tuple[str, ...], 
         progress: bool | None) -> None:
     """Poll the configured sources once and archive every new or changed article.
 
-    Exit code 0 if everything worked, 1 if a source or an article failed (listed at the end),
-    2 for a config or database problem, or when the archive is locked by another run.
+    Exit code 0 if everything worked, 1 if a source or an article failed (listed at the end)
+    or the run was interrupted (Ctrl-C, SIGTERM: articles in flight finish, the rest stay
+    queued), 2 for a config or database problem, or when the archive is locked by another run.
     """
     import threading
 

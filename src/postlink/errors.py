@@ -4,9 +4,11 @@
     ├── ConfigError               exit 2: config.toml or a command-line option is wrong
     ├── InputError                exit 2: a file or argument given to a command is unusable
     ├── StoreError                exit 2: the database cannot be opened or written
+    │   └── ArchiveLocked         exit 2: another run/schedule holds the archive lock
     ├── NotFound                  exit 1: an article or post asked for is not in the archive
     └── FetchError                exit 1: a URL could not be fetched (network, HTTP status, size)
-        └── BlockedAddress        exit 1: the address guard refused a private/loopback target
+        ├── BlockedAddress        exit 1: the address guard refused a private/loopback target
+        └── Busy                  exit 1: the server answered 429/503 (with Retry-After)
 
 The CLI catches PostlinkError once, prints ``Error: <message>`` and exits with ``exit_code``.
 """
@@ -36,6 +38,10 @@ class StoreError(PostlinkError):
     exit_code = 2
 
 
+class ArchiveLocked(StoreError):
+    """Another `postlink run` or `postlink schedule` is working on this archive."""
+
+
 class NotFound(PostlinkError):
     """An article or post is not in the archive."""
 
@@ -53,3 +59,11 @@ class FetchError(PostlinkError):
 
 class BlockedAddress(FetchError):
     """The address guard refused to connect: the host resolves to a non-public address."""
+
+
+class Busy(FetchError):
+    """The server answered 429/503; ``retry_after`` is how long it asked us to stay away."""
+
+    def __init__(self, url: str, reason: str, retry_after: float | None) -> None:
+        super().__init__(url, reason)
+        self.retry_after = retry_after

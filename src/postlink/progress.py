@@ -3,7 +3,7 @@
 Log lines are logfmt, one per source polled and one per article, so cron mail and
 ``grep status=failed`` both work:
 
-    source name=feed:https://example.org/feed.xml status=polled new=3 changed=0 ms=84
+    source name=feed:https://example.org/feed.xml status=polled new=3 changed=0
     article url=https://example.org/a status=new posts=2 links=3 ms=120
 """
 
@@ -38,8 +38,13 @@ class LogReporter:
         self.out = out or sys.stdout
 
     def source(self, event: SourceEvent) -> None:
-        self._line(logfmt("source", name=event.name, status=event.status, new=event.new,
-                          changed=event.changed, ms=event.ms, error=event.error))
+        # no ms: a poll's wall time is mostly its wait for a politeness slot
+        if event.status == "polled":
+            line = logfmt("source", name=event.name, status=event.status, new=event.new,
+                          changed=event.changed)
+        else:
+            line = logfmt("source", name=event.name, status=event.status, error=event.error)
+        self._line(line)
 
     def queued(self, count: int) -> None:
         pass

@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import fcntl
 import functools
-import json
 import os
 import signal
 import sqlite3
@@ -38,25 +37,16 @@ from urllib.parse import urlsplit
 import httpx
 
 from postlink.config import Config, SourceConfig
-from postlink.errors import FetchError, PostlinkError, StoreError
+from postlink.errors import ArchiveLocked, Busy, FetchError, PostlinkError, StoreError
 from postlink.extract.links import canonical_url
-from postlink.net.client import Answer, Response, build_client, get
+from postlink.net.client import Response, build_client
 from postlink.net.robots import RobotsCache
 from postlink.pipeline import ArticleInput, add_article, article_from_response, read_input
-from postlink.sources import Item
-from postlink.sources.feeds import parse_feed
-from postlink.sources.folders import scan_folder
-from postlink.sources.lists import parse_list
-from postlink.sources.sitemaps import parse_sitemap
-from postlink.store import Store, now, sha256
+from postlink.polling import Discovery, Poller, conditional
+from postlink.store import Store, now
 
 MAX_ATTEMPTS = 3  # a failing article is tried on this many runs, then left as failed
-# Validators are dropped once a day: some servers answer 304 although the feed changed
-# (Media Cloud turned conditional GET off for this); the content hash still spares the parse.
-FULL_REFETCH_AFTER = 24 * 3600.0
 BUSY, QUIET = 0.75, 1.5  # adaptive interval: x0.75 after a poll with news, x1.5 without
-MAX_CHILD_SITEMAPS = 100  # child sitemaps read per poll of an index; the rest next time
-DEFERRING = (429, 503)  # "come back later": honour Retry-After for the whole source
 T = TypeVar("T")
 
 
@@ -154,23 +144,6 @@ class Summary:
 
 
 @dataclass(frozen=True)
-class _Discovery:
-    """A poll's result: the items listed, or None when the document is unchanged."""
-
-    items: list[Item] | None
-    validators: dict[str, Any] = field(default_factory=dict)  # columns of the sources row
-    errors: list[str] = field(default_factory=list)  # child sitemaps that failed
-
-
-class _Busy(FetchError):
-    """The server said 429/503; ``retry_after`` is how long it asked us to stay away."""
-
-    def __init__(self, url: str, reason: str, retry_after: float | None) -> None:
-        super().__init__(url, reason)
-        self.retry_after = retry_after
-
-
-@dataclass(frozen=True)
 class _Archived:
     """What the writer thread reports back about one archived article."""
 
@@ -179,6 +152,7 @@ class _Archived:
     posts: int
     links: int
     short_links: list[str]
+    ms: float  # time spent extracting and storing
 
 
 class Runner:
@@ -206,8 +180,10 @@ class Runner:
         self.robots = robots or RobotsCache(config.network)
         self.summary = Summary()
         self._gates: dict[str, asyncio.Semaphore] = {}
+        self._next_start: dict[str, float] = {}  # per host, for robots.txt Crawl-delay
         self._pool: ThreadPoolExecutor | None = None
         self._db: Store | None = None
+        self._poller: Poller | None = None
 
     def run(self, *, force: bool = False, names: Collection[str] | None = None) -> Summary:
         """Poll due sources (all of them with ``force``), then archive everything queued."""
@@ -224,7 +200,8 @@ class Runner:
                 chosen = [s for s in self.config.sources
                           if s.enabled and (names is None or s.name in names)]
                 async with build_client(self.network, transport=self.transport) as client:
-                    await asyncio.gather(*(self._source(client, s, ids[s.name], force)
+                    self._poller = Poller(client, self.network, self.robots, self._log)
+                    await asyncio.gather(*(self._source(s, ids[s.name], force)
                                            for s in chosen))
             finally:
                 await self._w(self._db.close)
@@ -248,25 +225,30 @@ class Runner:
         assert self._db is not None, "only inside run_async"
         return self._db
 
-    async def _source(self, client: httpx.AsyncClient, src: SourceConfig, source_id: int,
-                      force: bool) -> None:
+    @property
+    def poller(self) -> Poller:
+        assert self._poller is not None, "only inside run_async"
+        return self._poller
+
+    async def _source(self, src: SourceConfig, source_id: int, force: bool) -> None:
+        if self.stop.is_set():
+            return
         row = await self._w(self.db.source_row, source_id)
         if force or _is_due(row):
-            await self._poll(client, src, row)
+            await self._poll(src, row)
         # Pending items are archived even when the poll failed or was not due: they are
         # what a killed run left behind.
         items = await self._w(self.db.pending_items, source_id, max_attempts=MAX_ATTEMPTS)
         if not items or self.stop.is_set():
             return
         self.reporter.queued(len(items))
-        await asyncio.gather(*(self._item(client, item, source_id) for item in items))
+        await asyncio.gather(*(self._item(item, source_id) for item in items))
 
     # -- polling -------------------------------------------------------------------------
-    async def _poll(self, client: httpx.AsyncClient, src: SourceConfig, row: dict[str, Any]
-                    ) -> None:
+    async def _poll(self, src: SourceConfig, row: dict[str, Any]) -> None:
         started = time.monotonic()
         try:
-            found = await self._discover(client, src, row)
+            found = await self.poller.discover(src, row)
         except FetchError as exc:
             await self._w(self._record_failure, src, row, exc)
             self._report(SourceEvent(row["name"], "failed", ms=_ms(started), error=exc.reason))
@@ -277,7 +259,7 @@ class Runner:
         self._report(SourceEvent(row["name"], status, new, changed, _ms(started),
                                  "; ".join(found.errors) or None))
 
-    def _record_poll(self, src: SourceConfig, row: dict[str, Any], found: _Discovery
+    def _record_poll(self, src: SourceConfig, row: dict[str, Any], found: Discovery
                      ) -> tuple[int, int]:
         """Queue the items and move the source's schedule, in one transaction (writer)."""
         new = changed = 0
@@ -300,139 +282,42 @@ class Runner:
         # a Retry-After asking for longer wins.
         failures = int(row["failures"] or 0) + 1
         delay = min(float(row["interval"] or src.interval) * failures, src.interval_bounds[1])
-        retry_after = getattr(exc, "retry_after", None)
-        if retry_after:
-            delay = max(delay, retry_after)
+        if isinstance(exc, Busy) and exc.retry_after:
+            delay = max(delay, exc.retry_after)
         with self.db.transaction() as conn:
             self.db.update_source(conn, row["id"], last_polled=now(), failures=failures,
                                   next_due=_after(delay), status="failed", error=exc.reason)
 
-    async def _discover(self, client: httpx.AsyncClient, src: SourceConfig,
-                        row: dict[str, Any]) -> _Discovery:
-        if src.kind == "folder":
-            assert src.path is not None  # config.py requires it for folders
-            items = scan_folder(src.path)
-            digest = sha256(json.dumps([(i.url, i.stamp) for i in items]))
-            if digest == row["content_sha256"]:
-                return _Discovery(None)
-            return _Discovery(items, {"content_sha256": digest})
-        validators: dict[str, Any] = {}
-        if src.url:
-            answer = await self._document(client, src.url, row)
-            if answer.status == 304:
-                return _Discovery(None)
-            body, where = answer.body, src.url
-            validators = {"etag": answer.headers.get("etag"), "last_full": now(),
-                          "last_modified": answer.headers.get("last-modified")}
-        else:
-            assert src.path is not None
-            where = str(src.path)
-            try:
-                body = src.path.read_bytes()
-            except OSError as exc:
-                raise FetchError(where, f"cannot read ({exc.strerror})") from exc
-        digest = sha256(body)
-        if digest == row["content_sha256"]:
-            return _Discovery(None, validators)
-        validators["content_sha256"] = digest
-        if src.kind == "feed":
-            return _Discovery(parse_feed(body, feed_url=where), validators)
-        if src.kind == "list":
-            return _Discovery(parse_list(body, url=where), validators)
-        sitemap = parse_sitemap(body, url=where, max_bytes=self.network.max_bytes)
-        if not sitemap.children:
-            return _Discovery(list(sitemap.items), validators)
-        items, known, errors = await self._children(client, sitemap.children, row)
-        validators["children"] = json.dumps(known)
-        return _Discovery(list(sitemap.items) + items, validators, errors)
-
-    async def _children(self, client: httpx.AsyncClient, children: tuple[Item, ...],
-                        row: dict[str, Any]) -> tuple[list[Item], dict[str, str | None], list[str]]:
-        """Read the child sitemaps of an index whose lastmod changed (all, if undated)."""
-        known: dict[str, str | None] = json.loads(row["children"] or "{}")
-        todo = [c for c in children if c.stamp is None or known.get(c.url) != c.stamp]
-        todo.sort(key=lambda c: c.stamp or "", reverse=True)  # newest first
-        todo = todo[:MAX_CHILD_SITEMAPS]
-
-        async def read(child: Item) -> list[Item]:
-            answer = await self._document(client, child.url, None)
-            return list(parse_sitemap(answer.body, url=child.url,
-                                      max_bytes=self.network.max_bytes).items)
-
-        results = await asyncio.gather(*(read(c) for c in todo), return_exceptions=True)
-        items: list[Item] = []
-        errors: list[str] = []
-        for child, result in zip(todo, results, strict=True):
-            if isinstance(result, FetchError):
-                errors.append(f"child sitemap {result}")  # stamp not saved: retried next poll
-            elif isinstance(result, BaseException):
-                raise result
-            else:
-                items.extend(result)
-                known[child.url] = child.stamp
-        return items, known, errors
-
-    async def _document(self, client: httpx.AsyncClient, url: str,
-                        row: dict[str, Any] | None) -> Answer:
-        """GET a source document, conditionally if we have validators; 304 is returned."""
-        if not await self.robots.allowed(client, url, log=self._log):
-            raise FetchError(url, self.robots.refusal(url))
-        headers = _conditional(row) if row else {}
-        answer, _ = await self._follow(client, url, headers)
-        if answer.status in DEFERRING:
-            from postlink.net.retry import retry_after
-
-            wait = retry_after(answer.headers.get("retry-after"))
-            hint = f"; asked to retry after {wait:g}s" if wait else ""
-            raise _Busy(url, f"HTTP {answer.status}{hint}", wait)
-        if answer.status >= 400:
-            raise FetchError(url, f"HTTP {answer.status}")
-        return answer
-
-    async def _follow(self, client: httpx.AsyncClient, url: str, headers: dict[str, str]
-                      ) -> tuple[Answer, str]:
-        """The final answer after redirects, whatever its status, and its URL.
-
-        Like client.fetch, but it keeps the last answer's headers (validators, Retry-After),
-        which fetch drops when it raises on an error status.
-        """
-        current, seen = url, [url]
-        for _ in range(self.network.max_hops + 1):
-            answer = await get(client, current, self.network, headers=headers,
-                               log=self._log)
-            if answer.location is None:
-                return answer, current
-            current = answer.location
-            if current in seen:
-                raise FetchError(url, f"redirect loop at {current}")
-            seen.append(current)
-        raise FetchError(url, f"more than {self.network.max_hops} redirects")
-
     # -- articles ------------------------------------------------------------------------
-    async def _item(self, client: httpx.AsyncClient, item: dict[str, Any], source_id: int
-                    ) -> None:
+    async def _item(self, item: dict[str, Any], source_id: int) -> None:
+        # ms in the log is the article's own time (its request and its archiving), not the
+        # time it queued behind other articles for a politeness slot or for the writer.
         started = time.monotonic()
         url = item["fetch_url"]
         article: ArticleInput | None = None
         validators: dict[str, str | None] = {}
+        network_ms = 0.0
         try:
             if url.startswith(("http://", "https://")):
                 async with self._gate(url):
+                    started = time.monotonic()
                     if self.stop.is_set():
                         return
-                    if not await self.robots.allowed(client, url, log=self._log):
+                    if not await self.robots.allowed(self.poller.client, url, log=self._log):
                         reason = self.robots.refusal(url)
                         await self._w(self.db.finish_item, item["id"], state="skipped",
                                       error=reason)
                         self._report(ArticleEvent(url, "skipped", ms=_ms(started), error=reason))
                         return
+                    await self._crawl_delay(url)
                     # Conditional only for an article we already have: a changed stamp in
                     # the feed does not always mean a changed page.
-                    headers = _conditional(item) if item["article_id"] else {}
-                    answer, final = await self._follow(client, url, headers)
+                    headers = conditional(item) if item["article_id"] else {}
+                    answer, final = await self.poller.follow(url, headers)
+                network_ms = answer.ms
                 if answer.status == 304:
                     await self._w(self.db.finish_item, item["id"], state="done")
-                    self._report(ArticleEvent(url, "unchanged", ms=_ms(started)))
+                    self._report(ArticleEvent(url, "unchanged", ms=network_ms))
                     return
                 if answer.status >= 400:
                     raise FetchError(url, f"HTTP {answer.status}")
@@ -452,13 +337,14 @@ class Runner:
         except Exception as exc:  # one page that breaks extraction must not end the run
             await self._item_failed(item, f"{type(exc).__name__}: {exc}", started)
             return
-        resolved = await self._resolve_links(client, done.short_links)
+        resolved = await self._resolve_links(done.short_links)
         self._report(ArticleEvent(done.url, done.status, posts=done.posts, links=done.links,
-                                  links_resolved=resolved, ms=_ms(started)))
+                                  links_resolved=resolved, ms=network_ms + done.ms))
 
     def _archive(self, item: dict[str, Any], article: ArticleInput | None, source_id: int,
                  validators: dict[str, str | None]) -> _Archived:
         """Extract, store and cite one article, then mark its queue row done (writer)."""
+        started = time.monotonic()
         if article is None:  # a file from a folder source
             article = read_input(item["fetch_url"], url=None, offline=True, config=self.config)
         result = add_article(self.db, article, source_id=source_id)
@@ -468,7 +354,7 @@ class Runner:
             "changed" if result.created else "unchanged"
         hrefs = self.db.version_hrefs(result.article_id, result.version)
         short = [h for h in hrefs if result.created and _is_short_link(h)]
-        return _Archived(result.url, status, result.posts, len(hrefs), short)
+        return _Archived(result.url, status, result.posts, len(hrefs), short, _ms(started))
 
     @contextlib.asynccontextmanager
     async def _gate(self, url: str) -> AsyncIterator[None]:
@@ -479,14 +365,27 @@ class Runner:
         async with gate:
             yield
 
-    async def _resolve_links(self, client: httpx.AsyncClient, hrefs: list[str]) -> int:
+    async def _crawl_delay(self, url: str) -> None:
+        """Space a host's articles by its robots.txt Crawl-delay when that is longer than
+        [network] per_host_delay (which the client's limiter already applies)."""
+        delay = self.robots.crawl_delay(url)
+        if not delay or delay <= self.network.per_host_delay:
+            return
+        host = urlsplit(url).hostname or ""
+        now_ = time.monotonic()
+        start = max(now_, self._next_start.get(host, now_))
+        self._next_start[host] = start + delay  # reserved before sleeping
+        await asyncio.sleep(start - now_)
+
+    async def _resolve_links(self, hrefs: list[str]) -> int:
         """Expand a new version's short links (cached; shares the run's polite client)."""
         if not hrefs:
             return 0
         from postlink.unshorten import resolve_many
 
         try:
-            results = await resolve_many(hrefs, self.network, store=self.store, client=client)
+            results = await resolve_many(hrefs, self.network, store=self.store,
+                                         client=self.poller.client)
         except PostlinkError:  # the article is archived; its links are re-checked later
             return 0
         return sum(1 for r in results if r.status == "resolved")
@@ -511,20 +410,6 @@ def _after(seconds: float) -> str:
     return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(timespec="seconds")
 
 
-def _conditional(row: dict[str, Any]) -> dict[str, str]:
-    """If-None-Match / If-Modified-Since from stored validators, unless due a full fetch."""
-    last_full = row.get("last_full")
-    if last_full and datetime.fromisoformat(last_full) < \
-            datetime.now(UTC) - timedelta(seconds=FULL_REFETCH_AFTER):
-        return {}
-    headers = {}
-    if row.get("etag"):
-        headers["If-None-Match"] = row["etag"]
-    if row.get("last_modified"):
-        headers["If-Modified-Since"] = row["last_modified"]
-    return headers
-
-
 def _queue_key(url: str) -> str:
     """One queue row per article: tracking parameters and case differences do not count."""
     return canonical_url(url) if url.startswith(("http://", "https://")) else url
@@ -541,10 +426,6 @@ def _ms(started: float) -> float:
 
 
 # -- the archive lock and signals ---------------------------------------------------------
-
-class ArchiveLocked(StoreError):
-    """Another `postlink run` or `postlink schedule` is working on this archive."""
-
 
 class ArchiveLock:
     """An exclusive lock on ``<db>.lock`` beside the database, held for a run or a schedule.

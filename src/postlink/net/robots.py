@@ -5,6 +5,7 @@ What a robots.txt answer means, per RFC 9309 §2.3.1:
 - 4xx (404 and friends): there are no rules, everything is allowed;
 - 5xx, a timeout or no connection: the site may be overloaded, so nothing is fetched from it
   until robots.txt can be read (re-tried after ``ERROR_TTL``).
+A ``Crawl-delay`` longer than ``[network] per_host_delay`` spaces that host's articles.
 
     robots = RobotsCache(network)
     if not await robots.allowed(client, "https://example.org/news/1"):
@@ -29,6 +30,9 @@ from postlink.net.client import RequestLogger, fetch
 TTL = 24 * 3600.0  # RFC 9309 §2.4: caching longer than 24 hours is discouraged
 ERROR_TTL = 600.0  # an unreachable robots.txt is asked again after ten minutes
 MAX_BYTES = 500 * 1024  # RFC 9309 §2.5: parse at least the first 500 KiB
+# Crawl-delay is not in RFC 9309 but widely set; a value of hours would stall a run, so it is
+# honoured up to a minute between requests.
+MAX_CRAWL_DELAY = 60.0
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,14 @@ class RobotsCache:
         rules = await task
         self._rules[origin] = rules
         return rules
+
+    def crawl_delay(self, url: str) -> float | None:
+        """The origin's Crawl-delay for us in seconds (capped), once its rules are known."""
+        rules = self._rules.get(_origin(url))
+        if rules is None or rules.parser is None:
+            return None
+        delay = rules.parser.crawl_delay(self.token)
+        return min(float(delay), MAX_CRAWL_DELAY) if delay else None
 
     def refusal(self, url: str) -> str:
         """Why ``url`` is refused, in one line, for the run's failure list."""
