@@ -352,3 +352,85 @@ def test_a_longer_quote_lets_a_shorter_one_of_the_same_post_count() -> None:
     [(index, kind, quote)] = _cited_pairs(text)
     assert (index, quote) == (1, "move valuables upstairs tonight | near 7.2 metres at Millbrook")
     assert kind in ("verbatim", "partial")
+
+
+# -- shared sources, echoed quotes, named neighbours, strong and near-identical words --------
+def test_a_source_a_post_shares_is_not_another_source() -> None:
+    names = author_names("RuthAmos", "Ruth Amos")
+    assert not evidence("Amos posted a link to an interview with the harbour master.", names).other_source
+    assert not evidence("Amos retweeted an article by a boating magazine.", names).other_source
+    assert evidence("In an interview, Amos said the gates stay shut.", names).other_source
+    assert evidence("The statement reads that the gates stay shut.", names).other_source
+    assert evidence("She spoke at a rally on the quay.", names).other_source
+
+
+def test_a_quote_echoing_a_textless_posts_lead_in_cites_it_too() -> None:
+    text = """Ferry row
+
+A local councillor posted to X asking whether there were "any happy ferry users left?" this week.
+
+Brun shared the timetable, asking, "Are there happy ferry users left?"
+
+Are there happy ferry users left? — Ida Brun (@IdaBrun) May 3, 2024
+
+The ferry runs twice a day.
+"""
+    assert _cite_blank(text) == [("A local councillor p", "attribution"),
+                                 ("Brun shared the time", "attribution")]
+
+
+def test_a_capitalised_first_word_names_the_same_person_as_the_next_sentence() -> None:
+    from postlink.cite.match import _share_name
+    assert _share_name("Okafor also shared a map of the closures.", "“Stay home,” Okafor wrote.")
+    assert not _share_name("The map shows the closures.", "The closures end soon, Okafor wrote.")
+
+
+def test_german_subject_pronoun_after_the_verb_continues() -> None:
+    from postlink.cite.match import _starts_with_pronoun
+    assert _starts_with_pronoun("Zudem teilte er einen Link.")
+    assert not _starts_with_pronoun("Zudem teilte die Stadt einen Link zu einem Plan.")
+
+
+def test_plural_and_verb_s_meet_their_stem() -> None:
+    from postlink.cite.paraphrase import stems
+    assert stems("the eyes runs") == stems("the eye run")
+    assert "30fps" in stems("locked at 30fps")  # words with digits keep their s
+
+
+def test_shared_number_next_to_the_embed_is_a_paraphrase() -> None:
+    text = """Rail works
+
+Night trains will run again from 14 June on the 7b line, the operator said today.
+
+Night services on line 7b return 14 June after the track renewal. — Valley Rail (@ValleyRail) May 2, 2024
+
+Tickets go on sale next week.
+"""
+    pairs, sentences, _ = _cite(text)
+    assert [(sentences[i][:11], k) for i, k in pairs] == [("Night train", "paraphrase")]
+
+
+def test_named_author_by_the_embed_sharing_two_words_is_a_paraphrase() -> None:
+    text = """Pier repairs
+
+Harbour master Ruth Amos warned local anglers and visiting sailors that the pier faces weeks of welding.
+
+Welding starts Monday, so the pier stays closed to all boats. — Ruth Amos (@RuthAmos) May 4, 2024
+
+Fishing boats will use the north quay.
+"""
+    pairs, sentences, _ = _cite(text)
+    assert [(sentences[i][:14], k) for i, k in pairs] == [("Harbour master", "paraphrase")]
+
+
+def test_her_post_in_the_lead_up_sharing_two_words_is_a_paraphrase() -> None:
+    text = """Pier repairs
+
+In her latest post the harbour master warned anglers about weeks of welding on the pier.
+
+Welding starts Monday, so the pier stays closed to all boats. — Ruth Amos (@RuthAmos) May 4, 2024
+
+Fishing boats will use the north quay.
+"""
+    pairs, sentences, _ = _cite(text)
+    assert [(sentences[i][:13], k) for i, k in pairs] == [("In her latest", "paraphrase")]

@@ -33,12 +33,21 @@ PLATFORMS = word_set("x twitter instagram facebook bluesky mastodon tiktok linke
 _PLATFORM_PREPOSITIONS = word_set("on via to auf bei in")
 # Cues that name several posts at once ("her thread", "both posted their messages").
 PLURAL_CUES = word_set("thread threads posts tweets messages series replies")
-# Words that credit a source other than a post.
+# Words that credit a source other than a post by themselves ("told", "according to").
 OTHER_SOURCE = word_set("""
-told interview interviews interviewed conference rally statement spokesperson spokesman
-spokeswoman reported judgment judgement newspaper radio broadcaster quoted speaking
-according briefing hearing podcast magazine
+told interviewed spokesperson spokesman spokeswoman reported quoted speaking according
 """)
+# Sources a post may also share ("posted a link to an interview", "retweeted an article by
+# New York magazine"): they credit another source only where they are how the speaker is
+# credited: after a preposition ("in an interview", "at a rally", "im Interview") or before a
+# reporting verb ("the newspaper reported", "the statement reads").
+SOURCE_NOUNS = word_set("""
+interview interviews conference rally statement judgment judgement newspaper radio
+broadcaster briefing hearing podcast magazine
+""")
+_CREDIT_PREPOSITIONS = word_set("in at during on im bei beim auf während laut")
+_SOURCE_VERBS = word_set("said says reported reads read wrote writes sagte berichtete schreibt heißt")
+SOURCE_REACH = 3  # words between the preposition (or the verb) and the source noun
 # Generic words that never identify an author on their own.
 NAME_STOPWORDS = word_set("""
 the of and for von der die das de la le les el los del du des dr sen rep mr mrs ms sir
@@ -162,7 +171,8 @@ def evidence(sentence: str, names: AuthorNames) -> Evidence:
     credited = {first - 2 for first, _ in at if first >= 2 and words[first - 1] == "to"}
     other = any(w in OTHER_SOURCE and not (w == "according" and i in credited)
                 and not (w == "told" and _tells_audience(raw, i))
-                for i, w in enumerate(words)) and not _ACCORDING_TO_POST.search(sentence)
+                for i, w in enumerate(words)) or _credits_source(words)
+    other = other and not _ACCORDING_TO_POST.search(sentence)
     return Evidence(
         mention=strength, near_cue=near, cue=bool(cues),
         plural=any(words[c] in PLURAL_CUES for c in cues) or "both" in words,
@@ -180,6 +190,19 @@ def _tells_audience(raw: Sequence[str], i: int) -> bool:
     """True when "told" at ``i`` is followed by a lower-case audience, not a credited outlet."""
     after = raw[i + 1] if i + 1 < len(raw) else ""
     return bool(after) and after[:1].islower() and _fold(after.lower()) not in _TOLD_SOURCE
+
+
+def _credits_source(words: Sequence[str]) -> bool:
+    """A source noun is how the speaker is credited: "in an interview", "at a rally", "the
+    newspaper reported". As the object of a post ("shared an interview") it credits nothing."""
+    for i, w in enumerate(words):
+        if w not in SOURCE_NOUNS:
+            continue
+        before = words[max(0, i - SOURCE_REACH):i]
+        after = words[i + 1:i + 1 + SOURCE_REACH]
+        if any(b in _CREDIT_PREPOSITIONS for b in before) or any(a in _SOURCE_VERBS for a in after):
+            return True
+    return False
 
 
 def _follows(words: Sequence[str], i: int) -> bool:

@@ -16,7 +16,8 @@ collects evidence of every kind, then keeps one Citation by precedence (model.KI
    X"), names the author right before the embed, or points at the embed beside it ("the
    post", "the photo"; "her best tweet" in the lead-up to it) without quoting or restating it;
 5. lead-ins: a colon line right before an embed ("See her tweets:"), and, for a post whose
-   text is not on the page, the sentence where a quote ending right before the embed starts;
+   text is not on the page, the sentence where a quote ending right before the embed starts,
+   and any other quote (in a sentence with a post cue) that echoes that quote's words;
 6. continuations: a neighbour of a citing sentence with the same subject ("She writes, ...",
    "..., it says.", the named author before "..., she wrote.") and a post cue.
 
@@ -52,7 +53,7 @@ from postlink.cite.compare import (
     split_words,
 )
 from postlink.cite.model import KIND_ORDER, Citation, CiteResult, PostText, UnmatchedQuote
-from postlink.cite.paraphrase import overlap, stems
+from postlink.cite.paraphrase import Overlap, overlap, stems, strong_stems
 from postlink.cite.quotes import Quote, find_quotes
 from postlink.extract.model import Document, Sentence
 from postlink.platforms import parse_post_url
@@ -65,6 +66,11 @@ PARA_MIN_SHARED = 3
 PARA_MIN_PRECISION = 0.3
 # ... and without a name or a post cue, a sentence next to the embed needs more overlap.
 PARA_ADJACENT_PRECISION = 0.5
+# ... or, with the author named by the embed, this many.
+PARA_NAMED_SHARED = 2
+# ... or, unnamed, with a shared number or hashtag (strong tokens, paraphrase.py).
+PARA_STRONG_SHARED = 4
+PARA_STRONG_PRECISION = 0.4
 HEADING_MAX_WORDS = 12
 MIN_UNMATCHED_WORDS = 2
 # Quotes of three or four words need some sign of the post (a name, a cue, nearness).
@@ -72,6 +78,8 @@ MEDIUM_QUOTE_WORDS = 4
 _PRONOUNS = word_set("he she it they its his her their this")
 # A sentence that starts with one of these continues the subject of the sentence before it.
 _SUBJECT_PRONOUNS = word_set("he she it they er sie es")
+# How early in a sentence that pronoun may come (words).
+PRONOUN_REACH = 3
 # "it says", "it reads": an inanimate subject that speaks is the post (or its image).
 _IT_SAYS = re.compile(r"\b(?:it|es)\s+(?:says|said|reads|read|states|sagt|heißt)\b", re.I)
 # "she wrote", "he said": a pronoun speech tag refers back to the person named before.
@@ -86,6 +94,8 @@ samstag sonntag januar februar märz juni juli oktober dezember
 """)
 # A definite post reference ("her best tweet") cites an embed at most this many sentences on.
 SECTION_SENTENCES = 6
+# Two quotes sharing this many words in a row quote the same words.
+ECHO_WORDS = 3
 # How far a continuation may reach from a citing sentence (sentences, either way).
 CONTINUE_STEPS = 2
 
@@ -96,6 +106,7 @@ class _Post:
     words: PostWords
     names: AuthorNames
     stems: frozenset[str]
+    strong: frozenset[str]  # numbers, hashtags and handles (paraphrase.strong_stems)
 
 
 @dataclass(frozen=True)
@@ -118,6 +129,7 @@ def link_citations(doc: Document, posts: Sequence[PostText]) -> CiteResult:
     resolver.links()
     resolver.restatements()
     resolver.lead_ins()
+    resolver.echoes()
     resolver.continuations()
     return CiteResult(resolver.citations(), tuple(unmatched))
 
@@ -146,11 +158,12 @@ class _Resolver:
             names = author_names(p.author_handle, p.author_name)
             name_words = {w for phrase in names.strong for w in phrase} | set(names.weak)
             self.posts[p.key] = _Post(p, post_words(p.text, p.truncated), names,
-                                      stems(p.text, exclude=name_words))
+                                      stems(p.text, exclude=name_words), strong_stems(p.text))
         self.pieces: dict[tuple[int, str], list[_Piece]] = defaultdict(list)
         self._evidence: dict[tuple[int, str], Evidence] = {}
         self._para_starts = [start for start, _ in doc.paragraphs]
         self._quotes: list[Quote] = []
+        self._echoes: dict[str, list[str]] = defaultdict(list)  # key -> quotes of a textless post
         self._all_positions = sorted(pos for p in self.posts.values() for pos in p.post.positions)
 
     # -- evidence helpers ------------------------------------------------------------------
@@ -322,10 +335,9 @@ class _Resolver:
                     continue
                 adjacent = self.adjacent(sentence, key)
                 names = {w for phrase in post.names.strong for w in phrase} | set(post.names.weak)
-                ov = overlap(stems(sentence.text, exclude=names), post.stems)
-                if ov.shared >= PARA_MIN_SHARED and (
-                        (ov.precision >= PARA_MIN_PRECISION and (ev.mention == 2 or (ev.cue and adjacent)))
-                        or (adjacent and ev.mention and ov.precision >= PARA_ADJACENT_PRECISION)):
+                ov = overlap(stems(sentence.text, exclude=names), post.stems, post.strong)
+                pointed = ev.definite and (adjacent or self._in_own_section(sentence, key))
+                if _restates(ov, ev, adjacent, pointed):
                     score = round(min(0.95, 0.3 + 0.6 * ov.score + 0.1 * bool(ev.mention)), 3)
                     self.pieces[(sentence.index, key)].append(_Piece(
                         "paraphrase", score, (sentence.start, sentence.end),
@@ -397,17 +409,33 @@ class _Resolver:
                         and (ev.cue or ev.definite or ev.mention):
                     self._attribute(before, key, 0.6)
                 elif not post.post.text:
-                    lead = self._quote_ending_in(before)
+                    quote = self._quote_ending_in(before)
+                    lead = sentence_at(self.doc.sentences, quote.start) if quote else None
                     if lead is not None and not self.evidence(lead, key).other_source:
                         self._attribute(lead, key, 0.5)
+                        self._echoes[key].append(quote.text)
 
-    def _quote_ending_in(self, sentence: Sentence) -> Sentence | None:
-        """The sentence where a quote of at least MIN_UNMATCHED_WORDS words ending in
-        ``sentence`` starts."""
+    def _quote_ending_in(self, sentence: Sentence) -> Quote | None:
+        """A quote of at least MIN_UNMATCHED_WORDS words ending in ``sentence``."""
         for q in self._quotes:
             if sentence.start <= q.end <= sentence.end and self._n_words(q) >= MIN_UNMATCHED_WORDS:
-                return sentence_at(self.doc.sentences, q.start)
+                return q
         return None
+
+    def echoes(self) -> None:
+        """A post whose text is not on the page is known by the quote that leads into its
+        embed (lead_ins). Another quote sharing ECHO_WORDS words in a row with it, in a
+        sentence with a post cue, quotes the same post ("asked if there were 'any unhappy
+        fans?'" ... "'Are there unhappy fans?' he wrote")."""
+        for key, quoted in self._echoes.items():
+            known = set().union(*(_runs(q, ECHO_WORDS) for q in quoted))
+            for quote in self._quotes:
+                sentence = sentence_at(self.doc.sentences, quote.start)
+                if sentence is None or (sentence.index, key) in self.pieces or self.in_quote(sentence):
+                    continue
+                ev = self.evidence(sentence, key)
+                if ev.cue and not ev.other_source and _runs(quote.text, ECHO_WORDS) & known:
+                    self._attribute(sentence, key, 0.5)
 
     def continuations(self) -> None:
         """A sentence next to one that cites a post continues it when it has a post cue and
@@ -439,7 +467,7 @@ class _Resolver:
         tagged = bool(_PRONOUN_TAG.search(later.text))
         it_says = bool(_IT_SAYS.search(nxt.text))
         same_subject = _starts_with_pronoun(later.text) or tagged or it_says \
-            or bool(_names(current.text) & _names(nxt.text))
+            or _share_name(current.text, nxt.text)
         # the author named just before "..., she wrote." is the one who wrote it
         introduces = step == -1 and tagged and ev.mention == 2
         return same_subject and (ev.cue or ev.definite or introduces or it_says)
@@ -507,17 +535,57 @@ class _Resolver:
         return tuple(out)
 
 
+def _restates(ov: Overlap, ev: Evidence, adjacent: bool, pointed: bool) -> bool:
+    """Enough of the sentence comes from the post, given how it points at the post.
+    ``pointed``: "her post" next to the embed or in the text leading up to it."""
+    # the author named right by the embed, or "in her post" there: a couple of the post's
+    # content words are enough ("Nand, next to her post, said crews were not consulted")
+    if ((adjacent and ev.mention == 2) or pointed) and ov.shared >= PARA_NAMED_SHARED:
+        return True
+    if ov.shared < PARA_MIN_SHARED:
+        return False
+    if ov.precision >= PARA_MIN_PRECISION and (ev.mention == 2 or (ev.cue and adjacent)):
+        return True
+    if adjacent and ev.mention and ov.precision >= PARA_ADJACENT_PRECISION:
+        return True
+    # next to the embed, a shared number or hashtag ("30fps") stands in for the name
+    return adjacent and ov.strong >= 1 and ov.shared >= PARA_STRONG_SHARED \
+        and ov.precision >= PARA_STRONG_PRECISION
+
+
+def _runs(text: str, n: int) -> set[tuple[str, ...]]:
+    """The runs of ``n`` normalised words in ``text``."""
+    keys = [w.key for w in split_words(text)[0]]
+    return {tuple(keys[i:i + n]) for i in range(len(keys) - n + 1)}
+
+
 def _starts_with_pronoun(text: str) -> bool:
-    first = tokens(text)[:1]
-    return bool(first) and first[0] in _SUBJECT_PRONOUNS
+    """A subject pronoun opens the sentence, or comes right after its verb as German puts
+    it after an opening adverb ("Interessanterweise verzichtete er ...")."""
+    return any(w in _SUBJECT_PRONOUNS for w in tokens(text)[:PRONOUN_REACH])
 
 
 
 
 def _names(text: str) -> set[str]:
     """Capitalised words past the first word of a sentence: names, roughly."""
+    return _capitalised(_after_first(text)) - PLATFORMS - _NOT_NAMES
+
+
+def _after_first(text: str) -> str:
     body = text.lstrip("\"“„‘'( ")
     first = re.match(r"\S+", body)
-    rest = body[first.end():] if first else body
-    found = {m.group(0).lower() for m in re.finditer(r"\b[A-Z][\w-]{2,}", rest)}
-    return found - PLATFORMS - _NOT_NAMES
+    return body[first.end():] if first else body
+
+
+def _capitalised(text: str) -> set[str]:
+    return {m.group(0).lower() for m in re.finditer(r"\b[A-Z][\w-]{2,}", text)}
+
+
+def _share_name(a: str, b: str) -> bool:
+    """Both sentences name the same person. A capitalised first word ("Emery also
+    retweeted ...") counts when the other sentence has it as a name past its start."""
+    first_a = _capitalised(a[:len(a) - len(_after_first(a))])
+    first_b = _capitalised(b[:len(b) - len(_after_first(b))])
+    names_a, names_b = _names(a), _names(b)
+    return bool(names_a & (names_b | first_b) or names_b & first_a)

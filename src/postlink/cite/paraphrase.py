@@ -25,8 +25,12 @@ same just also only said says say told new one two three first last next said wr
 tweet tweeted says according would still even much many now while during because since until
 der die das und oder aber ein eine einer eines einem einen ist sind war waren hat haben mit von
 zu im in auf für nicht auch sich es sie er wir ihr ich den dem des bei nach über wie als so
+noch schon sehr nur dann doch mal immer wenn dass weil aus um durch gegen ohne unter vor zum
+zur kein keine man ja nein hier dort wird werden wurde
 """)
 _WORD = re.compile(r"\w+")
+# Tokens that rarely match by chance: words with digits ("30fps", "2024"), #hashtags, @handles.
+_STRONG = re.compile(r"[#@]\w+|\w*\d\w*")
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Overlap:
     shared: int
     precision: float  # shared / sentence stems
     recall: float  # shared / post stems
+    strong: int = 0  # shared stems of numbers, hashtags and handles
 
     @property
     def score(self) -> float:
@@ -49,12 +54,30 @@ def stems(text: str, exclude: Iterable[str] = ()) -> frozenset[str]:
     for w in _WORD.findall(normalize(text).text):
         if w in STOPWORDS or w in skip or (len(w) < 3 and not w.isdigit()):
             continue
-        out.add(w[:STEM])
+        out.add(_lemma(w)[:STEM])
     return frozenset(out)
 
 
-def overlap(sentence_stems: frozenset[str], post_stems: frozenset[str]) -> Overlap:
+def _lemma(word: str) -> str:
+    """Drop a plural or third-person "s" ("eyes" -> "eye", "runs" -> "run") so that short
+    words, which the 5-letter stem keeps whole, meet their other form."""
+    if len(word) > 3 and word.isalpha() and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def strong_stems(text: str) -> frozenset[str]:
+    """Stems of the numbers, hashtags and handles in ``text`` (see _STRONG)."""
+    return frozenset(w.lstrip("#@")[:STEM] for w in _STRONG.findall(normalize(text).text)
+                     if len(w.lstrip("#@")) >= 2)
+
+
+def overlap(sentence_stems: frozenset[str], post_stems: frozenset[str],
+            strong: frozenset[str] = frozenset()) -> Overlap:
+    """How much of the sentence's content the post has; ``strong`` are the post's
+    strong stems."""
     if not sentence_stems or not post_stems:
         return Overlap(0, 0.0, 0.0)
-    shared = len(sentence_stems & post_stems)
-    return Overlap(shared, shared / len(sentence_stems), shared / len(post_stems))
+    both = sentence_stems & post_stems
+    return Overlap(len(both), len(both) / len(sentence_stems), len(both) / len(post_stems),
+                   len(both & strong))
