@@ -7,7 +7,7 @@ ConfigError naming the file, the key and the fix, before any network or database
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -237,8 +237,3 @@ def _with_contact(user_agent: str, contact: str) -> str:
 def _resolve(base: Path, value: str) -> Path:
     path = Path(value).expanduser()
     return path if path.is_absolute() else base / path
-
-
-def field_names(cls: type) -> list[str]:
-    """The keys a section accepts (used by docs tests)."""
-    return [f.name for f in fields(cls)]

@@ -215,10 +215,6 @@ class Store:
         )
         return int(cur.lastrowid)
 
-    def capture_body(self, capture_id: int) -> bytes:
-        row = self.conn.execute("SELECT body FROM captures WHERE id = ?", (capture_id,)).fetchone()
-        return zlib.decompress(row[0]) if row else b""
-
     # -- articles --------------------------------------------------------------------------
     def save_article(self, conn: sqlite3.Connection, *, url: str, original_url: str | None,
                      input_path: str | None, title: str | None, byline: str | None,

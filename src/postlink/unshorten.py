@@ -40,7 +40,6 @@ from postlink.net import guard
 from postlink.net.client import HTML_TYPES, build_client, get
 from postlink.store import Store
 
-STATUSES = ("resolved", "dead", "blocked", "failed", "loop", "too_many_hops")
 TTL = {  # how long a result is trusted; failures are retried sooner
     "resolved": timedelta(days=30),
     "dead": timedelta(days=1),

@@ -53,21 +53,5 @@ def normalize(text: str) -> Normalized:
     return Normalized("".join(out), tuple(offsets))
 
 
-_EDGE = re.compile(r"^[\s'.,;:!?…\-()\[\]]+|[\s'.,;:!?…\-()\[\]]+$")
-
-
-def trim_edges(norm: str, start: int, end: int) -> tuple[int, int]:
-    """Narrow [start, end) of ``norm`` past leading/trailing punctuation and ellipses."""
-    piece = norm[start:end]
-    lead = _EDGE.match(piece)
-    if lead:
-        start += lead.end()
-        piece = norm[start:end]
-    trail = _EDGE.search(piece)
-    if trail and trail.start() > 0:
-        end = start + trail.start()
-    return start, end
-
-
 def words(text: str) -> list[str]:
     return re.findall(r"\w+(?:'\w+)?", text)
