@@ -79,3 +79,28 @@ def test_post_versions_fts_follows_inserts(tmp_path: Path) -> None:
         store.add_post_version(conn, post_key="x:1", text="Meltwater lake doubled", truncated=False,
                                source="embed")
     assert [r["key"] for r in store.search_posts("meltwater")] == ["x:1"]
+
+
+def test_posts_finds_quotes_in_articles_that_neither_embed_nor_link_it(
+        loopback_config: Path, tmp_path: Path) -> None:
+    embedding = tmp_path / "a.txt"
+    embedding.write_text(
+        "Union organiser Priya Nand posted a statement on X shortly after 6 a.m.\n\n"
+        "Crews have not been consulted on the new rota. We are standing together until "
+        "management talks to us. — Priya Nand (@PriyaNandUnion) March 4, 2024\n\n"
+        "Talks resume on Wednesday.", encoding="utf-8")
+    quoting = tmp_path / "b.txt"
+    quoting.write_text(
+        "The strike entered its second day. Organisers said crews were \"standing together "
+        "until management talks to us\" and would stay out.\n\n"
+        "A spokesman said the company \"regrets the disruption to passengers.\"\n\n"
+        "Another crew was \"standing by the pier\" all day.", encoding="utf-8")
+    for path in (embedding, quoting):
+        assert run(loopback_config, "add", "--offline", str(path)).exit_code == 0
+    key = json.loads(run(loopback_config, "audit", "1", "--format", "json").output)["posts"][0]["key"]
+
+    result = run(loopback_config, "posts", key, "--json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)["quoted_elsewhere"]
+    assert [(r["article_id"], r["sentence_idx"], r["kind"]) for r in found] == [(2, 1, "partial")]
+    assert "standing together until management" in found[0]["sentence"]

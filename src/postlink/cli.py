@@ -287,8 +287,10 @@ def posts(app: AppContext, post: str, as_json: bool) -> None:
     if known is None:
         raise NotFound(f"no post {key!r} in the archive; add an article that embeds or links it")
     rows = app.store.citations_of_post(key)
+    elsewhere = quoted_elsewhere(app.store, key, rows)
     if as_json:
-        click.echo(json.dumps({"post": known, "citations": rows}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"post": known, "citations": rows, "quoted_elsewhere": elsewhere},
+                              ensure_ascii=False, indent=2))
         return
     who = known.get("author_name") or known.get("author_handle") or "unknown author"
     click.echo(f"{key} ({who}): cited by {len(rows)} sentence(s) in "
@@ -300,6 +302,42 @@ def posts(app: AppContext, post: str, as_json: bool) -> None:
         if r["diff"]:
             click.echo(f"      diff: {r['diff']}")
         click.echo(f"      {r['url']}")
+    if elsewhere:
+        click.echo(f"quoted without an embed or link in {len(elsewhere)} sentence(s):")
+        for r in elsewhere:
+            click.echo(f"  article {r['article_id']} v{r['version']} s{r['sentence_idx']} "
+                       f"{r['kind']} {r['score']:.2f}: {r['sentence']}")
+            click.echo(f"      {r['url']}")
+
+
+def quoted_elsewhere(store: Store, key: str, cited: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sentences that quote the post (three words or more) in articles that neither embed nor
+    link it. The full-text index proposes sentences sharing a word trigram with the post;
+    only those are compared with it."""
+    from postlink.cite.compare import post_words
+    from postlink.cite.index import PostIndex, phrases, quote_matches
+
+    texts = [r["text"] for r in store.query(
+        "SELECT text FROM post_versions WHERE post_key = ? ORDER BY truncated, id", (key,))]
+    if not texts:
+        return []
+    seen = {(r["article_id"], r["version"], r["sentence_idx"]) for r in cited}
+    candidates = [r for r in store.sentences_with_phrases(phrases(" ".join(texts)))
+                  if (r["article_id"], r["version"], r["sentence_idx"]) not in seen]
+    index = PostIndex()
+    for text in texts:
+        index.add(key, text)
+    words = {key: post_words(texts[0])}
+    out = []
+    for i, _, match in quote_matches(((i, r["text"]) for i, r in enumerate(candidates)),
+                                     index, words):
+        r = candidates[i]
+        if out and out[-1]["sentence"] == r["text"] and out[-1]["article_id"] == r["article_id"]:
+            continue  # two quotes of the post in one sentence: listed once
+        out.append({"article_id": r["article_id"], "url": r["url"], "version": r["version"],
+                    "sentence_idx": r["sentence_idx"], "sentence": r["text"],
+                    "kind": match.kind, "score": match.score})
+    return out
 
 
 @cli.command()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -575,6 +576,23 @@ class Store:
             " WHERE sentences_fts MATCH ? ORDER BY bm25(sentences_fts), s.id LIMIT ?",
             (query, limit))
 
+    def sentences_with_phrases(self, phrases: Sequence[str], limit: int = 500
+                               ) -> list[dict[str, Any]]:
+        """Sentences (any version of any article) containing at least one of ``phrases``:
+        the FTS index finds them without reading every sentence."""
+        # an FTS5 phrase is a double-quoted run of words; words only, so nothing is syntax
+        terms = [" ".join(re.findall(r"\w+", p)) for p in phrases]
+        query = " OR ".join(f'"{t}"' for t in terms if t)
+        if not query:
+            return []
+        return self.query(
+            "SELECT a.id AS article_id, a.url, v.version, v.id AS version_id,"
+            " s.idx AS sentence_idx, s.text"
+            " FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid"
+            " JOIN article_versions v ON v.id = s.version_id JOIN articles a ON a.id = v.article_id"
+            " WHERE sentences_fts MATCH ? ORDER BY a.id, v.version, s.idx LIMIT ?",
+            (query, limit))
+
     def search_posts(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
         """Archived posts whose text (any version) matches every word of ``text``."""
         query = fts_query(text)
@@ -593,8 +611,6 @@ class Store:
 
 def fts_query(text: str) -> str:
     """An FTS5 query that matches every word of ``text``; user punctuation is never syntax."""
-    import re
-
     return " ".join(f'"{w}"' for w in re.findall(r"\w+", text))
 
 

@@ -54,6 +54,15 @@ class PostIndex:
         return [key for key, _ in counts.most_common(limit)]
 
 
+def phrases(text: str, limit: int = 60) -> list[str]:
+    """The word trigrams of ``text`` as phrases, for a full-text index to find the sentences
+    that may quote it (at most ``limit``, spread over the whole text)."""
+    words = _WORD.findall(normalize(text).text)
+    grams = [" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
+    step = max(1, len(grams) // limit)
+    return list(dict.fromkeys(grams[::step]))
+
+
 def quote_matches(sentences: Iterable[tuple[int, str]], index: PostIndex,
                   posts: Mapping[str, PostWords]) -> Iterator[tuple[int, str, QuoteMatch]]:
     """(sentence id, post key, match) for every quote of three words or more that matches a
