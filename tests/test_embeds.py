@@ -136,19 +136,11 @@ def test_youtube_playlist_embed_is_not_a_video() -> None:
     assert doc.embeds == ()
 
 
-def test_find_embeds_is_the_same_with_and_without_source_markers() -> None:
-    html = (DATA / "lazy.html").read_text("utf-8")
-    tree = lxml.html.document_fromstring(html)
-    with_markers = [f.embed.key for f in find_embeds(tree, source=html)]
-    without = [f.embed.key for f in find_embeds(tree)]
-    assert with_markers == without and len(without) == 6
-
-
 def test_find_embeds_does_not_change_the_tree() -> None:
     html = (DATA / "cms.html").read_text("utf-8")
     tree = lxml.html.document_fromstring(html)
     before = lxml.html.tostring(tree)
-    find_embeds(tree, source=html)
+    find_embeds(tree)
     assert lxml.html.tostring(tree) == before
 
 

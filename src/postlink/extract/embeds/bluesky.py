@@ -12,27 +12,29 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from postlink.extract.embeds.markup import (
+    Page,
+    Wants,
     embed_of,
     find_iframes,
-    has_class,
     one_line,
     paragraphs_text,
     ref_from_attrs,
     ref_from_links,
+    with_class,
 )
 from postlink.extract.model import Embed
 
 PLATFORM = "bluesky"
-# Text that must occur in the page source for this finder to find anything.
-MARKERS = ("bsky",)
-BLOCKQUOTES = f"//blockquote[{has_class('bluesky-embed')}]"
+# The elements this finder reads, collected for all finders in one pass (markup.Page).
+WANTS = Wants(tags=("blockquote", "iframe"))
+BLOCKQUOTE_CLASS = "bluesky-embed"
 URL_ATTRS = ("data-bluesky-uri",)
 # "— Display Name (@handle)": the name is the text between the dash and the handle link.
 AUTHOR_NAME = re.compile(r"[—–-]\s*(?P<name>[^()]*?)\s*\(?\s*$")
 
 
-def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
-    for bq in tree.xpath(BLOCKQUOTES):
+def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
+    for bq in with_class(page.tagged("blockquote"), BLOCKQUOTE_CLASS):
         ref = ref_from_attrs(bq, URL_ATTRS, PLATFORM) or ref_from_links(bq, PLATFORM)
         if ref is None:
             continue
@@ -50,4 +52,4 @@ def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
         text = paragraphs_text(bq.xpath(".//p")).replace("[image or embed]", "").strip()
         yield bq, embed_of(ref, "blockquote", author_handle=handle or ref.handle,
                            author_name=name, text=text, date_text=date)
-    yield from find_iframes(tree, PLATFORM)
+    yield from find_iframes(page, PLATFORM)

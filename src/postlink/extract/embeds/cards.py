@@ -12,19 +12,19 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from postlink.extract.embeds.markup import embed_of, has_class, one_line
+from postlink.extract.embeds.markup import Page, Wants, embed_of, has_class, one_line, with_class
 from postlink.extract.model import Embed
 from postlink.platforms import parse_post_url
 
-CARDS = f"//div[{has_class('social-embed-post')}]"
+CARD_CLASS = "social-embed-post"
 PERMALINKS = f".//a[{has_class('embed-original-post-link')}][@href]"
 ALT_TEXT = re.compile(r"^\w+ post by @?(?P<handle>[^\s:]+):\s*(?P<text>.*)$", re.S)
-# Text that must occur in the page source for this finder to find anything.
-MARKERS = ("social-embed-post",)
+# The elements this finder reads, collected for all finders in one pass (markup.Page).
+WANTS = Wants(div_classes=(CARD_CLASS,))
 
 
-def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
-    for card in tree.xpath(CARDS):
+def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
+    for card in with_class(page.divs, CARD_CLASS):
         ref = None
         for a in card.xpath(PERMALINKS):
             ref = parse_post_url(a.get("href", ""))

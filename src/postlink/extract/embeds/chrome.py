@@ -12,6 +12,8 @@ and Substack's article is ``newsletter-post``, so a word like "newsletter" only 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -30,6 +32,7 @@ CHROME_FIRST_WORDS = frozenset({
 _WORDS = re.compile(r"[-_]+")
 
 
+@lru_cache(maxsize=4096)  # pages repeat the same few class names on every ancestor walk
 def _is_chrome_name(value: str) -> bool:
     for token in value.lower().split():
         words = [w for w in _WORDS.split(token) if w]
@@ -38,9 +41,12 @@ def _is_chrome_name(value: str) -> bool:
     return False
 
 
-def in_chrome(el: HtmlElement) -> bool:
-    """True when ``el`` (or an ancestor) is page chrome rather than article content."""
-    for node in (el, *el.iterancestors()):
+def in_chrome(el: HtmlElement, ancestors: Sequence[HtmlElement] | None = None) -> bool:
+    """True when ``el`` (or an ancestor) is page chrome rather than article content.
+
+    ``ancestors`` (``list(el.iterancestors())``) saves a second walk to a caller that has them.
+    """
+    for node in (el, *(el.iterancestors() if ancestors is None else ancestors)):
         if node.tag in ("body", "html"):
             break
         if node.tag in CHROME_TAGS:

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from postlink.extract.embeds.markup import (
+    Page,
+    Wants,
     classes,
     embed_of,
     find_iframes,
@@ -19,23 +21,25 @@ from postlink.extract.embeds.markup import (
     one_line,
     paragraphs_text,
     ref_from_attrs,
+    with_class,
 )
 from postlink.extract.model import Embed
 
 PLATFORM = "facebook"
-# Text that must occur in the page source for this finder to find anything.
-MARKERS = ("fb-", "facebook.com/plugins", "amp-facebook")
-CONTAINERS = f"//div[{has_class('fb-post')} or {has_class('fb-video')}]"
-FALLBACKS = f"//blockquote[{has_class('fb-xfbml-parse-ignore')}]"
-FALLBACK_INSIDE = "." + FALLBACKS
+# The elements this finder reads, collected for all finders in one pass (markup.Page).
+CONTAINER_CLASSES = ("fb-post", "fb-video")
+AMP_TAG = "amp-facebook"
+WANTS = Wants(tags=("blockquote", "iframe", AMP_TAG), div_classes=CONTAINER_CLASSES)
+FALLBACK_CLASS = "fb-xfbml-parse-ignore"
+FALLBACK_INSIDE = f".//blockquote[{has_class(FALLBACK_CLASS)}]"
 URL_ATTRS = ("data-href", "cite")
-AMP = "//amp-facebook[@data-href]"
 # Class the SDK adds once it has swapped in its iframe.
 RENDERED_CLASS = "fb_iframe_widget"
 
 
-def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
-    for el in tree.xpath(CONTAINERS) + tree.xpath(FALLBACKS):
+def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
+    containers = with_class(page.divs, *CONTAINER_CLASSES)
+    for el in containers + with_class(page.tagged("blockquote"), FALLBACK_CLASS):
         ref = ref_from_attrs(el, URL_ATTRS, PLATFORM)
         if ref is None:
             continue
@@ -48,8 +52,8 @@ def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
             name = one_line(pages[0].text_content()) or None if pages else None
         markup = "rendered" if RENDERED_CLASS in classes(el) else "blockquote"
         yield el, embed_of(ref, markup, author_name=name, text=text)
-    for amp in tree.xpath(AMP):
+    for amp in page.tagged(AMP_TAG):
         ref = ref_from_attrs(amp, ("data-href",), PLATFORM)
         if ref is not None:
             yield amp, embed_of(ref, "amp")
-    yield from find_iframes(tree, PLATFORM)
+    yield from find_iframes(page, PLATFORM)

@@ -14,25 +14,27 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from postlink.extract.embeds.markup import (
+    Page,
+    Wants,
     embed_of,
     find_iframes,
     handle_in_parens,
-    has_class,
     one_line,
     paragraphs_text,
     ref_from_attrs,
     ref_from_links,
     ref_of,
+    with_class,
 )
 from postlink.extract.model import Embed
 from postlink.platforms import PostRef
 
 PLATFORM = "instagram"
-# Text that must occur in the page source for this finder to find anything.
-MARKERS = ("instagr",)
-BLOCKQUOTES = f"//blockquote[{has_class('instagram-media')}]"
+BLOCKQUOTE_CLASS = "instagram-media"
 URL_ATTRS = ("data-instgrm-permalink", "cite")
-AMP = "//amp-instagram[@data-shortcode]"
+AMP_TAG, AMP_SHORTCODE = "amp-instagram", "data-shortcode"
+# The elements this finder reads, collected for all finders in one pass (markup.Page).
+WANTS = Wants(tags=("blockquote", "iframe", AMP_TAG))
 RENDERED_CLASSES = ("instagram-media", "instagram-media-rendered")
 # The words before the name in the footer, in the languages we have seen.
 FOOTER_LEAD = re.compile(
@@ -41,16 +43,18 @@ FOOTER_LEAD = re.compile(
 )
 
 
-def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
-    for bq in tree.xpath(BLOCKQUOTES):
+def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
+    for bq in with_class(page.tagged("blockquote"), BLOCKQUOTE_CLASS):
         ref = ref_from_attrs(bq, URL_ATTRS, PLATFORM) or ref_from_links(bq, PLATFORM)
         if ref is not None:
             yield bq, _from_blockquote(bq, ref)
-    for amp in tree.xpath(AMP):
-        ref = ref_of(f"https://www.instagram.com/p/{amp.get('data-shortcode', '').strip()}/", PLATFORM)
+    for amp in page.tagged(AMP_TAG):
+        if amp.get(AMP_SHORTCODE) is None:
+            continue
+        ref = ref_of(f"https://www.instagram.com/p/{amp.get(AMP_SHORTCODE, '').strip()}/", PLATFORM)
         if ref is not None:
             yield amp, embed_of(ref, "amp")
-    yield from find_iframes(tree, PLATFORM, rendered_classes=RENDERED_CLASSES)
+    yield from find_iframes(page, PLATFORM, rendered_classes=RENDERED_CLASSES)
 
 
 def _from_blockquote(bq: HtmlElement, ref: PostRef) -> Embed:

@@ -7,18 +7,25 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from postlink.extract.embeds.markup import embed_of, find_iframes, has_class, ref_from_attrs
+from postlink.extract.embeds.markup import (
+    Page,
+    Wants,
+    embed_of,
+    find_iframes,
+    ref_from_attrs,
+    with_class,
+)
 from postlink.extract.model import Embed
 
 PLATFORM = "linkedin"
-# Text that must occur in the page source for this finder to find anything.
-MARKERS = ("linkedin",)
-PLACEHOLDERS = f"//div[{has_class('linkedin-post')}][@data-href]"
+PLACEHOLDER_CLASS, PLACEHOLDER_URL = "linkedin-post", "data-href"
+# The elements this finder reads, collected for all finders in one pass (markup.Page).
+WANTS = Wants(tags=("iframe",), div_classes=(PLACEHOLDER_CLASS,))
 
 
-def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
-    yield from find_iframes(tree, PLATFORM)
-    for div in tree.xpath(PLACEHOLDERS):
-        ref = ref_from_attrs(div, ("data-href",), PLATFORM)
+def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
+    yield from find_iframes(page, PLATFORM)
+    for div in with_class(page.divs, PLACEHOLDER_CLASS):
+        ref = ref_from_attrs(div, (PLACEHOLDER_URL,), PLATFORM)
         if ref is not None:
             yield div, embed_of(ref, "iframe")

@@ -1,4 +1,5 @@
-"""Helpers the platform modules share: class tests, URLs in attributes, text of an embed.
+"""Helpers the platform modules share: the page's candidate elements, class tests, URLs in
+attributes, text of an embed.
 
 Everything here reads the tree and never changes it.
 """
@@ -7,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
+import lxml.etree
 from lxml.html import HtmlElement
 
 from postlink.extract.model import Embed
@@ -20,13 +23,138 @@ IFRAME_URL_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-u
 _WRAPPER_PARAMS = ("url", "src", "href")
 
 
+# The separators of XPath's normalize-space(): class words are split on these and no others
+# (a no-break space is part of a word), as the ``has_class`` predicate splits them.
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+
+
 def has_class(name: str) -> str:
     """XPath predicate: the element has ``name`` among its classes."""
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
 
 
+def with_class(elements: Iterable[HtmlElement], *names: str) -> list[HtmlElement]:
+    """The elements that have one of ``names`` among their classes (``has_class`` in Python)."""
+    wanted = set(names)
+    return [el for el in elements if not wanted.isdisjoint(_XML_SPACE.split(el.get("class") or ""))]
+
+
 def classes(el: HtmlElement) -> set[str]:
     return set((el.get("class") or "").split())
+
+
+@dataclass(frozen=True)
+class Wants:
+    """What a platform module reads from a page, so that one pass can collect it for all of them.
+
+    ``tags``: every element of these tags (rare ones: blockquote, iframe, amp-*); ``div_classes``:
+    the <div>s with one of these class words (there are thousands of divs, few of these);
+    ``attributes``: elements of any tag that carry one of these attributes.
+    """
+
+    tags: tuple[str, ...] = ()
+    div_classes: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()
+
+    @staticmethod
+    def union(wants: Iterable[Wants]) -> Wants:
+        tags: dict[str, None] = {}
+        div_classes: dict[str, None] = {}
+        attributes: dict[str, None] = {}
+        for w in wants:
+            tags.update(dict.fromkeys(w.tags))
+            div_classes.update(dict.fromkeys(w.div_classes))
+            attributes.update(dict.fromkeys(w.attributes))
+        return Wants(tuple(tags), tuple(div_classes), tuple(attributes))
+
+
+class Page:
+    """The elements of one page that embed finders read, collected once for all finders.
+
+    Each finder scanning the whole tree with ``//…`` XPath cost as much as this whole pass, and
+    there are fourteen finders. ``tree.iter(*tags)`` filters by tag in C, so only the few
+    elements asked for become Python objects; attributes on any tag need one XPath. Lists are
+    in document order. Post URLs are parsed once per page, not once per finder.
+    """
+
+    def __init__(self, tree: HtmlElement, wants: Wants) -> None:
+        self.tree = tree
+        self._by_tag: dict[str, list[HtmlElement]] = {tag: [] for tag in wants.tags}
+        self.divs: list[HtmlElement] = []  # only those with one of wants.div_classes
+        div_class = _class_words_regex(wants.div_classes) if wants.div_classes else None
+        scan = set(wants.tags) | ({"div"} if div_class else set())
+        for el in tree.iter(*scan) if scan else ():
+            tag = el.tag
+            if tag == "div" and div_class and div_class.search(el.get("class") or ""):
+                self.divs.append(el)
+            if tag in self._by_tag:
+                self._by_tag[tag].append(el)
+        self._attributed: list[HtmlElement] = (
+            _attributes_xpath(wants.attributes)(tree) if wants.attributes else [])  # type: ignore[assignment]
+        self._refs: dict[tuple[str, bool], PostRef | None] = {}
+        self._wrapped: dict[str, list[str]] = {}
+        self._iframe_urls: list[tuple[HtmlElement, list[str]]] | None = None
+
+    def tagged(self, tag: str) -> list[HtmlElement]:
+        """Every element of ``tag`` (which a finder's ``WANTS.tags`` must name)."""
+        return self._by_tag[tag]
+
+    def iframe_urls(self) -> list[tuple[HtmlElement, list[str]]]:
+        """Each iframe with its non-empty ``IFRAME_URL_ATTRS`` values in that order, read once
+        for the ten finders that look at iframes."""
+        if self._iframe_urls is None:
+            self._iframe_urls = [
+                (iframe, [v for v in (iframe.get(a) for a in IFRAME_URL_ATTRS) if v])
+                for iframe in self.tagged("iframe")]
+        return self._iframe_urls
+
+    def attributed(self, *names: str) -> list[HtmlElement]:
+        """Elements that carry one of ``names`` (which ``WANTS.attributes`` must name)."""
+        return [el for el in self._attributed if any(el.get(n) is not None for n in names)]
+
+    def ref(self, url: str | None, platform: str, *, fediverse: bool = False) -> PostRef | None:
+        """``ref_of``, parsing each URL once per page (every iframe is offered to every finder)."""
+        if not url:
+            return None
+        key = (url, fediverse)
+        if key not in self._refs:
+            self._refs[key] = parse_post_url(url, fediverse=fediverse)
+        ref = self._refs[key]
+        return ref if ref is not None and ref.platform == platform else None
+
+    def iframe_ref(self, src: str, platform: str, *, fediverse: bool = False) -> PostRef | None:
+        """The post an iframe shows: its own address, or the one an iframe wrapper passes on."""
+        ref = self.ref(src, platform, fediverse=fediverse)
+        if ref is not None:
+            return ref
+        if src not in self._wrapped:
+            self._wrapped[src] = _wrapped_urls(src)
+        for value in self._wrapped[src]:
+            ref = self.ref(value, platform, fediverse=fediverse)
+            if ref is not None:
+                return ref
+        return None
+
+
+_ATTRIBUTE_XPATHS: dict[tuple[str, ...], lxml.etree.XPath] = {}
+_CLASS_REGEXES: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _class_words_regex(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Matches a class attribute with one of ``names`` as a word (``has_class``): one search per
+    <div> is cheaper than splitting thousands of class attributes."""
+    if names not in _CLASS_REGEXES:
+        words = "|".join(re.escape(n) for n in names)
+        _CLASS_REGEXES[names] = re.compile(rf"(?:^|[ \t\r\n])(?:{words})(?=[ \t\r\n]|$)")
+    return _CLASS_REGEXES[names]
+
+
+def _attributes_xpath(names: tuple[str, ...]) -> lxml.etree.XPath:
+    """Elements with one of the attributes. Selecting the attributes and stepping up to their
+    elements is faster in libxml2 than testing each element with ``//*[@a or @b]``."""
+    if names not in _ATTRIBUTE_XPATHS:
+        _ATTRIBUTE_XPATHS[names] = lxml.etree.XPath("(" + " | ".join(f"//@{n}" for n in names) + ")/..")
+    return _ATTRIBUTE_XPATHS[names]
 
 
 def ref_of(url: str | None, platform: str, *, fediverse: bool = False) -> PostRef | None:
@@ -57,24 +185,17 @@ def ref_from_links(el: HtmlElement, platform: str, *, last: bool = True,
     return None
 
 
-def iframe_ref(src: str, platform: str, *, fediverse: bool = False) -> PostRef | None:
-    """The post an iframe shows: its own address, or the one an iframe wrapper passes on."""
-    ref = ref_of(src, platform, fediverse=fediverse)
-    if ref is not None:
-        return ref
+def _wrapped_urls(src: str) -> list[str]:
+    """The addresses an iframe wrapper passes on in its query, in order."""
     try:
         query = urlsplit(src).query
     except ValueError:
-        return None
-    for name, value in parse_qsl(query):
-        if name in _WRAPPER_PARAMS and value.startswith(("http://", "https://", "//")):
-            ref = ref_of(value, platform, fediverse=fediverse)
-            if ref is not None:
-                return ref
-    return None
+        return []
+    return [value for name, value in parse_qsl(query)
+            if name in _WRAPPER_PARAMS and value.startswith(("http://", "https://", "//"))]
 
 
-def find_iframes(tree: HtmlElement, platform: str, *, rendered_classes: Iterable[str] = (),
+def find_iframes(page: Page, platform: str, *, rendered_classes: Iterable[str] = (),
                  fediverse: bool = False) -> Iterator[tuple[HtmlElement, Embed]]:
     """Iframes (lazy ones included) showing one of ``platform``'s posts.
 
@@ -82,10 +203,9 @@ def find_iframes(tree: HtmlElement, platform: str, *, rendered_classes: Iterable
     its markup is ``rendered``; otherwise the publisher wrote it and it is ``iframe``.
     """
     rendered = set(rendered_classes)
-    for iframe in tree.iter("iframe"):
-        for name in IFRAME_URL_ATTRS:
-            value = iframe.get(name)
-            ref = iframe_ref(value, platform, fediverse=fediverse) if value else None
+    for iframe, urls in page.iframe_urls():
+        for value in urls:
+            ref = page.iframe_ref(value, platform, fediverse=fediverse)
             if ref is not None:
                 markup = "rendered" if rendered & classes(iframe) else "iframe"
                 yield iframe, embed_of(ref, markup)

@@ -10,6 +10,7 @@ Site chrome (``chrome.py``) is skipped. Profiles, hashtags, searches and share i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -18,10 +19,12 @@ from lxml.html import HtmlElement
 from postlink.extract.embeds.chrome import in_chrome
 from postlink.platforms import PostRef, parse_post_url
 
-# Cheap test before the full parse (in C, by XPath): most links go nowhere near a platform.
+# Cheap test before the full parse: most links go nowhere near a platform. One regex search
+# per href costs less than half the XPath ``//a[contains(@href, …) or …]`` it replaces, which
+# ran fourteen contains() per link inside libxml2's evaluator.
 _HINTS = ("twitter.", "x.com", "bsky", "threads.", "instagr", "facebook", "tiktok", "youtu",
           "redd", "linkedin", "t.me", "telegram", "truthsocial", "/@")
-_CANDIDATES = "//a[" + " or ".join(f"contains(@href, '{h}')" for h in _HINTS) + "]"
+_HINT = re.compile("|".join(re.escape(h) for h in _HINTS))
 _INERT = frozenset({"noscript", "template"})
 
 
@@ -37,8 +40,11 @@ def find_post_links(tree: HtmlElement, *, base_url: str | None = None) -> list[R
     """Links to single posts outside chrome, in page order, each href once."""
     out: list[RawPostLink] = []
     seen: set[str] = set()
-    for a in tree.xpath(_CANDIDATES):
-        href = (a.get("href") or "").strip()
+    for a in tree.iter("a"):
+        raw = a.get("href")
+        if raw is None or not _HINT.search(raw):
+            continue
+        href = raw.strip()
         if not href or href in seen:
             continue
         try:
@@ -46,7 +52,10 @@ def find_post_links(tree: HtmlElement, *, base_url: str | None = None) -> list[R
         except ValueError:
             continue
         ref = parse_post_url(absolute)
-        if ref is None or any(anc.tag in _INERT for anc in a.iterancestors()) or in_chrome(a):
+        if ref is None:
+            continue
+        ancestors = list(a.iterancestors())  # one walk for both tests
+        if any(anc.tag in _INERT for anc in ancestors) or in_chrome(a, ancestors):
             continue
         seen.add(href)
         out.append(RawPostLink(href, absolute, ref, " ".join(a.text_content().split())))

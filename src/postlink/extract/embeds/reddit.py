@@ -13,25 +13,27 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from postlink.extract.embeds.markup import (
+    Page,
+    Wants,
     embed_of,
     find_iframes,
-    has_class,
     one_line,
     ref_from_attrs,
     ref_from_links,
+    with_class,
 )
 from postlink.extract.model import Embed
 
 PLATFORM = "reddit"
-# Text that must occur in the page source for this finder to find anything.
-MARKERS = ("reddit",)
-BLOCKQUOTES = f"//blockquote[{has_class('reddit-embed-bq')} or {has_class('reddit-card')}]"
-AMP = "//amp-reddit[@data-src]"
+BLOCKQUOTE_CLASSES = ("reddit-embed-bq", "reddit-card")
+AMP_TAG = "amp-reddit"
+# The elements this finder reads, collected for all finders in one pass (markup.Page).
+WANTS = Wants(tags=("blockquote", "iframe", AMP_TAG))
 USER = re.compile(r"\bu/(?P<user>[A-Za-z0-9_-]{3,20})\b")
 
 
-def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
-    for bq in tree.xpath(BLOCKQUOTES):
+def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
+    for bq in with_class(page.tagged("blockquote"), *BLOCKQUOTE_CLASSES):
         ref = ref_from_links(bq, PLATFORM, last=False)
         if ref is None:
             continue
@@ -40,8 +42,8 @@ def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
         m = USER.search(one_line(bq.text_content()))
         yield bq, embed_of(ref, "blockquote", author_handle=m.group("user") if m else None,
                            text=title)
-    for amp in tree.xpath(AMP):
+    for amp in page.tagged(AMP_TAG):
         ref = ref_from_attrs(amp, ("data-src",), PLATFORM)
         if ref is not None:
             yield amp, embed_of(ref, "amp")
-    yield from find_iframes(tree, PLATFORM)
+    yield from find_iframes(page, PLATFORM)

@@ -13,32 +13,47 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from postlink.extract.embeds.markup import embed_of, has_class, one_line
+from postlink.extract.embeds.markup import Page, Wants, embed_of, one_line, with_class
 from postlink.extract.model import Embed
 from postlink.platforms import parse_post_url
 
-WRAPPERS = f"//figure[{has_class('wp-block-embed')}]"
+WRAPPER_CLASS = "wp-block-embed"
 EMBED_INSIDE = ".//blockquote|.//iframe|.//script|.//*[starts-with(name(), 'amp-')]|.//*[@data-tweet-id]"
-# Paragraphs of one word with a slash in it, holding nothing but links and line breaks.
-PARAGRAPHS = ("//p[not(*[not(self::a) and not(self::br)])]"
-              "[contains(., '/')][not(contains(normalize-space(.), ' '))]")
+# Candidate paragraphs hold nothing but links and line breaks (as elements: comments don't count).
+PARAGRAPH_CHILDREN = ("a", "br")
+# XPath's whitespace (normalize-space): the paragraph's text must be one word with a slash in it.
+XML_SPACE = " \t\r\n"
+_INNER_SPACE = re.compile(f"[{XML_SPACE}]")
 # The whole text is one URL, with or without its scheme.
 URL_TEXT = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+/\S+$", re.I)
-# Text that must occur in the page source for this finder to find anything.
-MARKERS = ("wp-block-embed", "http")
+# The elements this finder reads, collected for all finders in one pass (markup.Page).
+WANTS = Wants(tags=("figure", "p"))
 
 
-def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
-    for figure in tree.xpath(WRAPPERS):
+def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
+    for figure in with_class(page.tagged("figure"), WRAPPER_CLASS):
         if figure.xpath(EMBED_INSIDE):
             continue  # a real embed inside: its platform module finds it
         embed = _lone_url(figure, allow_caption=True)
         if embed:
             yield figure, embed
-    for p in tree.xpath(PARAGRAPHS):
+    for p in page.tagged("p"):
+        if not _one_word_with_a_slash(p):
+            continue
         embed = _lone_url(p, allow_caption=False)
         if embed:
             yield p, embed
+
+
+def _one_word_with_a_slash(p: HtmlElement) -> bool:
+    """``p[not(*[not(self::a) and not(self::br)])][contains(., '/')][not(contains(normalize-space(.), ' '))]``
+    without an XPath call per paragraph: most paragraphs fail on their first words."""
+    if _INNER_SPACE.search((p.text or "").strip(XML_SPACE)):
+        return False  # the leading text alone has two words (checked first: it needs no children)
+    if any(isinstance(child.tag, str) and child.tag not in PARAGRAPH_CHILDREN for child in p):
+        return False
+    text = p.text_content()  # XPath string(.): all descendant text, comments excluded
+    return "/" in text and not _INNER_SPACE.search(text.strip(XML_SPACE))
 
 
 def _lone_url(el: HtmlElement, *, allow_caption: bool) -> Embed | None:

@@ -8,24 +8,26 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from postlink.extract.embeds.markup import (
+    Page,
+    Wants,
     embed_of,
     find_iframes,
-    has_class,
     ref_from_attrs,
     ref_from_links,
+    with_class,
 )
 from postlink.extract.model import Embed
 
 PLATFORM = "threads"
-# Text that must occur in the page source for this finder to find anything.
-MARKERS = ("threads.", "text-post-media")
-BLOCKQUOTES = f"//blockquote[{has_class('text-post-media')}]"
+# The elements this finder reads, collected for all finders in one pass (markup.Page).
+WANTS = Wants(tags=("blockquote", "iframe"))
+BLOCKQUOTE_CLASS = "text-post-media"
 URL_ATTRS = ("data-text-post-permalink", "cite")
 
 
-def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
-    for bq in tree.xpath(BLOCKQUOTES):
+def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
+    for bq in with_class(page.tagged("blockquote"), BLOCKQUOTE_CLASS):
         ref = ref_from_attrs(bq, URL_ATTRS, PLATFORM) or ref_from_links(bq, PLATFORM)
         if ref is not None:
             yield bq, embed_of(ref, "blockquote")
-    yield from find_iframes(tree, PLATFORM, rendered_classes=("text-post-media",))
+    yield from find_iframes(page, PLATFORM, rendered_classes=(BLOCKQUOTE_CLASS,))

@@ -11,39 +11,43 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from postlink.extract.embeds.markup import (
+    Page,
+    Wants,
     embed_of,
     find_iframes,
-    has_class,
     one_line,
     ref_from_attrs,
     ref_from_links,
     ref_of,
+    with_class,
 )
 from postlink.extract.model import Embed
 from postlink.platforms import PostRef
 
 PLATFORM = "tiktok"
-# Text that must occur in the page source for this finder to find anything.
-MARKERS = ("tiktok",)
-BLOCKQUOTES = f"//blockquote[{has_class('tiktok-embed')}]"
+BLOCKQUOTE_CLASS = "tiktok-embed"
 URL_ATTRS = ("cite",)
-AMP = "//amp-tiktok[@data-src]"
+AMP_TAG, AMP_SRC = "amp-tiktok", "data-src"
+# The elements this finder reads, collected for all finders in one pass (markup.Page).
+WANTS = Wants(tags=("blockquote", "iframe", AMP_TAG))
 
 
-def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
-    for bq in tree.xpath(BLOCKQUOTES):
+def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
+    for bq in with_class(page.tagged("blockquote"), BLOCKQUOTE_CLASS):
         ref = ref_from_attrs(bq, URL_ATTRS, PLATFORM) or ref_from_links(bq, PLATFORM)
         video_id = (bq.get("data-video-id") or "").strip()
         if ref is None and video_id.isdigit():
             ref = ref_of(f"https://www.tiktok.com/@/video/{video_id}", PLATFORM)
         if ref is not None:
             yield bq, _from_blockquote(bq, ref)
-    for amp in tree.xpath(AMP):
-        src = (amp.get("data-src") or "").strip()
+    for amp in page.tagged(AMP_TAG):
+        if amp.get(AMP_SRC) is None:
+            continue
+        src = (amp.get(AMP_SRC) or "").strip()
         ref = ref_of(f"https://www.tiktok.com/@/video/{src}" if src.isdigit() else src, PLATFORM)
         if ref is not None:
             yield amp, embed_of(ref, "amp")
-    yield from find_iframes(tree, PLATFORM)
+    yield from find_iframes(page, PLATFORM)
 
 
 def _from_blockquote(bq: HtmlElement, ref: PostRef) -> Embed:

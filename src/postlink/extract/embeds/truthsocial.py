@@ -10,13 +10,13 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from postlink.extract.embeds.markup import find_iframes
+from postlink.extract.embeds.markup import Page, Wants, find_iframes
 from postlink.extract.model import Embed
 
 PLATFORM = "truthsocial"
-# Text that must occur in the page source for this finder to find anything.
-MARKERS = ("truthsocial",)
+# The elements this finder reads, collected for all finders in one pass (markup.Page).
+WANTS = Wants(tags=("iframe",))
 
 
-def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
-    yield from find_iframes(tree, PLATFORM)
+def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
+    yield from find_iframes(page, PLATFORM)

@@ -17,61 +17,80 @@ from lxml.html import HtmlElement
 from postlink.extract.embeds.flattened import parse_flattened
 from postlink.extract.embeds.markup import (
     IFRAME_URL_ATTRS,
+    Page,
+    Wants,
     embed_of,
-    has_class,
     one_line,
     paragraphs_text,
     ref_from_links,
     ref_of,
+    with_class,
 )
 from postlink.extract.model import Embed
 from postlink.platforms import PostRef
 
 PLATFORM = "x"
-# Text that must occur in the page source for this finder to find anything.
-MARKERS = ("twitter", "tweet")
-BLOCKQUOTES = f"//blockquote[{has_class('twitter-tweet')} or {has_class('twitter-video')}]"
-# Blockquotes whose class a CMS sanitiser stripped: recognised by structure (a status permalink
-# and an "— Name (@handle)" author line), as tweetfinder does (reference §15.1).
-BARE_BLOCKQUOTES = f"//blockquote[not({has_class('twitter-tweet')}) and not({has_class('twitter-video')})][.//a[contains(@href, '/status')]]"
-IFRAMES = "//iframe[" + " or ".join(
-    f"contains(@{a}, 'platform.twitter.com/embed')" for a in IFRAME_URL_ATTRS) + "]"
-AMP = "//amp-twitter[@data-tweetid]"
-RENDERED = "//*[@data-tweet-id][not(self::blockquote)]"
+# The elements this finder reads, collected for all finders in one pass (markup.Page).
+WANTS = Wants(tags=("blockquote", "iframe", "amp-twitter"), div_classes=("tweet",),
+              attributes=("data-tweet-id",))
+# blockquote.twitter-tweet / .twitter-video: the oEmbed markup.
+BLOCKQUOTE_CLASSES = ("twitter-tweet", "twitter-video")
+# Blockquotes whose class a CMS sanitiser stripped are recognised by structure (a status
+# permalink and an "— Name (@handle)" author line), as tweetfinder does (reference §15.1).
+BARE_PERMALINK = "/status"
+# The widget iframe, in src or a lazy loader's attribute.
+IFRAME_ADDRESS = "platform.twitter.com/embed"
+AMP_TAG, AMP_ID = "amp-twitter", "data-tweetid"
+# widgets.js output names the post in data-tweet-id on one of these tags.
+RENDERED_ID = "data-tweet-id"
 RENDERED_TAGS = ("iframe", "div", "twitter-widget", "article")
-SUBSTACK_CARDS = f"//div[{has_class('tweet')}][@data-attrs]"
+# Substack's server-rendered tweet: div.tweet[data-attrs].
+SUBSTACK_CLASS, SUBSTACK_ATTRS = "tweet", "data-attrs"
 # "— Display Name (@handle)" at the end of the blockquote, before the permalink date.
 AUTHOR = re.compile(r"[—–-]\s*(?P<name>.*?)\s*\(@(?P<handle>[A-Za-z0-9_]{1,15})\)\s*$", re.S)
 
 
-def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
-    for bq in tree.xpath(BLOCKQUOTES):
+def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
+    blockquotes = page.tagged("blockquote")
+    classed = with_class(blockquotes, *BLOCKQUOTE_CLASSES)
+    for bq in classed:
         embed = _from_blockquote(bq)
         if embed:
             yield bq, embed
-    for bq in tree.xpath(BARE_BLOCKQUOTES):
+    bare = [bq for bq in blockquotes if bq not in classed and _links_to_a_status(bq)]
+    for bq in bare:
         embed = _from_blockquote(bq)
         if embed and (embed.author_name or not paragraphs_text(bq.xpath(".//p"))):
             yield bq, embed
-    for iframe in tree.xpath(IFRAMES):
+    iframes = [f for f in page.tagged("iframe")
+               if any(IFRAME_ADDRESS in (f.get(a) or "") for a in IFRAME_URL_ATTRS)]
+    for iframe in iframes:
         for name in IFRAME_URL_ATTRS:
             ids = parse_qs(urlsplit(iframe.get(name) or "").query).get("id")
             if ids and ids[0].isdigit():
                 markup = "rendered" if "twitter-tweet" in (iframe.get("class") or "") else "iframe"
                 yield iframe, _by_id(ids[0], markup)
                 break
-    for amp in tree.xpath(AMP):
-        tweet_id = (amp.get("data-tweetid") or "").strip()
+    for amp in page.tagged(AMP_TAG):
+        if amp.get(AMP_ID) is None:
+            continue
+        tweet_id = (amp.get(AMP_ID) or "").strip()
         if tweet_id.isdigit():
             yield amp, _by_id(tweet_id, "amp", text=paragraphs_text(amp.xpath(".//p")))
-    for el in tree.xpath(RENDERED):
-        tweet_id = (el.get("data-tweet-id") or "").strip()
+    for el in page.attributed(RENDERED_ID):
+        tweet_id = (el.get(RENDERED_ID) or "").strip()
         if tweet_id.isdigit() and el.tag in RENDERED_TAGS:
             yield el, _by_id(tweet_id, "rendered")
-    for card in tree.xpath(SUBSTACK_CARDS):
+    for card in with_class(page.divs, SUBSTACK_CLASS):
+        if card.get(SUBSTACK_ATTRS) is None:
+            continue
         embed = _from_substack_card(card)
         if embed:
             yield card, embed
+
+
+def _links_to_a_status(bq: HtmlElement) -> bool:
+    return any(BARE_PERMALINK in (a.get("href") or "") for a in bq.iter("a"))
 
 
 def _by_id(tweet_id: str, markup: str, **fields: object) -> Embed:

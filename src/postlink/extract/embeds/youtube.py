@@ -11,28 +11,32 @@ from collections.abc import Iterator
 
 from lxml.html import HtmlElement
 
-from postlink.extract.embeds.markup import embed_of, find_iframes, ref_of
+from postlink.extract.embeds.markup import Page, Wants, embed_of, find_iframes, ref_of
 from postlink.extract.model import Embed
 
 PLATFORM = "youtube"
-# Text that must occur in the page source for this finder to find anything.
-MARKERS = ("youtu",)
-ID_ELEMENTS = (("//amp-youtube[@data-videoid]", "data-videoid", "amp"),
-               ("//lite-youtube[@videoid]", "videoid", "iframe"))
-# Placeholders of lazy loaders (WP Rocket, lazysizes, Jetpack): not iframes yet, not links.
-LAZY = ("//*[not(self::iframe) and not(self::a) and not(self::img)]"
-        "[contains(@data-src, 'youtu') or contains(@data-lazy-src, 'youtu') or contains(@data-embed-src, 'youtu')]")
+# (tag, attribute holding the video id, markup)
+ID_ELEMENTS = (("amp-youtube", "data-videoid", "amp"), ("lite-youtube", "videoid", "iframe"))
+# Placeholders of lazy loaders (WP Rocket, lazysizes, Jetpack): any element but an iframe
+# (found as one), a link or an image with a YouTube address in one of these attributes.
 LAZY_ATTRS = ("data-src", "data-lazy-src", "data-embed-src")
+NOT_PLACEHOLDERS = ("iframe", "a", "img")
+# The elements this finder reads, collected for all finders in one pass (markup.Page).
+WANTS = Wants(tags=("iframe", *(tag for tag, _, _ in ID_ELEMENTS)), attributes=LAZY_ATTRS)
 
 
-def find(tree: HtmlElement) -> Iterator[tuple[HtmlElement, Embed]]:
-    yield from find_iframes(tree, PLATFORM)
-    for xpath, attr, markup in ID_ELEMENTS:
-        for el in tree.xpath(xpath):
+def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
+    yield from find_iframes(page, PLATFORM)
+    for tag, attr, markup in ID_ELEMENTS:
+        for el in page.tagged(tag):
+            if el.get(attr) is None:
+                continue
             ref = ref_of(f"https://www.youtube.com/watch?v={(el.get(attr) or '').strip()}", PLATFORM)
             if ref is not None:
                 yield el, embed_of(ref, markup)
-    for el in tree.xpath(LAZY):
+    lazy = [el for el in page.attributed(*LAZY_ATTRS) if el.tag not in NOT_PLACEHOLDERS
+            and any("youtu" in (el.get(attr) or "") for attr in LAZY_ATTRS)]
+    for el in lazy:
         for attr in LAZY_ATTRS:
             value = el.get(attr) or ""
             # Only embed addresses: a watch URL in data-src is as often a share widget's target.
