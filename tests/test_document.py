@@ -159,3 +159,16 @@ def test_em_dash_glued_to_the_post_text() -> None:
     doc = extract_text(text)
     assert [(e.author_handle, e.author_name, e.text) for e in doc.embeds] == [
         ("some_one", "Some One 🎄", "Meth is bad, mkay https://t.co/Nc0nKo")]
+
+
+def test_attribution_with_an_unconverted_mdash_entity() -> None:
+    text = "Intro line here.\n\nThe vote is tomorrow. &mdash; Jo Bloggs (@jobloggs) June 1, 2024\n\nOutro."
+    doc = extract_text(text)
+    assert [(e.author_handle, e.author_name, e.text) for e in doc.embeds] == [
+        ("jobloggs", "Jo Bloggs", "The vote is tomorrow.")]
+
+
+def test_a_dash_inside_the_post_text_is_not_the_attribution_dash() -> None:
+    text = "Intro line here.\n\nWe won — finally. — Jo Bloggs (@jobloggs) June 1, 2024\n\nOutro."
+    doc = extract_text(text)
+    assert [(e.author_name, e.text) for e in doc.embeds] == [("Jo Bloggs", "We won — finally.")]

@@ -36,7 +36,8 @@ _HANDLE = r"(?:[A-Za-z0-9_]{1,15}|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
 _ATTRIBUTION = re.compile(
     # An em/en dash may follow the post text directly ("…https://t.co/x— Name"), as the
     # embed's </p>&mdash; leaves no space when flattened; a hyphen needs a space before it.
-    rf"(?:—|–|(?:^|\s)(?:--|-))\s*(?P<name>[^\n]*?)\s*\(@(?P<handle>{_HANDLE})\)\s*"
+    # The name holds no dash, so a dash inside the post text is never taken for this one.
+    rf"(?:—|–|&mdash;|&#8212;|(?:^|\s)(?:--|-))\s*(?P<name>(?:(?!—|–|&mdash;|\s--?\s)[^\n])*?)\s*\(@(?P<handle>{_HANDLE})\)\s*"
     rf"(?:\[(?P<date_md>{_DATE})\]\((?P<url_md>[^)\s]+)\)|(?P<date>{_DATE})(?:\s+(?P<url>https?://\S+))?)"
     r"\s*$"
 )
