@@ -88,7 +88,7 @@ def add(app: AppContext, sources: tuple[str, ...], url: str | None, offline: boo
                                  store=app.store)
             result = add_article(app.store, article)
             links = [] if offline else resolve_article_links(
-                app.store, app.config, app.store.latest_version(result.article_id)["id"])
+                app.store, app.config, result.version_id)
         except PostlinkError as exc:
             if len(sources) == 1:
                 raise

@@ -53,6 +53,7 @@ class ArticleInput:
 @dataclass(frozen=True)
 class AddResult:
     article_id: int
+    version_id: int
     version: int
     created: bool
     url: str
@@ -170,9 +171,9 @@ def add_article(store: Store, article: ArticleInput, *, source_id: int | None = 
         [doc.text, [(e.key, e.text) for e in embeds], [link.url for link in doc.links]],
         ensure_ascii=False))
 
-    linked_keys = [ref.key for link in doc.links if (ref := parse_post_url(link.url))]
-    known = store.post_texts(linked_keys)
-    posts = _post_texts(embeds, known, [ref for link in doc.links if (ref := parse_post_url(link.url))])
+    link_refs = [parse_post_url(link.url) for link in doc.links]  # the post each link names
+    linked = [ref for ref in link_refs if ref is not None]
+    posts = _post_texts(embeds, store.post_texts(ref.key for ref in linked), linked)
     result = link_citations(doc, posts)
 
     with store.transaction() as conn:
@@ -193,17 +194,15 @@ def add_article(store: Store, article: ArticleInput, *, source_id: int | None = 
                 store.add_embed(conn, saved.version_id, i, post_key=embed.key,
                                 markup=embed.markup, position=embed.position, text=embed.text,
                                 truncated=embed.truncated, date_text=embed.date_text)
-            for link in doc.links:
-                ref = parse_post_url(link.url)
-                if ref is not None:
-                    store.upsert_post(conn, key=ref.key, platform=ref.platform,
-                                      permalink=ref.permalink, author_handle=ref.handle,
-                                      author_name=None, created_at=_created(ref.key),
-                                      provisional=False)
+            for ref in linked:
+                store.upsert_post(conn, key=ref.key, platform=ref.platform,
+                                  permalink=ref.permalink, author_handle=ref.handle,
+                                  author_name=None, created_at=_created(ref.key),
+                                  provisional=False)
             store.add_links(conn, saved.version_id, [
                 *((link.href, link.url, link.text, link.start, link.end,
-                   ref.key if (ref := parse_post_url(link.url)) else None, None)
-                  for link in doc.links),
+                   ref.key if ref else None, None)
+                  for link, ref in zip(doc.links, link_refs, strict=True)),
                 *_embed_links(embeds),
             ])
         store.replace_citations(
@@ -218,7 +217,7 @@ def add_article(store: Store, article: ArticleInput, *, source_id: int | None = 
               "article_start": u.article_span[0], "article_end": u.article_span[1]}
              for u in result.unmatched_quotes),
         )
-    return AddResult(saved.article_id, saved.version, saved.created, article.url,
+    return AddResult(saved.article_id, saved.version_id, saved.version, saved.created, article.url,
                      len(doc.sentences), len({p.key for p in posts}), len(result.citations),
                      len(result.unmatched_quotes))
 

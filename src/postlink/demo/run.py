@@ -57,7 +57,7 @@ def run_demo(app: AppContext, *, keep_serving: bool = False) -> None:
             result = add_article(store, article)
             first = first or result
             links = resolve_article_links(store, config,
-                                          store.latest_version(result.article_id)["id"],
+                                          result.version_id,
                                           transport=OfflineDemoTransport(base))
             resolved = sum(r.status == "resolved" for r in links)
             click.echo(f"  article {result.article_id}: {result.posts} posts, "
