@@ -434,3 +434,110 @@ Fishing boats will use the north quay.
 """
     pairs, sentences, _ = _cite(text)
     assert [(sentences[i][:13], k) for i, k in pairs] == [("In her latest", "paraphrase")]
+
+
+def test_umlauts_meet_their_ascii_spelling() -> None:
+    from postlink.cite.paraphrase import stems, strong_stems
+    assert stems("Düsseldorf") == stems("Duesseldorf")
+    assert strong_stems("#Muenchen") == {"muenc"} and "muenc" in stems("in München")
+    assert stems("über") == frozenset()  # still a stopword
+
+
+def test_posting_verb_right_before_the_embed_names_its_author() -> None:
+    text = """Budget row
+
+Mara Ellison spoke at the council meeting on Monday.
+
+The committee chair retweeted the report with a short comment of her own.
+
+Read page four before you vote. — Mara Ellison (@MaraEllison) May 2, 2024
+
+The vote is on Friday.
+"""
+    pairs, sentences, _ = _cite(text)
+    assert [(sentences[i][:14], k) for i, k in pairs] == [
+        ("Mara Ellison s", "attribution"), ("The committee ", "attribution")]
+
+
+def test_posting_verb_naming_another_author_is_not_this_post() -> None:
+    text = """Budget row
+
+Mara Ellison spoke at the council meeting on Monday.
+
+Read page four before you vote. — Mara Ellison (@MaraEllison) May 2, 2024
+
+Dev Patel posted a reply an hour later.
+
+Page four is blank. — Dev Patel (@DevPatel) May 2, 2024
+"""
+    _, sentences, result = _cite(text)
+    cited = [(sentences[c.sentence_index][:9], c.post_key.split("/")[0]) for c in result.citations]
+    assert ("Dev Patel", "x:@maraellison") not in cited and ("Dev Patel", "x:@devpatel") in cited
+
+
+def test_speech_tag_of_another_quote_does_not_attribute_the_post() -> None:
+    text = """Election night
+
+"Vote early and bring a friend!" Mara Ellison tweeted on Sunday. "Polls close at ten."
+
+Results come in after midnight. — Mara Ellison (@MaraEllison) May 2, 2024
+"""
+    doc = extract_text(text)
+    posts = [PostText(e.key, e.text, e.author_handle, e.author_name, positions=(e.position,))
+             for e in doc.embeds]
+    tag = next(s.index for s in doc.sentences if s.text.startswith("Mara Ellison tweeted"))
+    assert tag not in {c.sentence_index for c in link_citations(doc, posts).citations}
+
+
+def test_speech_tag_of_a_quote_unlike_the_linked_posts_quote_is_another_post() -> None:
+    text = ("Polls\n\n\"The turnout looks strong!\" Ellison tweeted on Monday. \"Keep going.\"\n\n"
+            "\"Thank you all for voting today,\" Ellison [posted](https://x.com/MaraEllison/status/42) "
+            "that evening.\n")
+    doc = extract_text(text, markdown=True)
+    result = link_citations(doc, [PostText("x:42", "", "MaraEllison", "Mara Ellison")])
+    cited = [(doc.sentences[c.sentence_index].text[:14], c.kind) for c in result.citations]
+    assert cited == [('"Thank you all', "link")]
+
+
+def test_list_items_do_not_count_against_the_lead_up() -> None:
+    text = """Best posts
+
+Ich erzähle von meinem Tweet des Jahres. Er war kurz. Er war ehrlich. Er kam spät.
+
+Klare Worte
+
+Ein Foto
+
+Kein Filter
+
+Gute Zeit
+
+Schnee liegt auf dem ganzen Bahnsteig. — Jonas Keller (@JKeller) May 4, 2024
+"""
+    pairs, sentences, _ = _cite(text)
+    assert ("Ich erzähle", "attribution") in [(sentences[i][:11], k) for i, k in pairs]
+
+
+def test_two_hashtags_restated_in_the_lead_up_are_a_paraphrase() -> None:
+    text = """Cycling
+
+Wien has few good routes, so this wide new radweg caught my eye at once.
+
+It is quiet here today.
+
+Finally a proper lane! #Wien #Radweg — Ana Berg (@AnaBerg) May 4, 2024
+"""
+    pairs, sentences, _ = _cite(text)
+    assert [(sentences[i][:8], k) for i, k in pairs] == [("Wien has", "paraphrase")]
+
+
+def test_pronoun_sentence_after_a_quote_sharing_a_hashtag_is_a_paraphrase() -> None:
+    text = """Road safety
+
+"Slow down near schools," Mayor Ruth Amos wrote on Monday. She then added the tag #SafeStreets and a link to the city site.
+
+Slow down near schools, please. #SafeStreets — Ruth Amos (@RuthAmos) May 4, 2024
+"""
+    pairs, sentences, _ = _cite(text)
+    assert [(sentences[i][:8], k) for i, k in pairs] == [
+        ('"Slow do', "partial"), ("She then", "paraphrase")]

@@ -24,6 +24,12 @@ threads message messages reply replies replied wrote writes writing write shared
 captioned announcement account schrieb twitterte retweetete postete teilte beitrag gepostet
 getwittert schreibt twittert retweetet postet posten teilt
 """)
+# The verbs among POST_CUES: the act of posting ("retweeted", "teilte"), which nouns like
+# "account" or "message" are not.
+POST_VERBS = word_set("""
+posted posting tweeted tweeting retweeted wrote writes shared captioned schrieb twitterte
+retweetete postete teilte gepostet getwittert schreibt twittert retweetet postet teilt
+""")
 # Verbs of following an account: "follow her on X" is about the account, not one post.
 FOLLOW_WORDS = word_set("follow follows followed following folgt folgen folgte folgst")
 FOLLOW_REACH = 4
@@ -93,6 +99,7 @@ class Evidence:
     other_source: bool  # credits an interview, statement, newspaper, ...
     definite: bool  # "the post", "her farewell post"
     media: bool = False  # "the photo", "dem gemeinsamen Foto"
+    verb: bool = False  # a verb of posting anywhere ("retweetete", "posted")
 
 
 def tokens(text: str) -> list[str]:
@@ -178,6 +185,7 @@ def evidence(sentence: str, names: AuthorNames) -> Evidence:
         plural=any(words[c] in PLURAL_CUES for c in cues) or "both" in words,
         other_source=other, definite=bool(DEFINITE_POST.search(sentence)),
         media=bool(DEFINITE_MEDIA.search(sentence)),
+        verb=any(w in POST_VERBS for w in words),
     )
 
 

@@ -11,15 +11,20 @@ collects evidence of every kind, then keeps one Citation by precedence (model.KI
    ties the author to a post ("Osei's post quoted ...").
 2. links to the post;
 3. paraphrase: no quote, but the sentence's content words come from the post (paraphrase.py),
-   and the sentence names the author, or points to a post next to it;
+   and the sentence names the author, or points to a post next to it; two of the post's
+   hashtags or numbers in the lead-up to the embed are enough too, and so is one in a
+   pronoun sentence right after a quote of the post ("She then shared #X");
 4. attribution: the sentence names the author near a post cue ("Ellison's post", "wrote on
    X"), names the author right before the embed, or points at the embed beside it ("the
-   post", "the photo"; "her best tweet" in the lead-up to it) without quoting or restating it;
+   post", "the photo"; "her best tweet" in the lead-up to it; an unnamed "retweeted it" right
+   before it) without quoting or restating it. A speech tag ("... ,” Smith tweeted.") goes
+   with the quote it tags: if that quote is another post's, so is the tag;
 5. lead-ins: a colon line right before an embed ("See her tweets:"), and, for a post whose
    text is not on the page, the sentence where a quote ending right before the embed starts,
    and any other quote (in a sentence with a post cue) that echoes that quote's words;
 6. continuations: a neighbour of a citing sentence with the same subject ("She writes, ...",
-   "..., it says.", the named author before "..., she wrote.") and a post cue.
+   "..., it says.", the named author before "..., she wrote." or before an unnamed
+   "The chairman retweeted it") and a post cue.
 
 Quotes that match no post are returned as unmatched, never forced onto the nearest post.
 Headings and captions cite only by quoting; credit lines never cite.
@@ -71,6 +76,8 @@ PARA_NAMED_SHARED = 2
 # ... or, unnamed, with a shared number or hashtag (strong tokens, paraphrase.py).
 PARA_STRONG_SHARED = 4
 PARA_STRONG_PRECISION = 0.4
+# ... or, in the text leading up to the embed, this many shared hashtags or numbers.
+PARA_SECTION_STRONG = 2
 HEADING_MAX_WORDS = 12
 MIN_UNMATCHED_WORDS = 2
 # Quotes of three or four words need some sign of the post (a name, a cue, nearness).
@@ -163,6 +170,7 @@ class _Resolver:
         self._evidence: dict[tuple[int, str], Evidence] = {}
         self._para_starts = [start for start, _ in doc.paragraphs]
         self._quotes: list[Quote] = []
+        self._tagged: dict[int, Quote | None] = {}  # sentence -> the quote it is the tag of
         self._echoes: dict[str, list[str]] = defaultdict(list)  # key -> quotes of a textless post
         self._all_positions = sorted(pos for p in self.posts.values() for pos in p.post.positions)
 
@@ -202,7 +210,10 @@ class _Resolver:
         return any(q.start < sentence.start < q.end for q in self._quotes)
 
     def embed_between(self, a: Sentence, b: Sentence) -> bool:
-        lo, hi = min(a.start, b.start), max(a.start, b.start)
+        return self._embed_in(min(a.start, b.start), max(a.start, b.start))
+
+    def _embed_in(self, lo: int, hi: int) -> bool:
+        """An embed of any post at a position in (lo, hi]."""
         i = bisect_right(self._all_positions, lo)
         return i < len(self._all_positions) and self._all_positions[i] <= hi
 
@@ -336,21 +347,79 @@ class _Resolver:
                 adjacent = self.adjacent(sentence, key)
                 names = {w for phrase in post.names.strong for w in phrase} | set(post.names.weak)
                 ov = overlap(stems(sentence.text, exclude=names), post.stems, post.strong)
-                pointed = ev.definite and (adjacent or self._in_own_section(sentence, key))
-                if _restates(ov, ev, adjacent, pointed):
+                # in the text leading up to the embed (looked up only where it can matter)
+                section = adjacent or ((ev.definite or ov.strong >= PARA_SECTION_STRONG)
+                                       and self._in_own_section(sentence, key))
+                follows = ov.strong > 0 and self._follows_quote(sentence, key)
+                if _restates(ov, ev, adjacent, section, follows):
                     score = round(min(0.95, 0.3 + 0.6 * ov.score + 0.1 * bool(ev.mention)), 3)
                     self.pieces[(sentence.index, key)].append(_Piece(
                         "paraphrase", score, (sentence.start, sentence.end),
                         post_span=(0, len(post.post.text))))
+                if self._tags_other_quote(sentence, key):
+                    continue
                 if (ev.mention and ev.near_cue) or (ev.mention and ev.cue and adjacent) \
-                        or (ev.definite and (adjacent or self._in_own_section(sentence, key))) \
-                        or (ev.media and adjacent) or (ev.mention == 2 and self.introduces(sentence, key)):
+                        or (ev.definite and section) \
+                        or (ev.media and adjacent) or (ev.mention == 2 and self.introduces(sentence, key)) \
+                        or self._posting_by_embed(sentence, key, ev):
                     attributed.append((key, ev))
             for key, ev in self._nearest_unnamed(sentence, self._nearest_per_author(sentence, attributed)):
                 score = round(min(0.9, 0.4 + 0.1 * ev.mention + 0.1 * ev.near_cue
                                   + 0.1 * self.adjacent(sentence, key)), 3)
                 self.pieces[(sentence.index, key)].append(
                     _Piece("attribution", score, (sentence.start, sentence.end)))
+
+    def _follows_quote(self, sentence: Sentence, key: str) -> bool:
+        """The sentence opens with a subject pronoun right after a sentence that quotes the
+        post ("She then shared the hashtag #X"): it goes on about the same post, so one of
+        the post's hashtags or numbers there restates it."""
+        if sentence.index == 0 or not _starts_with_pronoun(sentence.text):
+            return False
+        previous = self.doc.sentences[sentence.index - 1]
+        return not self.embed_between(previous, sentence) and any(
+            p.kind in QUOTE_KINDS for p in self.pieces.get((previous.index, key), ()))
+
+    def _posting_by_embed(self, sentence: Sentence, key: str, ev: Evidence) -> bool:
+        """A verb of posting in the sentence right before the embed, with no author named
+        ("The party leader retweeted it with a comment"): it describes the post that follows.
+        A sentence naming another post's author is about that author's post."""
+        return self._posts_unnamed(sentence, key) and self.introduces(sentence, key)
+
+    def _tags_other_quote(self, sentence: Sentence, key: str) -> bool:
+        """The sentence is the speech tag of a quote just before it ("...!” Smith tweeted
+        on Monday.") and that quote is not from this post: the tag credits the quoted words,
+        so it names another post. For a post whose text is on the page, "not from" means the
+        quote did not match it; for a text-less post, that the quote shares no words in a row
+        with the quotes in the sentences that link it."""
+        quote = self._quote_tagged_by(sentence)
+        if quote is None:
+            return False
+        post = self.posts[key]
+        if post.post.text:
+            start = sentence_at(self.doc.sentences, quote.start)
+            return start is not None and not any(
+                p.kind in QUOTE_KINDS for p in self.pieces.get((start.index, key), ()))
+        known = [q.text for q in self._quotes if q is not quote and any(
+            p.kind == "link" for p in self.pieces.get((self._sentence_index(q.start), key), ()))]
+        return bool(known) and not _runs(quote.text, ECHO_WORDS) & set().union(
+            *(_runs(k, ECHO_WORDS) for k in known))
+
+    def _quote_tagged_by(self, sentence: Sentence) -> Quote | None:
+        """A quote from an earlier sentence of the same paragraph that ends right where
+        ``sentence`` starts (only closing marks between), when ``sentence`` has no quote of
+        its own. Cached per sentence: it is asked once per post."""
+        if sentence.index not in self._tagged:
+            self._tagged[sentence.index] = None
+            if not any(sentence.start <= q.start < sentence.end for q in self._quotes):
+                self._tagged[sentence.index] = next(
+                    (q for q in self._quotes if q.start < sentence.start and q.end <= sentence.start
+                     and self.paragraph_of(q.start) == self.paragraph_of(sentence.start)
+                     and not re.search(r"\w", self.doc.text[q.end:sentence.start])), None)
+        return self._tagged[sentence.index]
+
+    def _sentence_index(self, offset: int) -> int:
+        sentence = sentence_at(self.doc.sentences, offset)
+        return sentence.index if sentence is not None else -1
 
     def _nearest_per_author(self, sentence: Sentence, found: list[tuple[str, Evidence]]
                             ) -> list[tuple[str, Evidence]]:
@@ -466,23 +535,39 @@ class _Resolver:
         later = nxt if step == 1 else current
         tagged = bool(_PRONOUN_TAG.search(later.text))
         it_says = bool(_IT_SAYS.search(nxt.text))
-        same_subject = _starts_with_pronoun(later.text) or tagged or it_says \
+        # "The party leader retweeted it": a verb of posting with no name, whose subject is
+        # the person the sentence before named
+        unnamed = step == -1 and self._posts_unnamed(later, key)
+        same_subject = _starts_with_pronoun(later.text) or tagged or it_says or unnamed \
             or _share_name(current.text, nxt.text)
         # the author named just before "..., she wrote." is the one who wrote it
-        introduces = step == -1 and tagged and ev.mention == 2
+        introduces = step == -1 and (tagged or unnamed) and ev.mention == 2
         return same_subject and (ev.cue or ev.definite or introduces or it_says)
+
+    def _posts_unnamed(self, sentence: Sentence, key: str) -> bool:
+        """A verb of posting in a sentence that names no author of the page's posts."""
+        ev = self.evidence(sentence, key)
+        return ev.verb and not ev.mention and not self._names_other_author(sentence, key)
 
     def in_section(self, sentence: Sentence, key: str) -> bool:
         """The post's embed follows within SECTION_SENTENCES sentences, with no other embed
         between: "her best tweet" in the text that leads up to it (a listicle's entry)."""
         for pos in self.posts[key].post.positions:
-            if not sentence.start < pos:
+            if not sentence.start < pos or self._embed_in(sentence.start, pos - 1):
                 continue
-            between = [p for p in self._all_positions if sentence.start < p < pos]
-            ahead = sum(1 for s in self.doc.sentences if sentence.start < s.start < pos)
-            if not between and ahead <= SECTION_SENTENCES:
+            if self._sentences_between(sentence, pos) <= SECTION_SENTENCES:
                 return True
         return False
+
+    def _sentences_between(self, sentence: Sentence, pos: int) -> int:
+        """Sentences after ``sentence`` and before ``pos``, counted up to one past
+        SECTION_SENTENCES. Headings and list items are lines, not sentences of the lead-up."""
+        ahead = 0
+        for s in self.doc.sentences[sentence.index + 1:]:
+            if s.start >= pos or ahead > SECTION_SENTENCES:
+                break
+            ahead += not self.is_heading(s)
+        return ahead
 
     def introduces(self, sentence: Sentence, key: str) -> bool:
         """The sentence names the author and is the last one before an embed of the post."""
@@ -535,9 +620,18 @@ class _Resolver:
         return tuple(out)
 
 
-def _restates(ov: Overlap, ev: Evidence, adjacent: bool, pointed: bool) -> bool:
+def _restates(ov: Overlap, ev: Evidence, adjacent: bool, section: bool, follows: bool) -> bool:
     """Enough of the sentence comes from the post, given how it points at the post.
-    ``pointed``: "her post" next to the embed or in the text leading up to it."""
+    ``section``: next to the embed or in the text leading up to it; ``follows``: right
+    after a sentence quoting the post, with a pronoun subject."""
+    # "She then shared the hashtag #X" after quoting the post: its own hashtag is enough
+    if follows and ov.strong:
+        return True
+    # in the lead-up to the embed, two of the post's hashtags or numbers ("#Koeln",
+    # "#fahrrad" restated as "Köln" and "Fahrradweg") rarely come from elsewhere
+    if section and ov.strong >= PARA_SECTION_STRONG:
+        return True
+    pointed = ev.definite and section  # "her post" there
     # the author named right by the embed, or "in her post" there: a couple of the post's
     # content words are enough ("Nand, next to her post, said crews were not consulted")
     if ((adjacent and ev.mention == 2) or pointed) and ov.shared >= PARA_NAMED_SHARED:

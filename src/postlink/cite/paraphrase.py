@@ -31,6 +31,9 @@ zur kein keine man ja nein hier dort wird werden wurde
 _WORD = re.compile(r"\w+")
 # Tokens that rarely match by chance: words with digits ("30fps", "2024"), #hashtags, @handles.
 _STRONG = re.compile(r"[#@]\w+|\w*\d\w*")
+# German umlauts as their ASCII spelling, which hashtags and handles often use ("#Koeln" for
+# "Köln"), so both spellings meet in one stem.
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def stems(text: str, exclude: Iterable[str] = ()) -> frozenset[str]:
     for w in _WORD.findall(normalize(text).text):
         if w in STOPWORDS or w in skip or (len(w) < 3 and not w.isdigit()):
             continue
-        out.add(_lemma(w)[:STEM])
+        out.add(_lemma(w.translate(_UMLAUTS))[:STEM])
     return frozenset(out)
 
 
@@ -68,7 +71,7 @@ def _lemma(word: str) -> str:
 
 def strong_stems(text: str) -> frozenset[str]:
     """Stems of the numbers, hashtags and handles in ``text`` (see _STRONG)."""
-    return frozenset(w.lstrip("#@")[:STEM] for w in _STRONG.findall(normalize(text).text)
+    return frozenset(w.lstrip("#@")[:STEM] for w in _STRONG.findall(normalize(text).text.translate(_UMLAUTS))
                      if len(w.lstrip("#@")) >= 2)
 
 
