@@ -380,13 +380,13 @@ The ferry runs twice a day.
 
 
 def test_a_capitalised_first_word_names_the_same_person_as_the_next_sentence() -> None:
-    from postlink.cite.match import _share_name
+    from postlink.cite.context import _share_name
     assert _share_name("Okafor also shared a map of the closures.", "“Stay home,” Okafor wrote.")
     assert not _share_name("The map shows the closures.", "The closures end soon, Okafor wrote.")
 
 
 def test_german_subject_pronoun_after_the_verb_continues() -> None:
-    from postlink.cite.match import _starts_with_pronoun
+    from postlink.cite.context import _starts_with_pronoun
     assert _starts_with_pronoun("Zudem teilte er einen Link.")
     assert not _starts_with_pronoun("Zudem teilte die Stadt einen Link zu einem Plan.")
 

@@ -3,6 +3,8 @@
 Lexical only (no downloaded models): content words are cut to a 5-letter stem, so
 "congratulated" meets "Congratulations" and German inflections meet their stem; numbers
 count as words. The score is the share of the sentence's content stems that the post has.
+``restates`` decides whether that overlap is enough, given how the sentence points at the
+post (attribution.Evidence) and where it stands next to the embed.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from postlink.cite.attribution import word_set
+from postlink.cite.attribution import Evidence, word_set
 from postlink.cite.normalize import normalize
 
 STEM = 5
@@ -34,6 +36,19 @@ _STRONG = re.compile(r"[#@]\w+|\w*\d\w*")
 # German umlauts as their ASCII spelling, which hashtags and handles often use ("#Koeln" for
 # "Köln"), so both spellings meet in one stem.
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+# Paraphrase: at least this many shared content stems, and this share of the sentence's.
+PARA_MIN_SHARED = 3
+PARA_MIN_PRECISION = 0.3
+# ... and without a name or a post cue, a sentence next to the embed needs more overlap.
+PARA_ADJACENT_PRECISION = 0.5
+# ... or, with the author named by the embed, this many.
+PARA_NAMED_SHARED = 2
+# ... or, unnamed, with a shared number or hashtag (strong tokens, _STRONG above).
+PARA_STRONG_SHARED = 4
+PARA_STRONG_PRECISION = 0.4
+# ... or, in the text leading up to the embed, this many shared hashtags or numbers.
+PARA_SECTION_STRONG = 2
 
 
 @dataclass(frozen=True)
@@ -84,3 +99,30 @@ def overlap(sentence_stems: frozenset[str], post_stems: frozenset[str],
     both = sentence_stems & post_stems
     return Overlap(len(both), len(both) / len(sentence_stems), len(both) / len(post_stems),
                    len(both & strong))
+
+
+def restates(ov: Overlap, ev: Evidence, adjacent: bool, section: bool, follows: bool) -> bool:
+    """Enough of the sentence comes from the post, given how it points at the post.
+    ``section``: next to the embed or in the text leading up to it; ``follows``: right
+    after a sentence quoting the post, with a pronoun subject."""
+    # "She then shared the hashtag #X" after quoting the post: its own hashtag is enough
+    if follows and ov.strong:
+        return True
+    # in the lead-up to the embed, two of the post's hashtags or numbers ("#Koeln",
+    # "#fahrrad" restated as "Köln" and "Fahrradweg") rarely come from elsewhere
+    if section and ov.strong >= PARA_SECTION_STRONG:
+        return True
+    pointed = ev.definite and section  # "her post" there
+    # the author named right by the embed, or "in her post" there: a couple of the post's
+    # content words are enough ("Nand, next to her post, said crews were not consulted")
+    if ((adjacent and ev.mention == 2) or pointed) and ov.shared >= PARA_NAMED_SHARED:
+        return True
+    if ov.shared < PARA_MIN_SHARED:
+        return False
+    if ov.precision >= PARA_MIN_PRECISION and (ev.mention == 2 or (ev.cue and adjacent)):
+        return True
+    if adjacent and ev.mention and ov.precision >= PARA_ADJACENT_PRECISION:
+        return True
+    # next to the embed, a shared number or hashtag ("30fps") stands in for the name
+    return adjacent and ov.strong >= 1 and ov.shared >= PARA_STRONG_SHARED \
+        and ov.precision >= PARA_STRONG_PRECISION
