@@ -227,3 +227,25 @@ def test_extract_text_turns_other_platforms_scaffolding_into_embeds() -> None:
     assert all(e.provisional for e in doc.embeds)
     assert "mural" not in doc.text and "View on Mastodon" not in doc.text
     assert "The council met on Tuesday" in doc.text  # prose before a Mastodon line stays prose
+
+
+_PROSE = "<p>Some article prose that is long enough to be kept by the extractor as a paragraph.</p>"
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    # Iframely, rendered: the post is the url= parameter of the wrapper iframe
+    ('<div class="iframely-embed"><iframe src="https://cdn.iframe.ly/api/iframe?'
+     'url=https%3A%2F%2Ftwitter.com%2Fjack%2Fstatus%2F20&key=k"></iframe></div>', [("x:20", "iframe")]),
+    # Iframely, before its script ran: a link to the post inside the wrapper div
+    ('<div class="iframely-embed"><div class="iframely-responsive"><a href="https://x.com/jack/status/20" '
+     'data-iframely-url="//cdn.iframe.ly/api/iframe?key=k"></a></div></div>', [("x:20", "iframe")]),
+    # a protocol-relative wrapper iframe without the div, around an Instagram post
+    ('<iframe src="//cdn.iframe.ly/api/iframe?url=https%3A%2F%2Fwww.instagram.com%2Fp%2FCxYz123AbC%2F"></iframe>',
+     [("instagram:CxYz123AbC", "iframe")]),
+    # a wrapper around an ordinary article is not a post
+    ('<div class="iframely-embed"><a href="https://news.example/story" data-iframely-url="//cdn.iframe.ly/x"></a></div>', []),
+])
+def test_iframe_wrappers_of_any_platform(markup: str, expected: list[tuple[str, str]]) -> None:
+    doc = extract_html(f"<html><body><article>{_PROSE}{markup}{_PROSE}</article></body></html>")
+    assert [(e.key, e.markup) for e in doc.embeds] == expected
+    assert doc.post_links == ()

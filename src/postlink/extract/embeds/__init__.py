@@ -40,6 +40,7 @@ from postlink.extract.embeds import (
     threads,
     tiktok,
     truthsocial,
+    wrappers,
     x,
     youtube,
 )
@@ -71,7 +72,7 @@ def _entry(module: ModuleType) -> PlatformFinder:
 # Order matters only when two finders claim the same element: the first one wins.
 PLATFORM_FINDERS: tuple[PlatformFinder, ...] = tuple(_entry(m) for m in (
     x, bluesky, mastodon, truthsocial, threads, instagram, facebook, tiktok, youtube, reddit,
-    linkedin, telegram, cards, standalone,
+    linkedin, telegram, cards, standalone, wrappers,
 ))
 _WANTS = Wants.union(entry.wants for entry in PLATFORM_FINDERS)
 _INERT = frozenset({"noscript", "template"})

@@ -1,0 +1,66 @@
+"""Iframe wrapper services (Iframely, Embedly) around a post of any platform.
+
+Publishers that embed through Iframely write ``div.iframely-embed`` holding either the
+rendered ``<iframe src="https://cdn.iframe.ly/api/iframe?url=<post URL>&key=…">`` or, before
+its script runs, an ``<a href="<post URL>" data-iframely-url="…">``. Embedly's iframes carry the
+post in ``url=``/``src=`` the same way. A platform's own finder claims the wrappers it knows
+(YouTube, Facebook…); this one runs last and catches the rest, X included. The markup is
+``iframe``, as the corpus labels wrappers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml.html import HtmlElement
+
+from postlink.extract.embeds.markup import Page, Wants, embed_of, with_class
+from postlink.extract.model import Embed
+from postlink.platforms import parse_post_url
+
+WRAPPER_DIV_CLASSES = ("iframely-embed",)
+# Hosts of wrapper iframes; their query names the post (markup._wrapped_urls).
+WRAPPER_HOSTS = ("iframe.ly", "embedly.com")
+PLATFORMS = ("x", "bluesky", "mastodon", "truthsocial", "threads", "instagram", "facebook",
+             "tiktok", "youtube", "reddit", "linkedin", "telegram")
+WANTS = Wants(tags=("iframe",), div_classes=WRAPPER_DIV_CLASSES)
+
+
+def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
+    for div in with_class(page.divs, *WRAPPER_DIV_CLASSES):
+        embed = _from_wrapper_div(div, page)
+        if embed is not None:
+            yield div, embed
+    for iframe, urls in page.iframe_urls():
+        if not any(host in url for url in urls for host in WRAPPER_HOSTS):
+            continue
+        embed = _from_urls(urls, page)
+        if embed is not None:
+            yield iframe, embed
+
+
+def _from_wrapper_div(div: HtmlElement, page: Page) -> Embed | None:
+    for iframe in div.iter("iframe"):
+        embed = _from_urls([iframe.get("src") or "", iframe.get("data-src") or ""], page)
+        if embed is not None:
+            return embed
+    for a in div.iter("a"):
+        ref = parse_post_url(a.get("href") or "")
+        if ref is not None:
+            return embed_of(ref, "iframe")
+        embed = _from_urls([a.get("data-iframely-url") or ""], page)
+        if embed is not None:
+            return embed
+    return None
+
+
+def _from_urls(urls: list[str], page: Page) -> Embed | None:
+    for url in urls:
+        if not url:
+            continue
+        src = "https:" + url if url.startswith("//") else url
+        for platform in PLATFORMS:
+            ref = page.iframe_ref(src, platform)
+            if ref is not None:
+                return embed_of(ref, "iframe")
+    return None
