@@ -541,3 +541,23 @@ Slow down near schools, please. #SafeStreets — Ruth Amos (@RuthAmos) May 4, 20
     pairs, sentences, _ = _cite(text)
     assert [(sentences[i][:8], k) for i, k in pairs] == [
         ('"Slow do', "partial"), ("She then", "paraphrase")]
+
+
+def _cite_with_textless_embed(sentences: str) -> list[tuple[int, str]]:
+    """The sentences, then an embed of a post whose text is not on the page (a video)."""
+    doc = extract_text(sentences)
+    position = len(doc.text)
+    post = PostText("youtube:AAAAAAAAAAA", "", positions=(position,))
+    return [(c.sentence_index, c.kind) for c in link_citations(doc, [post]).citations]
+
+
+def test_a_speech_quote_before_a_video_is_not_taken_for_the_video() -> None:
+    text = ("The study tracked users for ten years.\n\n"
+            "But he said the results \"should inform how support services are funded.\"")
+    assert _cite_with_textless_embed(text) == []
+
+
+def test_it_says_before_a_textless_post_attributes_it() -> None:
+    text = ("This is another picture the family shared on Sunday.\n\n"
+            "It says, \"Nothing will replace what we lost this year.\"")
+    assert (1, "attribution") in _cite_with_textless_embed(text)

@@ -64,3 +64,16 @@ def test_negative_pages_have_no_embeds_or_post_links(scores: dict) -> None:
     negatives = {name for name, lab in labels.items() if not lab["embeds"] and not lab["post_links"]}
     extra = scores["_errors"]["embeds"]["extra"] + scores["_errors"]["post_links"]["extra"]
     assert not [pair for pair in extra if pair[0] in negatives]
+
+
+def test_every_corpus_embed_has_a_place_in_the_body() -> None:
+    """Where trafilatura drops an embed with the container around it, the embed still gets the
+    position of its neighbouring paragraph in the body (attribution relies on it)."""
+    from postlink.extract.document import extract_html
+
+    unplaced = []
+    for page in sorted(CORPUS.glob("*.html")):
+        doc = extract_html(page.read_bytes())
+        unplaced += [f"{page.name}: {e.key}" for e in doc.embeds if e.position is None]
+        assert all(0 <= e.position <= len(doc.text) for e in doc.embeds if e.position is not None)
+    assert unplaced == []

@@ -53,6 +53,7 @@ def extract_html(html: str | bytes, *, url: str | None = None, charset: str | No
         raise InputError(f"{url or 'HTML'}: the page has no body text")
 
     found = find_embeds(tree)
+    markers = []
     for i, f in enumerate(found):
         marker = lxml.html.Element("p")
         marker.text = _MARKER.format(i)
@@ -60,6 +61,7 @@ def extract_html(html: str | bytes, *, url: str | None = None, charset: str | No
         parent = f.element.getparent()
         if parent is not None:
             parent.replace(f.element, marker)
+        markers.append(marker)
     raw_post_links = find_post_links(tree, base_url=url)  # embeds are cut out by now
 
     # bare_extraction hands back trafilatura's own element tree: no XML serialisation and
@@ -77,7 +79,9 @@ def extract_html(html: str | bytes, *, url: str | None = None, charset: str | No
     builder.feed_tree(body_tree)
     embeds = [f.embed for f in found]
     positioned = [
-        _with_position(e, builder.markers.get(i)) for i, e in enumerate(embeds)
+        _with_position(e, builder.markers[i] if i in builder.markers
+                       else _nearby_position(markers[i], builder))
+        for i, e in enumerate(embeds)
     ]
     if not builder.text.strip() and not positioned:
         raise InputError(f"{url or 'HTML'}: no article text found in the page")
@@ -196,6 +200,31 @@ _META_SOURCES: dict[str, tuple[tuple[str, str] | str, ...]] = {
 _META_PAIRS = tuple(s for sources in _META_SOURCES.values() for s in sources if isinstance(s, tuple))
 _META_FALLBACKS = {s: lxml.etree.XPath(s) for sources in _META_SOURCES.values()
                    for s in sources if isinstance(s, str)}
+
+
+# The nearest non-empty paragraph-like element before / after an element, embed markers excluded.
+_BLOCK = "(self::p or self::h2 or self::h3 or self::h4 or self::li)"
+_NOT_MARKER = "not(starts-with(normalize-space(), 'PLEMBED'))"
+_PREVIOUS_BLOCK = lxml.etree.XPath(f"preceding::*[{_BLOCK}][normalize-space()][{_NOT_MARKER}][1]")
+_NEXT_BLOCK = lxml.etree.XPath(f"following::*[{_BLOCK}][normalize-space()][{_NOT_MARKER}][1]")
+_PROBE = 40  # characters of a neighbour's text looked up in the body text
+
+
+def _nearby_position(marker: lxml.html.HtmlElement, builder: _BodyBuilder) -> int | None:
+    """Where an embed sat when the extractor dropped its marker with the container around it:
+    the end of the body paragraph holding the text just before it in the page, else the start
+    of the one holding the text just after it. None when neither is in the body."""
+    for xpath, from_end in ((_PREVIOUS_BLOCK, True), (_NEXT_BLOCK, False)):
+        for neighbour in xpath(marker):
+            words = " ".join(neighbour.text_content().split())
+            probe = words[-_PROBE:] if from_end else words[:_PROBE]
+            at = builder.text.find(probe) if len(probe) >= 12 else -1
+            if at < 0:
+                continue
+            for start, end in builder.paragraphs:
+                if start <= at < end:
+                    return end if from_end else start
+    return None
 
 
 def _metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
