@@ -328,7 +328,7 @@ def quoted_elsewhere(store: Store, key: str, cited: list[dict[str, Any]]) -> lis
     for text in texts:
         index.add(key, text)
     words = {key: post_words(texts[0])}
-    out = []
+    out: list[dict[str, Any]] = []
     for i, _, match in quote_matches(((i, r["text"]) for i, r in enumerate(candidates)),
                                      index, words):
         r = candidates[i]

@@ -215,11 +215,12 @@ def _check(raw: dict[str, Any], section: str, where: str, *, label: str = "") ->
         # bool is an int in Python; a number field given `true` is still a mistake
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             raise ConfigError(f"{where}: {label} {key} must be {description}, got {value!r}")
-        if types == (list,) and not all(isinstance(v, str) for v in value):
+        checked: Any = value  # of one of the schema's types from here on
+        if types == (list,) and not all(isinstance(v, str) for v in checked):
             raise ConfigError(f"{where}: {label} {key} must be {description}, got {value!r}")
-        if key in _POSITIVE and value <= 0:
+        if key in _POSITIVE and checked <= 0:
             raise ConfigError(f"{where}: {label} {key} must be greater than 0, got {value!r}")
-        if key == "per_host_delay" and value < 0:
+        if key == "per_host_delay" and checked < 0:
             raise ConfigError(f"{where}: {label} {key} must be 0 or more, got {value!r}")
         out[key] = value
     return out

@@ -214,7 +214,7 @@ class Store:
             (url, now(), status, json.dumps(headers or {}), content_type, zlib.compress(body),
              digest, POSTLINK_VERSION),
         )
-        return int(cur.lastrowid)
+        return _inserted_id(cur)
 
     # -- articles --------------------------------------------------------------------------
     def save_article(self, conn: sqlite3.Connection, *, url: str, original_url: str | None,
@@ -237,7 +237,7 @@ class Store:
                 " first_seen, last_seen, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (url, original_url, input_path, title, byline, published, stamp, stamp, source_id),
             )
-            article_id = int(cur.lastrowid)
+            article_id = _inserted_id(cur)
         existing = conn.execute(
             "SELECT id, version FROM article_versions WHERE article_id = ? AND sha256 = ?",
             (article_id, content_sha256),
@@ -253,7 +253,7 @@ class Store:
             " text, title, postlink_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (article_id, version, content_sha256, stamp, capture_id, text, title, POSTLINK_VERSION),
         )
-        return SavedVersion(article_id, int(cur.lastrowid), int(version), True)
+        return SavedVersion(article_id, _inserted_id(cur), int(version), True)
 
     def add_sentences(self, conn: sqlite3.Connection, version_id: int,
                       sentences: Iterable[tuple[int, int, int, str]]) -> None:
@@ -612,6 +612,13 @@ class Store:
 def fts_query(text: str) -> str:
     """An FTS5 query that matches every word of ``text``; user punctuation is never syntax."""
     return " ".join(f'"{w}"' for w in re.findall(r"\w+", text))
+
+
+def _inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just made (sqlite3 types it as optional)."""
+    if cursor.lastrowid is None:
+        raise StoreError("the database did not report the id of a row it just inserted")
+    return cursor.lastrowid
 
 
 def _statements(script: str) -> list[str]:

@@ -307,10 +307,12 @@ class PageContext:
                 elif not post.post.text:
                     quote = self._quote_ending_in(before)
                     lead = sentence_at(self.doc.sentences, quote.start) if quote else None
-                    lead_ev = self.evidence(lead, key) if lead is not None else None
+                    if quote is None or lead is None:
+                        continue
+                    lead_ev = self.evidence(lead, key)
                     # a quote before a video may be the speaker's words said elsewhere: the
                     # sentence must also point at a post ("Emery tweeted", "the post", a name)
-                    if lead_ev is not None and not lead_ev.other_source and (
+                    if not lead_ev.other_source and (
                             lead_ev.cue or lead_ev.definite or lead_ev.mention
                             or _IT_SAYS.search(lead.text)):
                         self._attribute(lead, key, 0.5)

@@ -32,7 +32,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
         path = self.path.split("?", 1)[0]
-        base = f"http://{self.server.server_address[0]}:{self.server.server_address[1]}"
+        # an (ip, port) pair: the server is AF_INET (typeshed also allows AF_UNIX's str)
+        host, port = self.server.server_address[:2]  # type: ignore[index, str-unpack]
+        base = f"http://{host!s}:{port}"
         if path.startswith("/t/"):
             self._short_link(path[3:], base)
             return
@@ -87,7 +89,7 @@ def serve_demo_site(port: int = DEFAULT_PORT) -> Iterator[str]:
     thread.start()
     try:
         host, bound = server.server_address[:2]
-        yield f"http://{host}:{bound}"
+        yield f"http://{host!s}:{bound}"
     finally:
         server.shutdown()
         server.server_close()

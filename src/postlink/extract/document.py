@@ -370,7 +370,8 @@ class _BodyBuilder:
         anchor = " ".join(anchor.split())
         if self._para_start is None:
             self._open()
-        if anchor and not self.text.endswith((" ", "\n")) and len(self.text) > self._para_start \
+        para_start = self._para_start or 0
+        if anchor and not self.text.endswith((" ", "\n")) and len(self.text) > para_start \
                 and self.text[-1].isalnum():
             self.text += " "
         start = len(self.text)
