@@ -364,6 +364,54 @@ def search(app: AppContext, text: str, limit: int, as_json: bool) -> None:
         click.echo(f"  {r['key']} {who}: {' '.join(r['text'].split())}")
 
 
+# -- check-posts -------------------------------------------------------------------------------
+
+@cli.command("check-posts")
+@click.argument("posts_", metavar="[KEY|URL]...", nargs=-1)
+@click.option("--all", "everything", is_flag=True, help="check every post, due or not")
+@click.option("--json", "as_json", is_flag=True, help="print a JSON array, one object per post")
+@click.pass_obj
+def check_posts(app: AppContext, posts_: tuple[str, ...], everything: bool,
+                as_json: bool) -> None:
+    """Capture posts from their platforms now: live, deleted, gated or unavailable.
+
+    Checks the posts named (keys like x:123, or post URLs), else those due ([capture]
+    recheck_after), or every post with --all. A changed text becomes a new post version.
+    Exit code 1 if any check failed (unavailable: retry later), 0 otherwise.
+    """
+    from postlink.capture import check_posts_sync, posts_to_check
+    from postlink.errors import ConfigError
+
+    if posts_ and everything:
+        raise click.UsageError("give posts or --all, not both")
+    config = app.config
+    if not config.capture.enabled:
+        raise ConfigError(f"{config.path or 'config'}: [capture] enabled = false; set it to "
+                          "true to check posts")
+    rows = posts_to_check(app.store, config.capture, posts_, everything=everything)
+    result = check_posts_sync(app.store, config, rows)
+    if as_json:
+        click.echo(json.dumps([c.as_json() for c in result.checked], ensure_ascii=False,
+                              indent=2))
+    elif not rows:
+        click.echo("no posts due for a check (--all checks every post)")
+    else:
+        for c in result.checked:
+            text = ("new version" if c.new_version else "unchanged") \
+                if c.status == "live" else "none"
+            line = f"{c.key}  {c.old_status} → {c.status}  text: {text}"
+            if c.capture.error:
+                line += f"  ({c.capture.error})"
+            if c.gone_since:
+                line += f"  gone since {c.gone_since}"
+            click.echo(line)
+        click.echo(result.summary())
+        if result.failed:
+            click.echo(f"{len(result.failed)} failed:")
+            for c in result.failed:
+                click.echo(f"  {c.key}: {c.capture.error}")
+    sys.exit(result.exit_code)
+
 
 def main() -> None:
     cli(prog_name="postlink")

@@ -6,6 +6,7 @@ ConfigError naming the file, the key and the fix, before any network or database
 
 from __future__ import annotations
 
+import string
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,11 +65,28 @@ class SourceConfig:
 
 
 @dataclass(frozen=True)
+class CaptureConfig:
+    """Where `check-posts` asks each platform for the authoritative post (no login needed).
+
+    An empty endpoint turns that platform's checks off. ``mastodon_api`` is a template:
+    ``{host}`` is the post's server and ``{id}`` its status id on that server.
+    """
+
+    enabled: bool = True
+    recheck_after: float = 86400.0  # seconds before a checked post is due again
+    x_oembed: str = "https://publish.twitter.com/oembed"
+    youtube_oembed: str = "https://www.youtube.com/oembed"
+    bluesky_api: str = "https://public.api.bsky.app/xrpc/app.bsky.feed.getPosts"
+    mastodon_api: str = "https://{host}/api/v1/statuses/{id}"
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None = None
     archive: ArchiveConfig = field(default_factory=ArchiveConfig)
     network: NetworkConfig = field(default_factory=NetworkConfig)
     sources: tuple[SourceConfig, ...] = ()
+    capture: CaptureConfig = field(default_factory=CaptureConfig)
 
 
 # key -> (accepted python types, human description of the type)
@@ -102,10 +120,22 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
         "min_interval": _NUMBER,
         "max_interval": _NUMBER,
     },
+    "capture": {
+        "enabled": _BOOL,
+        "recheck_after": _NUMBER,
+        "x_oembed": _STR,
+        "youtube_oembed": _STR,
+        "bluesky_api": _STR,
+        "mastodon_api": _STR,
+    },
 }
 # Values that must be strictly positive; zero would stall or disable the tool silently.
 _POSITIVE = {"timeout", "max_bytes", "max_hops", "concurrency", "per_host_concurrency", "interval",
-             "min_interval", "max_interval"}
+             "min_interval", "max_interval", "recheck_after"}
+# [capture] endpoints, and the placeholders each may contain.
+_ENDPOINT_FIELDS: dict[str, set[str]] = {
+    "x_oembed": set(), "youtube_oembed": set(), "bluesky_api": set(), "mastodon_api": {"host", "id"},
+}
 
 
 def load_config(path: Path | None = None, *, db: Path | None = None) -> Config:
@@ -126,7 +156,7 @@ def load_config(path: Path | None = None, *, db: Path | None = None) -> Config:
     config = parse_config(data, path)
     if db is not None:
         config = Config(path=config.path, archive=ArchiveConfig(db=db), network=config.network,
-                        sources=config.sources)
+                        sources=config.sources, capture=config.capture)
     return config
 
 
@@ -192,7 +222,33 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         archive=ArchiveConfig(**archive_values),
         network=NetworkConfig(**network_values),
         sources=tuple(sources),
+        capture=_capture(_table(data, "capture", where), where),
     )
+
+
+def _capture(raw: dict[str, Any], where: str) -> CaptureConfig:
+    """The [capture] section: endpoints must be http(s) URLs (or empty: platform off)."""
+    values = _check(raw, "capture", where)
+    for key, allowed in _ENDPOINT_FIELDS.items():
+        url = values.get(key)
+        if not url:
+            continue
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"{where}: [capture] {key} must be an http(s) URL or \"\" to turn "
+                              f"it off, got {url!r}")
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(url) if name is not None}
+        except ValueError as exc:
+            raise ConfigError(f"{where}: [capture] {key} is not a valid template ({exc}), "
+                              f"got {url!r}") from exc
+        if names - allowed:
+            raise ConfigError(f"{where}: [capture] {key} has unknown placeholder "
+                              f"{{{sorted(names - allowed)[0]}}}; allowed: "
+                              f"{', '.join('{' + n + '}' for n in sorted(allowed)) or 'none'}")
+        if key == "mastodon_api" and "id" not in names:
+            raise ConfigError(f"{where}: [capture] mastodon_api must contain {{id}} (the status "
+                              f"id), got {url!r}")
+    return CaptureConfig(**values)
 
 
 def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:

@@ -14,14 +14,17 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from postlink import __version__ as POSTLINK_VERSION
 from postlink.errors import NotFound, StoreError
+
+if TYPE_CHECKING:  # capture.py imports this module
+    from postlink.capture import Capture
 
 # Each entry upgrades the schema by one version; PRAGMA user_version records how many ran.
 MIGRATIONS: tuple[str, ...] = (
@@ -125,6 +128,16 @@ def now() -> str:
 
 def sha256(data: bytes | str) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+@dataclass(frozen=True)
+class RecordedCapture:
+    """What ``record_capture`` changed: the post's status before and after, a new text."""
+
+    old_status: str
+    status: str
+    new_version: bool
+    gone_since: str | None
 
 
 @dataclass(frozen=True)
@@ -607,6 +620,55 @@ class Store:
         for row in rows:  # one row per post: its best-ranked version (bm25 cannot be grouped)
             best.setdefault(row["key"], row)
         return list(best.values())[:limit]
+
+    # -- post capture (check-posts) ---------------------------------------------------------
+    # A post's status is what the platform said at the last check (live, deleted, gated,
+    # unavailable), or not_checked. last_checked moves only on a definite answer, so a post
+    # that was unavailable (rate limit, error) is due again on the next run; gone_since is the
+    # first check that found it deleted, kept while it stays gone, cleared when it is seen again.
+
+    def posts_due_for_check(self, recheck_after: float | None) -> list[dict[str, Any]]:
+        """Posts with a permalink never checked or last checked ``recheck_after`` seconds ago
+        or more (None: every such post); never-checked first, then the oldest check."""
+        due = ""
+        params: tuple[str, ...] = ()
+        if recheck_after is not None:
+            cutoff = datetime.now(UTC) - timedelta(seconds=recheck_after)
+            due = " AND (last_checked IS NULL OR last_checked <= ?)"
+            params = (cutoff.isoformat(timespec="seconds"),)
+        return self.query(
+            f"SELECT * FROM posts WHERE provisional = 0{due}"
+            " ORDER BY last_checked IS NOT NULL, last_checked, key", params)
+
+    def record_capture(self, key: str, result: Capture) -> RecordedCapture:
+        """Record one check of ``key`` in one transaction: status, times, a changed text."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT status, gone_since FROM posts WHERE key = ?",
+                               (key,)).fetchone()
+            if row is None:
+                raise NotFound(f"no post {key!r} in the archive")
+            old_status, gone_since = row
+            if result.status == "not_checked":  # nothing was asked: nothing to record
+                return RecordedCapture(old_status, old_status, False, gone_since)
+            stamp = now()
+            new_version = False
+            if result.status == "live" and result.text and result.source:
+                new_version = self.add_post_version(conn, post_key=key, text=result.text,
+                                                    truncated=result.truncated,
+                                                    source=result.source)
+            if result.status == "deleted":
+                gone_since = gone_since or stamp
+            elif result.status in ("live", "gated"):  # the platform still has it
+                gone_since = None
+            definite = result.status != "unavailable"
+            conn.execute(
+                "UPDATE posts SET status = ?, gone_since = ?,"
+                " last_checked = CASE WHEN ? THEN ? ELSE last_checked END,"
+                " author_handle = COALESCE(author_handle, ?),"
+                " author_name = COALESCE(author_name, ?) WHERE key = ?",
+                (result.status, gone_since, definite, stamp, result.author_handle,
+                 result.author_name, key))
+        return RecordedCapture(old_status, result.status, new_version, gone_since)
 
 
 def fts_query(text: str) -> str:
