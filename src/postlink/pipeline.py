@@ -29,7 +29,7 @@ from postlink.extract.model import Document, Embed
 from postlink.net.client import Response, fetch_sync
 from postlink.net.guard import Resolver
 from postlink.platforms import PostRef, created_at, parse_post_url
-from postlink.store import Store, now, sha256
+from postlink.store import Store, sha256
 from postlink.unshorten import Resolution, is_shortener, resolve_sync
 
 HTML_SUFFIXES = (".html", ".htm")
@@ -71,7 +71,7 @@ def read_input(source: str, *, url: str | None, offline: bool, config: Config,
         if offline:
             raise InputError(f"{source}: --offline given, so a URL cannot be fetched; "
                              "save the page and pass the file with --url")
-        log = _fetch_logger(store) if store else None
+        log = store.log_fetch if store else None
         resp = fetch_sync(source, config.network, transport=transport, log=log)
         return article_from_response(resp, url=url)
     if source == "-":
@@ -318,13 +318,3 @@ def _same_text(provisional_text: str, truncated: bool, full_text: str) -> bool:
 def _created(key: str) -> str | None:
     value = created_at(key)
     return value.isoformat() if value else None
-
-
-def _fetch_logger(store: Store):
-    def log(url: str, status: int | None, size: int, ms: float, error: str | None) -> None:
-        store.conn.execute(
-            "INSERT INTO fetch_log (at, url, host, status, bytes, ms, error)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (now(), url, urlsplit(url).hostname, status, size, round(ms, 1), error))
-
-    return log

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -555,8 +556,6 @@ class Store:
     def log_fetch(self, url: str, status: int | None, size: int, ms: float,
                   error: str | None) -> None:
         """One fetch_log row per request (autocommit: a log line is never rolled back)."""
-        from urllib.parse import urlsplit
-
         self.conn.execute(
             "INSERT INTO fetch_log (at, url, host, status, bytes, ms, error)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",

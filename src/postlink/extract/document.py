@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from urllib.parse import urljoin
 
 import lxml.etree
@@ -77,11 +78,10 @@ def extract_html(html: str | bytes, *, url: str | None = None, charset: str | No
         body_tree = _fallback_body(tree)  # nothing the extractor calls an article
     builder = _BodyBuilder(base_url=url)
     builder.feed_tree(body_tree)
-    embeds = [f.embed for f in found]
     positioned = [
-        _with_position(e, builder.markers[i] if i in builder.markers
-                       else _nearby_position(markers[i], builder))
-        for i, e in enumerate(embeds)
+        replace(f.embed, position=builder.markers[i] if i in builder.markers
+                else _nearby_position(markers[i], builder))
+        for i, f in enumerate(found)
     ]
     if not builder.text.strip() and not positioned:
         raise InputError(f"{url or 'HTML'}: no article text found in the page")
@@ -167,12 +167,6 @@ def _flattened_embed(post: FlattenedPost, *, position: int) -> Embed:
         text=post.text, date_text=post.date_text, truncated=post.truncated, position=position,
         provisional=provisional,
     )
-
-
-def _with_position(embed: Embed, position: int | None) -> Embed:
-    from dataclasses import replace
-
-    return replace(embed, position=position)
 
 
 def _looks_like_headline(paragraph: str, markdown: bool) -> bool:
