@@ -30,6 +30,21 @@ POST_VERBS = word_set("""
 posted posting tweeted tweeting retweeted wrote writes shared captioned schrieb twitterte
 retweetete postete teilte gepostet getwittert schreibt twittert retweetet postet teilt
 """)
+# Verbs that report what someone said or thought: with the author named in the lead-up to
+# the embed ("Digital Foundry reveal that the game runs at an unstable ..."), what follows
+# them restates the post.
+SPEECH_VERBS = word_set("""
+said says say reveal reveals revealed claim claims claimed argue argues argued note notes noted
+explain explains explained suggest suggests suggested insist insists insisted warn warns
+warned criticise criticises criticised criticize criticizes criticized praise praises praised
+accuse accuses accused complain complains complained joke jokes joked quip quips quipped
+wonder wonders wondered ask asks asked urge urges urged slam slams slammed blast blasts blasted
+mock mocks mocked admit admits admitted announce announces announced lament laments lamented
+call calls called vow vows vowed
+sagte sagt erklärte erklärt kritisierte kritisiert warnte warnt forderte fordert meinte meint
+fragte fragt lobte lobt empörte empört beschwerte beschwert informierte informiert verkündete
+verkündet betonte betont klagte klagt spottete spottet
+""")
 # Verbs of following an account: "follow her on X" is about the account, not one post.
 FOLLOW_WORDS = word_set("follow follows followed following folgt folgen folgte folgst")
 FOLLOW_REACH = 4
@@ -86,6 +101,9 @@ class AuthorNames:
 
     strong: tuple[tuple[str, ...], ...]
     weak: frozenset[str]
+    # the handle's letters, lower case ("ewarren", "aoc"), for names that only the handle
+    # gives away: _handle_mention
+    handle: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,6 +118,7 @@ class Evidence:
     definite: bool  # "the post", "her farewell post"
     media: bool = False  # "the photo", "dem gemeinsamen Foto"
     verb: bool = False  # a verb of posting anywhere ("retweetete", "posted")
+    speech: bool = False  # a verb of saying or thinking ("criticised", "wondered", "sagte")
 
 
 def tokens(text: str) -> list[str]:
@@ -109,6 +128,10 @@ def tokens(text: str) -> list[str]:
 def _fold(word: str) -> str:
     """Lower case without accents, so "Léa" matches "Lea" in a handle."""
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+# words are compared folded ("empörte" as "emporte")
+SPEECH_VERBS = frozenset(map(_fold, SPEECH_VERBS))
 
 
 def _camel_parts(handle: str) -> list[str]:
@@ -131,7 +154,8 @@ def author_names(handle: str | None, name: str | None) -> AuthorNames:
         if len(words) > 1 and len(words[-1]) >= 3:
             strong.append((words[-1],))  # surname, or the last word of an organisation
         weak.update(w for w in words if len(w) >= 4)
-    return AuthorNames(tuple(s for s in strong if s), frozenset(weak - NAME_STOPWORDS))
+    letters = re.sub(r"[^a-z]", "", _fold((handle or "").lower()))
+    return AuthorNames(tuple(s for s in strong if s), frozenset(weak - NAME_STOPWORDS), letters)
 
 
 def _same_word(word: str, name_word: str) -> bool:
@@ -151,12 +175,47 @@ def mention_positions(words: Sequence[str], names: AuthorNames,
             if all(_same_word(words[i + k], phrase[k]) for k in range(n)):
                 best = 2
                 where.append((i, i + n - 1))
+    if best < 2 and names.handle and capitalised:
+        for first, last in _handle_mentions(words, capitalised, names.handle):
+            best = 2
+            where.append((first, last))
     if best < 2:
         for i, w in enumerate(words):
             if (not capitalised or capitalised[i]) and any(_same_word(w, n) for n in names.weak):
                 best = max(best, 1)
                 where.append((i, i))
     return best, sorted(set(where))
+
+
+# A name spelt out from a handle: at most this many capitalised words ("Alexandria Ocasio
+# Cortez" for @AOC), and initials only for handles of at least HANDLE_INITIALS letters.
+HANDLE_NAME_WORDS = 3
+HANDLE_INITIALS = 3
+
+
+def _handle_mentions(words: Sequence[str], capitalised: Sequence[bool], handle: str
+                     ) -> list[tuple[int, int]]:
+    """Capitalised names in ``words`` that the handle spells out when the post shows no
+    display name: "Elon Musk" (@elonmusk), "Elizabeth Warren" (@ewarren), "Claudius Holler"
+    (@C_Holler), "Alexandria Ocasio-Cortez" (@AOC), and then "Warren" alone."""
+    found = []
+    for i, word in enumerate(words):
+        if not capitalised[i]:
+            continue
+        if len(word) >= 4 and len(handle) - len(word) == 1 and handle.endswith(word):
+            found.append((i, i))  # the surname after an initial
+            continue
+        run = [word]
+        for j in range(i + 1, min(len(words), i + HANDLE_NAME_WORDS)):
+            if not capitalised[j]:
+                break
+            run.append(words[j])
+            initials = "".join(w[0] for w in run)
+            if handle in ("".join(run), initials[:-1] + run[-1]) \
+                    or (len(handle) >= HANDLE_INITIALS and handle == initials):
+                found.append((i, j))
+                break
+    return found
 
 
 def evidence(sentence: str, names: AuthorNames) -> Evidence:
@@ -186,6 +245,7 @@ def evidence(sentence: str, names: AuthorNames) -> Evidence:
         other_source=other, definite=bool(DEFINITE_POST.search(sentence)),
         media=bool(DEFINITE_MEDIA.search(sentence)),
         verb=any(w in POST_VERBS for w in words),
+        speech=any(w in SPEECH_VERBS for w in words),
     )
 
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 from postlink.cite.attribution import (
     PLATFORMS,
+    POST_VERBS,
+    SPEECH_VERBS,
     AuthorNames,
     Evidence,
     author_names,
@@ -64,6 +66,15 @@ samstag sonntag januar februar märz juni juli oktober dezember
 SECTION_SENTENCES = 6
 # Two quotes sharing this many words in a row quote the same words.
 ECHO_WORDS = 3
+# A pronoun right before an embed refers back to an author named this many sentences before.
+NAMED_BEFORE = 2
+_PERSONAL_PRONOUNS = word_set("he she they er sie")
+# "One user wrote", "another Twitter user": an unnamed poster introduced by the article.
+_ANONYMOUS_POSTERS = word_set("""
+user users person people commenter commenters tweeter tweeters poster fan fans viewer viewers
+reader readers critic critics observer follower followers
+""")
+_ANONYMOUS_LEADS = word_set("one another a some other others many")
 # How far a continuation may reach from a citing sentence (sentences, either way).
 CONTINUE_STEPS = 2
 
@@ -242,6 +253,36 @@ class PageContext:
         A sentence naming another post's author is about that author's post."""
         return self._posts_unnamed(sentence, key) and self.introduces(sentence, key)
 
+    def speaks_for(self, sentence: Sentence, key: str, ev: Evidence, shared: int) -> bool:
+        """The sentence reports what the post says without quoting it or sharing enough of
+        its words for ``restates``: the author named in the lead-up to the embed with a verb
+        of saying and a word of the post ("Digital Foundry reveal that the game runs at an
+        unstable ..."), or, right before the embed, the author named a sentence or two
+        before and referred to by a pronoun ("They criticised ...", "... he's had nothing to
+        say about ..."), or an unnamed user ("Another wondered why ...")."""
+        if ev.other_source or self._names_other_author(sentence, key):
+            return False
+        if ev.mention == 2 and ev.speech and shared >= 1 and self._in_own_section(sentence, key):
+            return True
+        if not self.introduces(sentence, key):
+            return False
+        words = tokens(sentence.text)
+        return _anonymous_subject(words) or (
+            any(w in _PERSONAL_PRONOUNS for w in words) and self._named_before(sentence, key))
+
+    def _named_before(self, sentence: Sentence, key: str) -> bool:
+        """The post's author is named in one of the NAMED_BEFORE sentences before, in the
+        same or the previous paragraph, with no embed and no other author between."""
+        para = self.paragraph_of(sentence.start)
+        for previous in reversed(self.doc.sentences[max(0, sentence.index - NAMED_BEFORE):sentence.index]):
+            if self.embed_between(previous, sentence) or para - self.paragraph_of(previous.start) > 1:
+                return False
+            if self.evidence(previous, key).mention == 2:
+                return True
+            if self._names_other_author(previous, key):
+                return False
+        return False
+
     # -- speech tags and the sentence after a quote ----------------------------------------
     def _follows_quote(self, sentence: Sentence, key: str) -> bool:
         """The sentence opens with a subject pronoun right after a sentence that quotes the
@@ -388,6 +429,16 @@ def _runs(text: str, n: int) -> set[tuple[str, ...]]:
     """The runs of ``n`` normalised words in ``text``."""
     keys = [w.key for w in split_words(text)[0]]
     return {tuple(keys[i:i + n]) for i in range(len(keys) - n + 1)}
+
+
+def _anonymous_subject(words: Sequence[str]) -> bool:
+    """The sentence opens on an unnamed poster: "One user wrote", "Another Twitter user
+    joked", or "Another wondered" (the user named by the sentence before)."""
+    head = [w for w in words[:4] if w not in ("and", "but", "twitter", "x", "instagram", "tiktok")]
+    if len(head) < 2 or head[0] not in _ANONYMOUS_LEADS:
+        return False
+    return head[1] in _ANONYMOUS_POSTERS or (
+        head[0] == "another" and (head[1] in SPEECH_VERBS or head[1] in POST_VERBS))
 
 
 def _starts_with_pronoun(text: str) -> bool:

@@ -209,6 +209,13 @@ class _Resolver(PageContext):
                     self.pieces[(sentence.index, key)].append(Piece(
                         "paraphrase", score, (sentence.start, sentence.end),
                         post_span=(0, len(post.post.text))))
+                elif self.speaks_for(sentence, key, ev, ov.shared):
+                    # "the post", "retweeted it": a description of the post, not of what it says
+                    kind = "attribution" if ev.definite or ev.verb else "paraphrase"
+                    score = round(min(0.8, 0.4 + 0.3 * ov.score + 0.1 * bool(ev.mention)), 3)
+                    self.pieces[(sentence.index, key)].append(Piece(
+                        kind, score, (sentence.start, sentence.end),
+                        post_span=(0, len(post.post.text)) if kind == "paraphrase" else None))
                 if self._tags_other_quote(sentence, key):
                     continue
                 if (ev.mention and ev.near_cue) or (ev.mention and ev.cue and adjacent) \

@@ -76,6 +76,8 @@ def extract_html(html: str | bytes, *, url: str | None = None, charset: str | No
     body_tree = getattr(extracted, "body", None)
     if body_tree is None or not len(body_tree):
         body_tree = _fallback_body(tree)  # nothing the extractor calls an article
+    else:
+        _add_missed_chunks(tree, body_tree)
     builder = _BodyBuilder(base_url=url)
     builder.feed_tree(body_tree)
     positioned = [
@@ -257,6 +259,97 @@ def _fallback_body(tree: lxml.html.HtmlElement) -> lxml.etree._Element:
         if text:
             lxml.etree.SubElement(main, "p").text = text
     return main
+
+
+# A paragraph of a missed chunk is article prose (not a teaser line) from this length on.
+_CHUNK_PARAGRAPH_CHARS = 40
+_CONTAINERS = ("div", "section", "article")
+
+
+def _add_missed_chunks(tree: lxml.html.HtmlElement, body: lxml.etree._Element) -> None:
+    """Add the article's other chunks that trafilatura left out.
+
+    Some sites cut an article into several sibling containers of one class with ads between
+    them (Wired's ``div.body__container``); trafilatura keeps the first and drops the rest,
+    with their links and embeds. The container of the first extracted paragraph names the
+    class; the paragraphs of the other containers of that class that are not in the
+    extraction are added before or after it, in page order, embed markers included.
+    """
+    have = {_paragraph_key(" ".join(el.itertext())) for el in body.iter("p", "head", "item", "quote")}
+    have.discard("")
+    container = None
+    for p in tree.iter("p"):
+        if _paragraph_key(p.text_content()) in have:
+            container = next((a for a in p.iterancestors(*_CONTAINERS) if a.get("class")), None)
+            break
+    if container is None:
+        return
+    chunks = tree.xpath(f"//{container.tag}[@class=$cls]", cls=container.get("class"))
+    if len(chunks) < 2:
+        return
+    before: list[lxml.etree._Element] = []
+    after: list[lxml.etree._Element] = []
+    seen_own = False  # paragraphs before the first extracted one go before the extraction
+    for chunk in chunks:
+        for p in chunk.iter("p"):
+            text = " ".join(p.text_content().split())
+            if _paragraph_key(text) in have:
+                seen_own = True
+            elif _MARKER_RE.match(text) or (len(text) >= _CHUNK_PARAGRAPH_CHARS
+                                            and not _in_boilerplate(p)):
+                (after if seen_own else before).append(_as_body_paragraph(p))
+    for i, el in enumerate(before):
+        body.insert(i, el)
+    body.extend(after)
+
+
+# Class or id words of page furniture that can share a class with the article's chunks.
+_BOILERPLATE = re.compile(
+    r"adblock|advert|\bads?\b|promo|newsletter|subscri|paywall|related|recommend|cookie|consent|"
+    r"comment|footer|sidebar|share", re.I)
+
+
+def _in_boilerplate(el: lxml.html.HtmlElement) -> bool:
+    return any(_BOILERPLATE.search(f"{a.get('class', '')} {a.get('id', '')}") for a in el.iterancestors())
+
+
+def _paragraph_key(text: str) -> str:
+    """The first words of a paragraph, letters and digits only, to recognise it again."""
+    return re.sub(r"\W+", "", text.lower())[:60]
+
+
+def _as_body_paragraph(p: lxml.html.HtmlElement) -> lxml.etree._Element:
+    """A page <p> shaped like trafilatura's: its text, with each link as a <ref>."""
+    out = lxml.etree.Element("p")
+    out.text = ""
+    last: lxml.etree._Element | None = None
+
+    def add(text: str | None) -> None:
+        if not text:
+            return
+        text = _XML_INVALID.sub("", text)
+        if last is None:
+            out.text = (out.text or "") + text
+        else:
+            last.tail = (last.tail or "") + text
+
+    def walk(el: lxml.html.HtmlElement) -> None:
+        nonlocal last
+        for child in el:
+            if not isinstance(child.tag, str) or child.tag in ("script", "style"):
+                add(child.tail)
+                continue
+            if child.tag == "a" and child.get("href"):
+                last = lxml.etree.SubElement(out, "ref", target=child.get("href"))
+                last.text = _XML_INVALID.sub("", child.text_content())
+            else:
+                add(child.text)
+                walk(child)
+            add(child.tail)
+
+    add(p.text)
+    walk(p)
+    return out
 
 
 _MD_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
