@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/cite.py            # dev set (tests/data/citations) and real corpus
     .venv/bin/python bench/cite.py --json     # the same numbers as JSON
+    .venv/bin/python bench/cite.py --e2e      # corpus through add + audit JSON, as users run it
 
 A pair is (post key, sentence index). A label's sentence is found by its ``sentence_contains``
 fragment; predictions in ``neutral`` sentences are not scored; a prediction in a
@@ -14,16 +15,20 @@ from __future__ import annotations
 import json
 import re
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from postlink.cite.match import PostText, link_citations
 from postlink.cite.model import KIND_ORDER, Citation
 from postlink.extract.model import Document
-from postlink.pipeline import ArticleInput, _post_texts, extract
+from postlink.pipeline import ArticleInput, _post_texts, add_article, extract
 from postlink.platforms import parse_post_url
+from postlink.report.audit import build_audit
+from postlink.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_DIR = ROOT / "tests" / "data" / "citations"
@@ -214,6 +219,33 @@ def evaluate_corpus(directory: Path = CORPUS_DIR) -> Score:
     return total
 
 
+def evaluate_corpus_e2e(directory: Path = CORPUS_DIR) -> Score:
+    """The corpus as a user runs it: each page through ``add_article`` into a real SQLite
+    archive, then ``build_audit``'s JSON. Only the posts the archive itself knows (embeds it
+    found, posts the page links) can be cited."""
+    labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
+    cites = json.loads((directory / "citations.json").read_text(encoding="utf-8"))
+    total = Score()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "archive.db")
+        for name, page in sorted(cites.items()):
+            meta = labels.get(name, {})
+            url = meta.get("url") or f"https://corpus.example/{name}"
+            article = ArticleInput(url, (directory / name).read_bytes(), "html")
+            add_article(store, article)
+            audit = build_audit(store, url)
+            keys = {p["key"].split(":", 1)[1].split("/")[-1]: p["key"] for p in audit["posts"]}
+            found = [SimpleNamespace(post_key=c["post_key"], sentence_index=c["sentence_index"],
+                                     kind=c["kind"]) for c in audit["citations"]]
+            gold = [(keys.get(c["post_id"], f"?{c['post_id']}"), c["sentence_contains"], c["kind"])
+                    for c in page["citations"]]
+            score_article(name, extract(article), found, gold,  # type: ignore[arg-type]
+                          [m["sentence_contains"] for m in page.get("must_not_cite", ())],
+                          [n["sentence_contains"] for n in page.get("neutral", ())], total)
+        store.close()
+    return total
+
+
 def table(name: str, s: Score) -> str:
     lines = [
         f"{name}: pairs gold {s.gold}, predicted {s.predicted}, correct {s.correct}",
@@ -236,6 +268,8 @@ def main(argv: list[str]) -> int:
     results = {"dev": evaluate_dev()}
     if CORPUS_DIR.exists():
         results["corpus"] = evaluate_corpus()
+        if "--e2e" in argv:
+            results["corpus via add + audit"] = evaluate_corpus_e2e()
     if "--json" in argv:
         print(json.dumps({k: v.as_dict() for k, v in results.items()}, indent=2))
         return 0

@@ -561,3 +561,76 @@ def test_it_says_before_a_textless_post_attributes_it() -> None:
     text = ("This is another picture the family shared on Sunday.\n\n"
             "It says, \"Nothing will replace what we lost this year.\"")
     assert (1, "attribution") in _cite_with_textless_embed(text)
+
+
+# -- names a handle spells out, reported speech, introducers -------------------------------
+@pytest.mark.parametrize("handle, sentence, mention", [
+    ("ewarren", "Senator Elizabeth Warren replied within the hour.", 2),
+    ("ewarren", "Warren replied within the hour.", 2),  # the surname after the initial
+    ("elonmusk", "Elon Musk replied within the hour.", 2),
+    ("AOC", "Congresswoman Alexandria Ocasio-Cortez replied within the hour.", 2),
+    ("C_Holler", "Claudius Holler replied within the hour.", 2),
+    ("ewarren", "Eve Warner replied within the hour.", 0),
+    ("AOC", "Amy Ortiz replied within the hour.", 0),  # two initials, not three
+    ("AOC", "an oil company replied within the hour.", 0),  # lower case is not a name
+    ("elonmusk", "Elon Baker replied within the hour.", 0),
+])
+def test_names_spelt_out_by_a_handle(handle: str, sentence: str, mention: int) -> None:
+    assert evidence(sentence, author_names(handle, None)).mention == mention
+
+
+WATER_POSTS = """Water rates
+
+The utility raised its rates by a fifth on Monday.
+
+{lead}
+
+Families on fixed incomes should not pay for the utility's failed pipe contracts. — Ida Nkemelu (@ida_nkemelu) March 3, 2025
+
+Rates take effect in May.
+"""
+
+
+@pytest.mark.parametrize("lead, cited", [
+    # the author named, then a pronoun in the sentence right before the embed; the naming
+    # sentence itself is about her, not the post
+    ("Councillor Ida Nkemelu has opposed the increase since spring. She blamed the utility's "
+     "contractors for the shortfall.", {("She blamed the", "paraphrase")}),
+    # an unnamed user right before the embed
+    ("Residents were quick to respond. Another user wondered who would pay for the contracts.",
+     {("Another user w", "paraphrase")}),
+    ("Residents were quick to respond. Another wondered who would pay for the contracts.",
+     {("Another wonder", "paraphrase")}),
+])
+def test_introducers_right_before_an_embed(lead: str, cited: set[tuple[str, str]]) -> None:
+    pairs, sentences, _ = _cite(WATER_POSTS.format(lead=lead))
+    assert {(sentences[i][:14], k) for i, k in pairs} == cited
+
+
+@pytest.mark.parametrize("lead", [
+    # the pronoun is someone else: the author is named three sentences before
+    "Ida Nkemelu chairs the finance panel. The mayor spoke first. The treasurer spoke next. "
+    "She blamed the utility's contractors for the shortfall.",
+    # another person is named between the author and the pronoun
+    "Ida Nkemelu chairs the finance panel. Mayor Tom Reyes defended the rise. He blamed the "
+    "cost of steel.",
+    # "another" that is not a person
+    "Another problem is the age of the pipes.",
+])
+def test_introducers_that_do_not_refer_to_the_author(lead: str) -> None:
+    pairs, sentences, _ = _cite(WATER_POSTS.format(lead=lead))
+    last = [s for s in sentences if s.startswith(("She blamed", "He blamed", "Another"))]
+    assert last and all(sentences[i] not in last for i, _ in pairs)
+
+
+def test_author_named_with_a_verb_of_saying_in_the_lead_up_restates_the_post() -> None:
+    text = WATER_POSTS.format(
+        lead="Ida Nkemelu argued that families should not pay for failed contracts. The vote "
+             "is on Thursday. Both parties have asked for a delay.")
+    pairs, sentences, _ = _cite(text)
+    assert [(sentences[i][:12], k) for i, k in pairs] == [("Ida Nkemelu ", "paraphrase")]
+    # the same sentence with no word of the post in it describes her, not the post
+    text = WATER_POSTS.format(
+        lead="Ida Nkemelu argued otherwise at the meeting. The vote is on Thursday. Both "
+             "parties have asked for a delay.")
+    assert _cite(text)[0] == []

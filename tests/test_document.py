@@ -172,3 +172,41 @@ def test_a_dash_inside_the_post_text_is_not_the_attribution_dash() -> None:
     text = "Intro line here.\n\nWe won — finally. — Jo Bloggs (@jobloggs) June 1, 2024\n\nOutro."
     doc = extract_text(text)
     assert [(e.author_name, e.text) for e in doc.embeds] == [("Jo Bloggs", "We won — finally.")]
+
+
+def _chunked_article(second_chunk_class: str) -> str:
+    prose = " ".join(["The ferry timetable changes in spring, and the operator says crossings will"
+                      " be fewer but longer, with larger boats on the main route."] * 3)
+    return f"""<!doctype html><html><head><title>Ferry timetable</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article class="story">
+<h1>Ferry timetable</h1>
+<div class="story-chunk body-text"><p>First part. {prose}</p><p>Second paragraph. {prose}</p></div>
+<div class="ad-slot"><p>Advertisement</p></div>
+<div class="{second_chunk_class}"><p>Third paragraph, after the advert. Riders
+<a href="https://x.com/IslandRider/status/1850000000000000001">complained on X</a> about the
+change. {prose}</p>
+<blockquote class="twitter-tweet"><p>Fewer boats, longer queues.</p>&mdash; Island Rider (@IslandRider)
+<a href="https://twitter.com/IslandRider/status/1850000000000000002">Oct 26, 2024</a></blockquote>
+<p>Fourth paragraph closes the story. {prose}</p></div>
+</article>
+<div class="adblock-notice"><div class="story-chunk body-text"><p>Please turn off your ad
+blocker so that we can keep publishing stories like this one for you.</p></div></div>
+</body></html>"""
+
+
+def test_article_cut_into_chunks_keeps_every_chunk_with_links_and_embeds() -> None:
+    doc = extract_html(_chunked_article("story-chunk body-text"), url="https://news.example/ferry")
+    assert doc.text.index("First part") < doc.text.index("Third paragraph") < doc.text.index("Fourth")
+    link = next(link for link in doc.links if "1850000000000000001" in link.url)
+    assert doc.text[link.start:link.end] == "complained on X"
+    embed = next(e for e in doc.embeds if e.key == "x:1850000000000000002")
+    assert doc.text.index("Third paragraph") < embed.position <= doc.text.index("Fourth")
+    assert "ad blocker" not in doc.text  # same class, inside the ad-block notice
+    assert "Advertisement" not in doc.text
+
+
+def test_a_container_of_another_class_is_not_taken_for_a_chunk() -> None:
+    doc = extract_html(_chunked_article("comments-box"), url="https://news.example/ferry")
+    assert "First part" in doc.text
+    assert "ad blocker" not in doc.text

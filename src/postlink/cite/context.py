@@ -75,6 +75,8 @@ user users person people commenter commenters tweeter tweeters poster fan fans v
 reader readers critic critics observer follower followers
 """)
 _ANONYMOUS_LEADS = word_set("one another a some other others many")
+# Words that open a sentence before its subject ("The Senate", "But Tom Reyes").
+_LEADING_WORDS = word_set("the a an but and yet so in on at after when as then der die das aber und")
 # How far a continuation may reach from a citing sentence (sentences, either way).
 CONTINUE_STEPS = 2
 
@@ -279,8 +281,8 @@ class PageContext:
                 return False
             if self.evidence(previous, key).mention == 2:
                 return True
-            if self._names_other_author(previous, key):
-                return False
+            if self._names_other_author(previous, key) or _opens_on_a_name(previous.text):
+                return False  # "Mayor Tom Reyes defended the rise. He blamed ...": not her
         return False
 
     # -- speech tags and the sentence after a quote ----------------------------------------
@@ -439,6 +441,17 @@ def _anonymous_subject(words: Sequence[str]) -> bool:
         return False
     return head[1] in _ANONYMOUS_POSTERS or (
         head[0] == "another" and (head[1] in SPEECH_VERBS or head[1] in POST_VERBS))
+
+
+def _opens_on_a_name(text: str) -> bool:
+    """The sentence opens on two or more capitalised words ("Mayor Tom Reyes said"): a named
+    subject, who a pronoun after it may refer to."""
+    text = text.lstrip("\"“„‘'( ")
+    first = text.split(" ", 1)
+    if len(first) == 2 and first[0].lower() in _LEADING_WORDS:  # "The Senate", "But Tom Reyes"
+        text = first[1]
+    head = re.match(r"(?:[A-Z][\w’'-]+\s+){2,}", text)
+    return head is not None and not set(head.group(0).lower().split()) & _NOT_NAMES
 
 
 def _starts_with_pronoun(text: str) -> bool:
