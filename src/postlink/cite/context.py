@@ -69,12 +69,10 @@ ECHO_WORDS = 3
 # A pronoun right before an embed refers back to an author named this many sentences before.
 NAMED_BEFORE = 2
 _PERSONAL_PRONOUNS = word_set("he she they er sie")
-# "One user wrote", "another Twitter user": an unnamed poster introduced by the article.
-_ANONYMOUS_POSTERS = word_set("""
-user users person people commenter commenters tweeter tweeters poster fan fans viewer viewers
-reader readers critic critics observer follower followers
-""")
-_ANONYMOUS_LEADS = word_set("one another a some other others many")
+# "One user wrote", "another Twitter user": one unnamed poster introduced by the article.
+# Plural crowds ("some users", "many fans") are generic reaction, not one post.
+_ANONYMOUS_POSTERS = word_set("user person commenter tweeter poster fan viewer reader critic observer follower")
+_ANONYMOUS_LEADS = word_set("one another a")
 # Words that open a sentence before its subject ("The Senate", "But Tom Reyes").
 _LEADING_WORDS = word_set("the a an but and yet so in on at after when as then der die das aber und")
 # How far a continuation may reach from a citing sentence (sentences, either way).
