@@ -272,14 +272,18 @@ def _add_missed_chunks(tree: lxml.html.HtmlElement, body: lxml.etree._Element) -
     Some sites cut an article into several sibling containers of one class with ads between
     them (Wired's ``div.body__container``); trafilatura keeps the first and drops the rest,
     with their links and embeds. The container of the first extracted paragraph names the
-    class; the paragraphs of the other containers of that class that are not in the
-    extraction are added before or after it, in page order, embed markers included.
+    class; each paragraph of the containers of that class that is not in the extraction is
+    put back after the extracted paragraph that comes before it on the page (or first),
+    embed markers included, so the body keeps the page's order.
     """
-    have = {_paragraph_key(" ".join(el.itertext())) for el in body.iter("p", "head", "item", "quote")}
-    have.discard("")
+    extracted: dict[str, lxml.etree._Element] = {}  # paragraph key -> its top-level element
+    for top in body:
+        for el in top.iter("p", "head", "item", "quote"):
+            extracted.setdefault(_paragraph_key(" ".join(el.itertext())), top)
+    extracted.pop("", None)
     container = None
     for p in tree.iter("p"):
-        if _paragraph_key(p.text_content()) in have:
+        if _paragraph_key(p.text_content()) in extracted:
             container = next((a for a in p.iterancestors(*_CONTAINERS) if a.get("class")), None)
             break
     if container is None:
@@ -287,20 +291,25 @@ def _add_missed_chunks(tree: lxml.html.HtmlElement, body: lxml.etree._Element) -
     chunks = tree.xpath(f"//{container.tag}[@class=$cls]", cls=container.get("class"))
     if len(chunks) < 2:
         return
-    before: list[lxml.etree._Element] = []
-    after: list[lxml.etree._Element] = []
-    seen_own = False  # paragraphs before the first extracted one go before the extraction
+    anchor: lxml.etree._Element | None = None  # the body element the next addition follows
+    done: set[lxml.html.HtmlElement] = set()  # nested chunks list a paragraph twice
     for chunk in chunks:
         for p in chunk.iter("p"):
+            if p in done:
+                continue
+            done.add(p)
             text = " ".join(p.text_content().split())
-            if _paragraph_key(text) in have:
-                seen_own = True
+            key = _paragraph_key(text)
+            if key in extracted:
+                anchor = extracted[key]
             elif _MARKER_RE.match(text) or (len(text) >= _CHUNK_PARAGRAPH_CHARS
                                             and not _in_boilerplate(p)):
-                (after if seen_own else before).append(_as_body_paragraph(p))
-    for i, el in enumerate(before):
-        body.insert(i, el)
-    body.extend(after)
+                added = _as_body_paragraph(p)
+                if anchor is None:
+                    body.insert(0, added)
+                else:
+                    anchor.addnext(added)
+                anchor = added
 
 
 # Class or id words of page furniture that can share a class with the article's chunks.
