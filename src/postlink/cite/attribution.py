@@ -17,6 +17,11 @@ def word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
+def _fold(word: str) -> str:
+    """Lower case without accents, so "Léa" matches "Lea" in a handle."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 # Words that refer to a social post or to posting (English and German; lower case).
 POST_CUES = word_set("""
 post posts posted posting tweet tweets tweeted tweeting retweet retweets retweeted thread
@@ -32,8 +37,8 @@ retweetete postete teilte gepostet getwittert schreibt twittert retweetet postet
 """)
 # Verbs that report what someone said or thought: with the author named in the lead-up to
 # the embed ("Digital Foundry reveal that the game runs at an unstable ..."), what follows
-# them restates the post.
-SPEECH_VERBS = word_set("""
+# them restates the post. Folded as sentence words are ("empörte" as "emporte").
+SPEECH_VERBS = frozenset(map(_fold, word_set("""
 said says say reveal reveals revealed claim claims claimed argue argues argued note notes noted
 explain explains explained suggest suggests suggested insist insists insisted warn warns
 warned criticise criticises criticised criticize criticizes criticized praise praises praised
@@ -44,7 +49,7 @@ call calls called vow vows vowed
 sagte sagt erklärte erklärt kritisierte kritisiert warnte warnt forderte fordert meinte meint
 fragte fragt lobte lobt empörte empört beschwerte beschwert informierte informiert verkündete
 verkündet betonte betont klagte klagt spottete spottet
-""")
+""")))
 # Verbs of following an account: "follow her on X" is about the account, not one post.
 FOLLOW_WORDS = word_set("follow follows followed following folgt folgen folgte folgst")
 FOLLOW_REACH = 4
@@ -123,15 +128,6 @@ class Evidence:
 
 def tokens(text: str) -> list[str]:
     return [_fold(t) for t in _TOKEN.findall(text.lower())]
-
-
-def _fold(word: str) -> str:
-    """Lower case without accents, so "Léa" matches "Lea" in a handle."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-
-
-# words are compared folded ("empörte" as "emporte")
-SPEECH_VERBS = frozenset(map(_fold, SPEECH_VERBS))
 
 
 def _camel_parts(handle: str) -> list[str]:
