@@ -6,6 +6,10 @@ CORPUS_DIR defaults to ../shared/corpus/real/dev (labels.json beside the pages).
 is (page, post key): the labels' post URLs are turned into keys with ``parse_post_url``, the
 same function the extractor uses, so a key-format change cannot hide a detection miss.
 Embeds and post links are scored separately, then together (the union of both pair sets).
+
+With citations.json beside the pages, it also counts the labelled citing sentences (each
+citation's ``sentence_contains``, whitespace collapsed) found inside one extracted sentence:
+a citing sentence the main text loses can never be cited. ``--verbose`` lists the lost ones.
 """
 
 from __future__ import annotations
@@ -30,10 +34,17 @@ def label_key(url: str) -> tuple[str, str]:
     return ref.platform, ref.key
 
 
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
 def collect(corpus: Path) -> tuple[dict[str, set[Pair]], dict[str, set[Pair]]]:
+    """Labelled and found pairs; ``"citing"`` pairs are (page, "sentence", fragment)."""
     labels = json.loads((corpus / "labels.json").read_text(encoding="utf-8"))
-    want: dict[str, set[Pair]] = {"embeds": set(), "post_links": set()}
-    got: dict[str, set[Pair]] = {"embeds": set(), "post_links": set()}
+    cites_path = corpus / "citations.json"
+    cites = json.loads(cites_path.read_text(encoding="utf-8")) if cites_path.exists() else {}
+    want: dict[str, set[Pair]] = {"embeds": set(), "post_links": set(), "citing": set()}
+    got: dict[str, set[Pair]] = {"embeds": set(), "post_links": set(), "citing": set()}
     for name, label in sorted(labels.items()):
         for e in label["embeds"]:
             want["embeds"].add((name, *label_key(e["post_url"])))
@@ -44,6 +55,12 @@ def collect(corpus: Path) -> tuple[dict[str, set[Pair]], dict[str, set[Pair]]]:
             got["embeds"].add((name, emb.platform, emb.key))
         for link in doc.post_links:
             got["post_links"].add((name, link.platform, link.key))
+        sentences = [_squeeze(s.text) for s in doc.sentences]
+        for c in cites.get(name, {}).get("citations", []):
+            fragment = _squeeze(c["sentence_contains"])
+            want["citing"].add((name, "sentence", fragment))
+            if any(fragment in s for s in sentences):
+                got["citing"].add((name, "sentence", fragment))
     want["combined"] = want["embeds"] | want["post_links"]
     got["combined"] = got["embeds"] | got["post_links"]
     return want, got
@@ -71,9 +88,12 @@ def report(corpus: Path) -> dict[str, dict[str, dict[str, float | int]]]:
         for platform, (w, g) in sorted(platforms.items()):
             per[platform] = score(w, g)
         out[kind] = per
+    out["citing_sentences"] = {"overall": {  # recall only: every found one is labelled
+        "labelled": len(want["citing"]), "found": len(got["citing"]),
+        "recall": len(got["citing"]) / len(want["citing"]) if want["citing"] else 1.0}}
     out["_errors"] = {  # type: ignore[assignment]
         kind: {"missed": sorted(want[kind] - got[kind]), "extra": sorted(got[kind] - want[kind])}
-        for kind in ("embeds", "post_links")
+        for kind in ("embeds", "post_links", "citing")
     }
     return out
 
@@ -93,10 +113,13 @@ def main() -> int:
         print(json.dumps(result, indent=2))
         return 0
     print(f"{'kind':<11} {'platform':<12} {'labelled':>8} {'found':>6} {'tp':>4} {'P':>6} {'R':>6}")
+    citing = result.pop("citing_sentences")["overall"]
     for kind, per in result.items():
         for platform, s in per.items():
             print(f"{kind:<11} {platform:<12} {s['labelled']:>8} {s['found']:>6} {s['tp']:>4} "
                   f"{s['precision']:>6.3f} {s['recall']:>6.3f}")
+    print(f"citing sentences present in the extracted sentences: {citing['found']} of "
+          f"{citing['labelled']} ({citing['recall']:.3f})")
     if args.verbose:
         for kind, errs in errors.items():  # type: ignore[union-attr]
             for what, pairs in errs.items():
