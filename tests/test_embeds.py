@@ -249,3 +249,70 @@ def test_iframe_wrappers_of_any_platform(markup: str, expected: list[tuple[str, 
     doc = extract_html(f"<html><body><article>{_PROSE}{markup}{_PROSE}</article></body></html>")
     assert [(e.key, e.markup) for e in doc.embeds] == expected
     assert doc.post_links == ()
+
+
+# -- article or chrome, by structure ------------------------------------------------------------
+
+PROSE = [
+    "The harbour board voted on Monday to extend the ferry timetable into the late evening hours.",
+    "Commuters from the valley towns had asked for later boats for more than two years running.",
+    "The new timetable starts in March and adds four crossings on weekdays and two on Saturdays.",
+    "Board members said the extra crossings would be paid for from the regional transport fund.",
+]
+TWEET = ('<blockquote class="twitter-tweet"><p>Later boats at last.</p>&mdash; Ferry Users (@ferryusers_ex) '
+         '<a href="https://twitter.com/ferryusers_ex/status/1740000000000000031">Dec 27, 2023</a></blockquote>')
+
+
+def widget_page(wrapper_class: str, inside: str, sidebar: str = "") -> str:
+    before, after = ("".join(f"<p>{p}</p>" for p in half) for half in (PROSE[:2], PROSE[2:]))
+    return (f"<html><head><title>t</title></head><body><main><article>"
+            f'<div class="{wrapper_class}">{before}{inside}{after}</div></article>'
+            f'<div class="site-sidebar">{sidebar}</div></main></body></html>')
+
+
+@pytest.mark.parametrize("wrapper", ["elementor-widget-container", "share-widget", "related"])
+def test_embed_inside_the_body_region_counts_whatever_its_wrapper_is_called(wrapper: str) -> None:
+    doc = extract_html(widget_page(wrapper, TWEET))
+    assert [e.key for e in doc.embeds] == ["x:1740000000000000031"]
+
+
+def test_credit_link_in_a_footer_named_box_inside_the_body_is_a_post_link() -> None:
+    credit = ('<figure><img src="a.jpg"><div class="figure-footer"><a href="https://twitter.com/'
+              'snapper_ex/status/1740000000000000032">Twitter: @snapper_ex</a></div></figure>')
+    doc = extract_html(widget_page("entry", credit))
+    assert [p.key for p in doc.post_links] == ["x:1740000000000000032"]
+
+
+def test_chrome_outside_the_body_region_is_still_decided_by_its_class_words() -> None:
+    side = TWEET.replace("1740000000000000031", "1740000000000000033")
+    doc = extract_html(widget_page("entry", "", sidebar=side + '<a href="https://twitter.com/'
+                                   'side_ex/status/1740000000000000034">x</a>'))
+    assert doc.embeds == () and doc.post_links == ()
+
+
+def test_a_menu_box_inside_the_body_region_is_chrome() -> None:
+    menu = ('<nav><a href="https://twitter.com/side_ex/status/1740000000000000035">top post</a></nav>')
+    doc = extract_html(widget_page("entry", menu))
+    assert doc.post_links == ()
+
+
+@pytest.mark.parametrize(("card", "key", "text"), [
+    ('<blockquote class="story-tweet__card"><a href="https://twitter.com/card_ex">Card Person</a>'
+     '<p class="story-tweet__text">Ferries until midnight!</p><time><a href="https://twitter.com/'
+     'card_ex/status/1740000000000000036">Fri</a></time>'
+     '<a href="https://twitter.com/intent/retweet?tweet_id=1740000000000000036">Retweet</a></blockquote>',
+     "x:1740000000000000036", "Ferries until midnight!"),
+    ('<blockquote class="js-instagram__box"><a href="https://instagram.com/p/BAbCdEfGhIj/">'
+     '<img src="x.gif" alt="Instagram"></a></blockquote>', "instagram:BAbCdEfGhIj", ""),
+])
+def test_server_rendered_card_named_after_its_platform(card: str, key: str, text: str) -> None:
+    doc = extract_html(widget_page("entry", card))
+    assert [(e.key, e.markup, e.text) for e in doc.embeds] == [(key, "rendered", text)]
+    assert doc.post_links == ()  # the card's own links are embed markup
+    assert text == "" or text not in doc.text
+
+
+def test_a_blockquote_naming_a_platform_around_an_official_embed_leaves_it_to_the_embed() -> None:
+    doc = extract_html(widget_page("entry", f'<blockquote class="tweet-wrap">{TWEET}</blockquote>'))
+    assert [(e.key, e.markup, e.author_handle) for e in doc.embeds] == [
+        ("x:1740000000000000031", "blockquote", "ferryusers_ex")]

@@ -19,7 +19,7 @@ import trafilatura
 
 from postlink.errors import InputError
 from postlink.extract.decode import decode_bytes
-from postlink.extract.embeds import find_embeds
+from postlink.extract.embeds import Found, find_candidates, select
 from postlink.extract.embeds.flattened import (
     FlattenedPost,
     is_attribution_only,
@@ -30,6 +30,7 @@ from postlink.extract.embeds.flattened import (
 from postlink.extract.embeds.postlinks import RawPostLink, find_post_links
 from postlink.extract.links import canonical_url, find_text_urls
 from postlink.extract.model import Document, Embed, Link, PostLink
+from postlink.extract.region import REGION_CHROME_TAGS, BodyRegion, paragraph_key
 from postlink.extract.sentences import split_sentences
 from postlink.platforms import parse_post_url
 
@@ -53,9 +54,11 @@ def extract_html(html: str | bytes, *, url: str | None = None, charset: str | No
     if body is None or not len(body) and not "".join(body.itertext()).strip():
         raise InputError(f"{url or 'HTML'}: the page has no body text")
 
-    found = find_embeds(tree)
+    # Every candidate embed, chrome included, becomes a marker paragraph: whether it is the
+    # article's is known only once the body region is (region.py).
+    candidates = find_candidates(tree)
     markers = []
-    for i, f in enumerate(found):
+    for i, f in enumerate(candidates):
         marker = lxml.html.Element("p")
         marker.text = _MARKER.format(i)
         marker.tail = f.element.tail
@@ -63,7 +66,6 @@ def extract_html(html: str | bytes, *, url: str | None = None, charset: str | No
         if parent is not None:
             parent.replace(f.element, marker)
         markers.append(marker)
-    raw_post_links = find_post_links(tree, base_url=url)  # embeds are cut out by now
 
     # bare_extraction hands back trafilatura's own element tree: no XML serialisation and
     # re-parse (that round trip cost as much as the extraction itself on the corpus). Its
@@ -76,14 +78,21 @@ def extract_html(html: str | bytes, *, url: str | None = None, charset: str | No
     body_tree = getattr(extracted, "body", None)
     if body_tree is None or not len(body_tree):
         body_tree = _fallback_body(tree)  # nothing the extractor calls an article
+        region = BodyRegion(tree, None)
     else:
-        _add_missed_chunks(tree, body_tree)
+        region = BodyRegion(tree, body_tree)
+        _add_missed_paragraphs(region, body_tree)
+    # Each marker stands where its embed was, so the region judges the markers.
+    kept = {id(f.element) for f in select(
+        [Found(markers[i], f.embed) for i, f in enumerate(candidates)], region.is_article)}
+    found = [(i, f) for i, f in enumerate(candidates) if id(markers[i]) in kept]
+    raw_post_links = find_post_links(tree, base_url=url, is_article=region.is_article)
     builder = _BodyBuilder(base_url=url)
     builder.feed_tree(body_tree)
     positioned = [
         replace(f.embed, position=builder.markers[i] if i in builder.markers
                 else _nearby_position(markers[i], builder))
-        for i, f in enumerate(found)
+        for i, f in found
     ]
     if not builder.text.strip() and not positioned:
         raise InputError(f"{url or 'HTML'}: no article text found in the page")
@@ -261,70 +270,72 @@ def _fallback_body(tree: lxml.html.HtmlElement) -> lxml.etree._Element:
     return main
 
 
-# A paragraph of a missed chunk is article prose (not a teaser line) from this length on.
-_CHUNK_PARAGRAPH_CHARS = 40
-_CONTAINERS = ("div", "section", "article")
+# A dropped paragraph is article prose (not a teaser line) from this length on.
+_MISSED_PARAGRAPH_CHARS = 40
+# Page elements a dropped paragraph may be; a table cell is left to the extractor.
+_MISSED_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
+# A paragraph inside these is a caption or page furniture, not prose.
+_NOT_PROSE = frozenset({"figure", "figcaption", "script", "style", "noscript", "template",
+                        *REGION_CHROME_TAGS})
 
 
-def _add_missed_chunks(tree: lxml.html.HtmlElement, body: lxml.etree._Element) -> None:
-    """Add the article's other chunks that trafilatura left out.
+def _add_missed_paragraphs(region: BodyRegion, body: lxml.etree._Element) -> None:
+    """Put back the body paragraphs trafilatura left out inside the body region.
 
-    Some sites cut an article into several sibling containers of one class with ads between
-    them (Wired's ``div.body__container``); trafilatura keeps the first and drops the rest,
-    with their links and embeds. The container of the first extracted paragraph names the
-    class; each paragraph of the containers of that class that is not in the extraction is
-    put back after the extracted paragraph that comes before it on the page (or first),
-    embed markers included, so the body keeps the page's order.
+    A paragraph comes back when it sits in the region's containers (region.py: the body's
+    lowest common ancestor, or each chunk of an article cut into several containers with ads
+    between them), is of the same kind (tag and class) as a paragraph the extractor kept,
+    holds prose (40 characters, scripts not counted) and is not named like page furniture.
+    It goes after the extracted paragraph before it on the page (or first), embed markers
+    included, so the body keeps the page's order.
     """
     extracted: dict[str, lxml.etree._Element] = {}  # paragraph key -> its top-level element
     for top in body:
         for el in top.iter("p", "head", "item", "quote"):
-            extracted.setdefault(_paragraph_key(" ".join(el.itertext())), top)
+            extracted.setdefault(paragraph_key(" ".join(el.itertext())), top)
     extracted.pop("", None)
-    container = None
-    for p in tree.iter("p"):
-        if _paragraph_key(p.text_content()) in extracted:
-            container = next((a for a in p.iterancestors(*_CONTAINERS) if a.get("class")), None)
-            break
-    if container is None:
-        return
-    chunks = tree.xpath(f"//{container.tag}[@class=$cls]", cls=container.get("class"))
-    if len(chunks) < 2:
-        return
+    kinds = {(el.tag, el.get("class")) for el in region.kept}
     anchor: lxml.etree._Element | None = None  # the body element the next addition follows
-    done: set[lxml.html.HtmlElement] = set()  # nested chunks list a paragraph twice
-    for chunk in chunks:
-        for p in chunk.iter("p"):
-            if p in done:
+    taken: set[lxml.html.HtmlElement] = set()  # kept or put back: their insides are done
+    for container in region.containers:
+        for el in container.iter(*_MISSED_TAGS):
+            if not taken.isdisjoint(el.iterancestors()):
                 continue
-            done.add(p)
-            text = " ".join(p.text_content().split())
-            key = _paragraph_key(text)
+            text = " ".join(el.text_content().split())
+            key = paragraph_key(text)
             if key in extracted:
                 anchor = extracted[key]
-            elif _MARKER_RE.match(text) or (len(text) >= _CHUNK_PARAGRAPH_CHARS
-                                            and not _in_boilerplate(p)):
-                added = _as_body_paragraph(p)
-                if anchor is None:
-                    body.insert(0, added)
-                else:
-                    anchor.addnext(added)
-                anchor = added
+                taken.add(el)
+                continue
+            marker = _MARKER_RE.match(text) is not None
+            if not marker and ((el.tag, el.get("class")) not in kinds or _furniture(el, container)):
+                continue
+            added = _as_body_paragraph(el)
+            if not marker and len(" ".join("".join(added.itertext()).split())) < _MISSED_PARAGRAPH_CHARS:
+                continue
+            taken.add(el)
+            if anchor is None:
+                body.insert(0, added)
+            else:
+                anchor.addnext(added)
+            anchor = added
 
 
-# Class or id words of page furniture that can share a class with the article's chunks.
+# Class or id words of page furniture that can sit among the article's paragraphs.
 _BOILERPLATE = re.compile(
     r"adblock|advert|\bads?\b|promo|newsletter|subscri|paywall|related|recommend|cookie|consent|"
-    r"comment|footer|sidebar|share", re.I)
+    r"comment|footer|sidebar|share|caption", re.I)
 
 
-def _in_boilerplate(el: lxml.html.HtmlElement) -> bool:
-    return any(_BOILERPLATE.search(f"{a.get('class', '')} {a.get('id', '')}") for a in el.iterancestors())
-
-
-def _paragraph_key(text: str) -> str:
-    """The first words of a paragraph, letters and digits only, to recognise it again."""
-    return re.sub(r"\W+", "", text.lower())[:60]
+def _furniture(el: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> bool:
+    """A caption, an ad or a teaser: by tag, or by the class words of the element or of its
+    ancestors inside the container (the tie-breaker among paragraphs of one kind)."""
+    for node in (el, *el.iterancestors()):
+        if node is container:
+            return False
+        if node.tag in _NOT_PROSE or _BOILERPLATE.search(f"{node.get('class', '')} {node.get('id', '')}"):
+            return True
+    return False
 
 
 def _as_body_paragraph(p: lxml.html.HtmlElement) -> lxml.etree._Element:

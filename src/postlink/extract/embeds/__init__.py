@@ -14,7 +14,8 @@ Embeds are found before main-content extraction, on the raw DOM. What does not c
 - HTML comments: lxml keeps them as comment nodes, which XPath element steps skip;
 - ``<script>`` JSON and CSS/JS mentioning ``.twitter-tweet``: script and style bodies are text,
   not elements (the Telegram widget is matched by its own ``<script>`` tag's attributes);
-- embeds in site chrome (``chrome.py``);
+- embeds in site chrome: ``select`` takes the judge (``region.BodyRegion.is_article`` once the
+  body is known, else ``chrome.in_chrome``);
 - copies inside ``<noscript>``/``<template>`` of a post also embedded outside them (a lazy
   loader's fallback); a post found only inside one still counts once.
 """
@@ -79,7 +80,13 @@ _INERT = frozenset({"noscript", "template"})
 
 
 def find_embeds(tree: HtmlElement) -> list[Found]:
-    """Every embed in document order; an embed nested inside another counts once (the outer)."""
+    """Every embed outside chrome (judged by class names) in document order."""
+    return select(find_candidates(tree), lambda el: not in_chrome(el))
+
+
+def find_candidates(tree: HtmlElement) -> list[Found]:
+    """Every embed in document order, chrome included; an embed nested inside another counts
+    once (the outer)."""
     page = Page(tree, _WANTS)
     found: list[Found] = []
     seen: set[int] = set()
@@ -88,10 +95,21 @@ def find_embeds(tree: HtmlElement) -> list[Found]:
             if id(el) not in seen:
                 seen.add(id(el))
                 found.append(Found(el, emb))
-    outer = [
-        f for f in found
-        if not any(id(anc) in seen for anc in f.element.iterancestors()) and not in_chrome(f.element)
-    ]
+    outer = [f for f in found if not any(id(anc) in seen for anc in f.element.iterancestors())]
+    lines = [f.element.sourceline or 0 for f in outer]
+    if len(set(lines)) < len(lines):  # two embeds on one source line: count elements instead
+        # Only the embeds' own tags: their relative order is the same, and lxml filters in C.
+        order = {id(el): i for i, el in enumerate(tree.iter(*{f.element.tag for f in outer}))}
+        outer.sort(key=lambda f: order.get(id(f.element), 0))
+    else:
+        outer.sort(key=lambda f: f.element.sourceline or 0)
+    return outer
+
+
+def select(candidates: Iterable[Found], is_article: Callable[[HtmlElement], bool]) -> list[Found]:
+    """The candidates ``is_article`` keeps, in their order, with ``<noscript>``/``<template>``
+    copies of a post shown elsewhere left out (a post found only there counts once)."""
+    outer = [f for f in candidates if is_article(f.element)]
     inert = [f for f in outer if _is_inert(f.element)]
     if inert:
         live_keys = {f.embed.key for f in outer if not _is_inert(f.element)}
@@ -100,13 +118,6 @@ def find_embeds(tree: HtmlElement) -> list[Found]:
             if f.embed.key in live_keys or f.embed.key in kept:
                 outer.remove(f)
             kept.add(f.embed.key)
-    lines = [f.element.sourceline or 0 for f in outer]
-    if len(set(lines)) < len(lines):  # two embeds on one source line: count elements instead
-        # Only the embeds' own tags: their relative order is the same, and lxml filters in C.
-        order = {id(el): i for i, el in enumerate(tree.iter(*{f.element.tag for f in outer}))}
-        outer.sort(key=lambda f: order.get(id(f.element), 0))
-    else:
-        outer.sort(key=lambda f: f.element.sourceline or 0)
     return outer
 
 

@@ -3,7 +3,8 @@
 They are looked for on the raw DOM, after the embeds have been cut out of it (so links inside an
 embed's own markup never count) and before main-content extraction, because image credits,
 footnotes and collapsed "read more" parts are article content that extractors often drop.
-Site chrome (``chrome.py``) is skipped. Profiles, hashtags, searches and share intents
+Site chrome is skipped: ``is_article`` judges each link (the body region once it is known,
+``chrome.in_chrome`` by default). Profiles, hashtags, searches and share intents
 (``twitter.com/intent/…``, ``facebook.com/sharer…``) are not single-post URLs, so
 ``parse_post_url`` refuses them.
 """
@@ -11,6 +12,7 @@ Site chrome (``chrome.py``) is skipped. Profiles, hashtags, searches and share i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -36,8 +38,13 @@ class RawPostLink:
     text: str
 
 
-def find_post_links(tree: HtmlElement, *, base_url: str | None = None) -> list[RawPostLink]:
-    """Links to single posts outside chrome, in page order, each href once."""
+def _outside_chrome(a: HtmlElement) -> bool:
+    return not in_chrome(a)
+
+
+def find_post_links(tree: HtmlElement, *, base_url: str | None = None,
+                    is_article: Callable[[HtmlElement], bool] = _outside_chrome) -> list[RawPostLink]:
+    """Links to single posts that ``is_article`` keeps, in page order, each href once."""
     out: list[RawPostLink] = []
     seen: set[str] = set()
     for a in tree.iter("a"):
@@ -54,8 +61,7 @@ def find_post_links(tree: HtmlElement, *, base_url: str | None = None) -> list[R
         ref = parse_post_url(absolute)
         if ref is None:
             continue
-        ancestors = list(a.iterancestors())  # one walk for both tests
-        if any(anc.tag in _INERT for anc in ancestors) or in_chrome(a, ancestors):
+        if any(anc.tag in _INERT for anc in a.iterancestors()) or not is_article(a):
             continue
         seen.add(href)
         out.append(RawPostLink(href, absolute, ref, " ".join(a.text_content().split())))

@@ -1,0 +1,141 @@
+"""The article body region: where on the page the extracted body paragraphs sit.
+
+Whether an embed or a post link is the article's is decided by structure, not by class names:
+it is when it sits inside the body region, whatever its wrappers are called (WordPress/Elementor
+wraps whole article bodies in ``elementor-widget-container``; listicles put image credits in a
+``figure-footer``). The region is
+
+- the deepest element holding at least nine tenths of the body text the extractor kept (the
+  lowest common ancestor of the kept paragraphs, tolerant of a stray caption or teaser kept
+  from elsewhere on the page), and
+- everything between the first and the last kept paragraph in document order;
+- when the article is cut into several containers of one kind (the deepest element's tag and
+  class, with ads between them), each of them.
+
+Inside it only a chrome *tag* (``nav``, ``aside``, ``menu``, ``form``) that holds no kept
+paragraph makes an element chrome; outside it, the class-name words of ``embeds/chrome.py``
+break the tie. Kept paragraphs are found again in the page by their first words
+(``paragraph_key``), as the extractor hands back its own copy of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import lxml.etree
+from lxml.html import HtmlElement
+
+from postlink.extract.embeds.chrome import in_chrome
+
+# Page elements that the extractor turns into body paragraphs.
+PARAGRAPH_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "td", "dd", "pre")
+# Extractor elements that are paragraphs (trafilatura's output tags).
+_BODY_BLOCKS = ("p", "head", "item", "quote", "cell", "code")
+# A paragraph is found again by its first words only when they are this long: shorter keys
+# ("Share", "Advertisement") repeat across the page.
+_MIN_KEY = 20
+_KEY_CHARS = 60
+_CORE_SHARE = 0.9
+# Chrome by tag even inside the region (a menu or a form box in the article column).
+REGION_CHROME_TAGS = frozenset({"nav", "aside", "menu", "form"})
+_NON_WORD = re.compile(r"\W+")
+
+
+def paragraph_key(text: str) -> str:
+    """The first words of a paragraph, letters and digits only, to recognise it again."""
+    return _NON_WORD.sub("", text.lower())[:_KEY_CHARS]
+
+
+def _leading_key(el: HtmlElement) -> str:
+    """``paragraph_key`` of an element's text, reading only as much of it as the key needs
+    (a table cell or list item can hold a whole page)."""
+    pieces: list[str] = []
+    size = 0
+    for piece in el.itertext():
+        pieces.append(piece)
+        size += len(piece)
+        if size > 4 * _KEY_CHARS and len(paragraph_key("".join(pieces))) >= _KEY_CHARS:
+            break
+    return paragraph_key("".join(pieces))
+
+
+class BodyRegion:
+    """Where the kept body paragraphs are in the page ``tree``.
+
+    >>> region = BodyRegion(tree, extracted_body)   # doctest: +SKIP
+    >>> region.is_article(element)                  # doctest: +SKIP
+    """
+
+    def __init__(self, tree: HtmlElement, body: lxml.etree._Element | None) -> None:
+        lengths: dict[str, int] = {}
+        if body is not None:
+            for el in body.iter(*_BODY_BLOCKS):
+                text = " ".join(" ".join(el.itertext()).split())
+                key = paragraph_key(text)
+                if len(key) >= _MIN_KEY:
+                    lengths[key] = max(lengths.get(key, 0), len(text))
+        self.kept: list[HtmlElement] = []
+        self._mass: dict[HtmlElement, int] = {}  # kept body characters under each element
+        total = 0
+        if lengths:
+            for el in tree.iter(*PARAGRAPH_TAGS):
+                n = lengths.get(_leading_key(el), 0)
+                if not n:
+                    continue
+                self.kept.append(el)
+                total += n
+                for anc in (el, *el.iterancestors()):
+                    self._mass[anc] = self._mass.get(anc, 0) + n
+        self.lengths = lengths  # kept paragraph key -> its length in the extracted body
+        self.root: HtmlElement | None = None
+        depth = -1
+        for el, mass in self._mass.items():
+            if mass >= _CORE_SHARE * total and el.tag not in ("html", "body"):
+                d = sum(1 for _ in el.iterancestors())
+                if d > depth:
+                    self.root, depth = el, d
+        self.containers: list[HtmlElement] = []  # the root and its like, in document order
+        if self.root is not None:
+            cls = self.root.get("class")
+            chunks = tree.xpath(f"//{self.root.tag}[@class=$cls]", cls=cls) if cls else []
+            self.containers = chunks if len(chunks) > 1 and self.root in chunks else [self.root]
+        self._containers = set(self.containers)
+
+    def holds(self, el: HtmlElement, ancestors: Iterable[HtmlElement] | None = None) -> bool:
+        """True when ``el`` is inside the region."""
+        if not self.kept:
+            return False
+        if not self._containers.isdisjoint(el.iterancestors() if ancestors is None else ancestors):
+            return True
+        return _precedes(self.kept[0], el) and _precedes(el, self.kept[-1])
+
+    def is_article(self, el: HtmlElement) -> bool:
+        """True when ``el`` is article content: in the region and not in a chrome box there,
+        or outside it (or on a page with no kept paragraph) and not named like chrome."""
+        ancestors = list(el.iterancestors())
+        if not self.holds(el, ancestors):
+            return not in_chrome(el, ancestors)
+        for node in (el, *ancestors):
+            if node in self._containers or node.tag in ("body", "html"):
+                break
+            if node.tag in REGION_CHROME_TAGS and node not in self._mass:
+                return False
+        return True
+
+
+def _path(el: HtmlElement) -> list[int]:
+    """Child indexes from the root down to ``el``."""
+    out = []
+    node = el
+    parent = node.getparent()
+    while parent is not None:
+        out.append(parent.index(node))
+        node, parent = parent, parent.getparent()
+    return out[::-1]
+
+
+def _precedes(a: HtmlElement, b: HtmlElement) -> bool:
+    """True when ``a`` starts before ``b`` in document order and is not its ancestor."""
+    pa, pb = _path(a), _path(b)
+    return pa < pb and pb[: len(pa)] != pa
