@@ -10,6 +10,10 @@ then prints pages per second and the ratio of each to trafilatura, and where ext
 time goes, stage by stage (each stage's function timed in place, inside the same calls).
 Peak memory (tracemalloc) is measured for N and 2N pages (the corpus once and twice over): it
 should not grow with N. ``--profile`` adds a cProfile breakdown of extract_html by function.
+``--shapes`` times hostile page shapes (one line, no newlines: thousands of paragraphs, post
+links, embeds, one huge text, a sidebar full of links) at a size and at ten times it: a ratio
+near 10 is linear time. trafilatura.extract is timed on the same pages beside it, because
+part of the growth is its own.
 """
 
 from __future__ import annotations
@@ -126,12 +130,44 @@ def count_parses(pages: Sequence[str]) -> int:
     return calls
 
 
+_PROSE = "<p>The harbour board voted on Monday to extend the ferry timetable into the evening. </p>"
+SHAPES: dict[str, Callable[[int], str]] = {
+    "paragraphs": lambda n: _PROSE * n,
+    "post links": lambda n: "".join(
+        f"<p>As <a href='https://x.com/a_ex/status/{1740000000000000000 + i}'>posted</a>, the board "
+        "voted on Monday to extend the timetable.</p>" for i in range(n)),
+    "embeds": lambda n: "".join(
+        _PROSE + f'<blockquote class="twitter-tweet"><p>x</p>&mdash; A (@a_ex) <a href="https://'
+        f'twitter.com/a_ex/status/{1740000000000000000 + i}">Dec 1, 2023</a></blockquote>' for i in range(n)),
+    "one huge text": lambda n: "<p>" + "word and more words. " * (5 * n) + "</p>",
+    "sidebar of links": lambda n: _PROSE * 20 + "<div class='sidebar'>" + "".join(
+        f"<a href='https://x.com/a_ex/status/{1740000000000000000 + i}'>p</a>" for i in range(n)) + "</div>",
+}
+
+
+def shapes(n: int) -> None:
+    """Seconds for each shape at n and 10n units, ours and trafilatura's, and the ratios."""
+    print(f"{'shape':<18} {'MB':>6} {'ours s':>8} {'10x MB':>7} {'ours s':>8} {'ratio':>6}   "
+          f"{'trafilatura s':>13} {'10x s':>7} {'ratio':>6}")
+    for name, build in SHAPES.items():
+        small, big = (f"<html><body><article>{build(k)}</article></body></html>" for k in (n, 10 * n))
+        ours = [timed(extract_html, [p], 1) for p in (small, big)]
+        trafi = [timed(trafilatura.extract, [p], 1) for p in (small, big)]
+        print(f"{name:<18} {len(small) / 1e6:>6.2f} {ours[0]:>8.3f} {len(big) / 1e6:>7.2f} {ours[1]:>8.3f} "
+              f"{ours[1] / ours[0]:>6.1f}   {trafi[0]:>13.3f} {trafi[1]:>7.3f} {trafi[1] / trafi[0]:>6.1f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeat", type=int, default=3, help="passes per measure; best counts")
     parser.add_argument("--profile", action="store_true", help="print a cProfile breakdown")
+    parser.add_argument("--shapes", type=int, metavar="N", nargs="?", const=3000,
+                        help="only time hostile page shapes at N and 10N units (default 3000)")
     args = parser.parse_args()
+    if args.shapes:
+        shapes(args.shapes)
+        return 0
     files = sorted(args.corpus.glob("*.html"))
     if not files:
         print(f"{args.corpus}: no .html pages here; pass the corpus folder", file=sys.stderr)

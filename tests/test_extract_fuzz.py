@@ -82,3 +82,52 @@ def test_wrong_declared_charset(page: bytes, declared: str, actual: str) -> None
                                   "\ufeff<p>x</p>", "<p>" + "\U0001F600" * 1000 + "</p>", "<p>\x0b\x0c bad controls</p>"])
 def test_degenerate_inputs(data: bytes | str) -> None:
     run(data)
+
+
+# -- issue 12: shapes that escaped as tracebacks, and sizes ------------------------------------
+
+PROSE = "<p>The harbour board voted on Monday to extend the ferry timetable into the evening hours.</p>"
+TWEET = ('<blockquote class="twitter-tweet"><p>Later boats.</p>&mdash; A (@a_ex) '
+         '<a href="https://twitter.com/a_ex/status/1740000000000000031">Dec 1, 2023</a></blockquote>')
+CONTROLS = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=31), min_size=1, max_size=6)
+
+
+@FAST
+@given(CONTROLS, st.sampled_from(["after-embed", "after-inline", "in-link", "in-embed-text"]))
+def test_control_characters_in_text_and_tails(junk: str, where: str) -> None:
+    body = {
+        "after-embed": f"{TWEET}{junk} tail after the embed",
+        "after-inline": f"<p>one <b>bold</b>{junk} tail and <i>more</i>{junk}</p>",
+        "in-link": f'<p>As <a href="https://x.com/a_ex/status/1740000000000000032">she{junk}</a>{junk} posted.</p>',
+        "in-embed-text": TWEET.replace("Later boats.", f"Later{junk} boats."),
+    }[where]
+    run(f"<html><body><article>{PROSE}{body}{PROSE}</article></body></html>")
+
+
+@pytest.mark.parametrize("markup", [
+    '<amp-twitter data-tweetid="{id}"></amp-twitter>',
+    '<div data-tweet-id="{id}"></div>',
+    '<iframe src="https://platform.twitter.com/embed/Tweet.html?id={id}"></iframe>',
+    '<blockquote class="twitter-tweet"><p>x</p><a href="https://twitter.com/a_ex/status/{id}">d</a></blockquote>',
+    '<p><a href="https://x.com/a_ex/status/{id}">link</a> in a sentence of the article.</p>',
+    '<p>PLEMBED{id}X</p>',
+])
+@pytest.mark.parametrize("post_id", ["9" * 1_000_000, "²³", "\u0663\u0664"])
+def test_endless_and_unicode_digit_ids_are_no_posts(markup: str, post_id: str) -> None:
+    doc = extract_html(f"<html><body><article>{PROSE}{markup.format(id=post_id)}{PROSE}</article></body></html>")
+    assert all(len(e.key) < 40 for e in doc.embeds) and all(len(p.key) < 40 for p in doc.post_links)
+
+
+def test_three_megabyte_single_line_page() -> None:
+    unit = PROSE + TWEET.replace("1740000000000000031", "1740000000000000033") + \
+        '<p>As <a href="https://x.com/a_ex/status/1740000000000000034">posted</a>, the vote passed.</p>'
+    page = "<html><body><article>" + unit * (3_000_000 // len(unit)) + "</article></body></html>"
+    assert "\n" not in page and len(page) > 2_900_000
+    doc = extract_html(page)
+    assert {e.key for e in doc.embeds} == {"x:1740000000000000033"}
+    assert [p.key for p in doc.post_links] == ["x:1740000000000000034"]
+
+
+@pytest.mark.parametrize("tag", ["div", "span", "li", "td", "blockquote"])
+def test_hundred_thousand_deep_nesting(tag: str) -> None:
+    run(f"<html><body>{f'<{tag}>' * 100_000}{PROSE}{TWEET}{f'</{tag}>' * 100_000}</body></html>")

@@ -35,14 +35,26 @@ from postlink.extract.sentences import split_sentences
 from postlink.platforms import parse_post_url
 
 _MARKER = "PLEMBED{}X"
-_MARKER_RE = re.compile(r"^PLEMBED(\d+)X$")
+# Bounded: page text may spell a marker too, with any number of digits.
+_MARKER_RE = re.compile(r"^PLEMBED([0-9]{1,9})X$")
 _FALLBACK_PARAGRAPHS = "//p[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BLOCKS = {"p", "head", "item", "quote", "code", "cell", "list", "table", "row", "main", "doc", "body"}
 
 
 def extract_html(html: str | bytes, *, url: str | None = None, charset: str | None = None) -> Document:
-    """Extract a Document from an HTML page. Raises InputError when the page has no body."""
+    """Extract a Document from an HTML page. Raises InputError when the page has no body, and
+    on any page the extraction cannot read (never another exception)."""
+    try:
+        return _extract_html(html, url=url, charset=charset)
+    except (ValueError, RecursionError, lxml.etree.LxmlError) as exc:
+        # The pieces above refuse the shapes we know (control characters, endless ids, deep
+        # nesting); this keeps a shape nobody has tried yet from escaping as a traceback.
+        raise InputError(f"{url or 'HTML'}: cannot extract this page ({type(exc).__name__}: "
+                         f"{str(exc)[:200]})") from exc
+
+
+def _extract_html(html: str | bytes, *, url: str | None, charset: str | None) -> Document:
     text = decode_bytes(html, declared=charset, what=url or "HTML") if isinstance(html, bytes) else html
     try:
         tree = lxml.html.document_fromstring(text)
@@ -61,7 +73,7 @@ def extract_html(html: str | bytes, *, url: str | None = None, charset: str | No
     for i, f in enumerate(candidates):
         marker = lxml.html.Element("p")
         marker.text = _MARKER.format(i)
-        marker.tail = f.element.tail
+        marker.tail = _XML_INVALID.sub("", f.element.tail) if f.element.tail else None
         parent = f.element.getparent()
         if parent is not None:
             parent.replace(f.element, marker)

@@ -46,6 +46,9 @@ RENDERED_ID = "data-tweet-id"
 RENDERED_TAGS = ("iframe", "div", "twitter-widget", "article")
 # Substack's server-rendered tweet: div.tweet[data-attrs].
 SUBSTACK_CLASS, SUBSTACK_ATTRS = "tweet", "data-attrs"
+# A post id: ASCII digits, at most 20 (a 64-bit snowflake). str.isdigit() also takes "²" and
+# other Unicode digits, and int() of a million digits raises (Python's 4300-digit limit).
+_ID = re.compile(r"[0-9]{1,20}")
 # "— Display Name (@handle)" at the end of the blockquote, before the permalink date.
 AUTHOR = re.compile(r"[—–-]\s*(?P<name>.*?)\s*\(@(?P<handle>[A-Za-z0-9_]{1,15})\)\s*$", re.S)
 
@@ -57,7 +60,8 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         embed = _from_blockquote(bq)
         if embed:
             yield bq, embed
-    bare = [bq for bq in blockquotes if bq not in classed and _links_to_a_status(bq)]
+    claimed = set(classed)  # a set: list membership made pages with many embeds quadratic
+    bare = [bq for bq in blockquotes if bq not in claimed and _links_to_a_status(bq)]
     for bq in bare:
         embed = _from_blockquote(bq)
         if embed and (embed.author_name or not paragraphs_text(bq.xpath(".//p"))):
@@ -67,7 +71,7 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
     for iframe in iframes:
         for name in IFRAME_URL_ATTRS:
             ids = parse_qs(urlsplit(iframe.get(name) or "").query).get("id")
-            if ids and ids[0].isdigit():
+            if ids and _ID.fullmatch(ids[0]):
                 markup = "rendered" if "twitter-tweet" in (iframe.get("class") or "") else "iframe"
                 yield iframe, _by_id(ids[0], markup)
                 break
@@ -75,11 +79,11 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         if amp.get(AMP_ID) is None:
             continue
         tweet_id = (amp.get(AMP_ID) or "").strip()
-        if tweet_id.isdigit():
+        if _ID.fullmatch(tweet_id):
             yield amp, _by_id(tweet_id, "amp", text=paragraphs_text(amp.xpath(".//p")))
     for el in page.attributed(RENDERED_ID):
         tweet_id = (el.get(RENDERED_ID) or "").strip()
-        if tweet_id.isdigit() and el.tag in RENDERED_TAGS:
+        if _ID.fullmatch(tweet_id) and el.tag in RENDERED_TAGS:
             yield el, _by_id(tweet_id, "rendered")
     for card in with_class(page.divs, SUBSTACK_CLASS):
         if card.get(SUBSTACK_ATTRS) is None:
@@ -95,7 +99,7 @@ def _links_to_a_status(bq: HtmlElement) -> bool:
 
 def _by_id(tweet_id: str, markup: str, **fields: object) -> Embed:
     """An embed that names its post by id only (no handle): the /i/web/status/ permalink."""
-    tweet_id = str(int(tweet_id))
+    tweet_id = tweet_id.lstrip("0") or "0"
     ref = PostRef(PLATFORM, f"x:{tweet_id}", f"https://twitter.com/i/web/status/{tweet_id}")
     return embed_of(ref, markup, **fields)
 
