@@ -67,9 +67,11 @@ def peak_memory(fn: Callable[[str], object], pages: Sequence[str]) -> int:
 # is left (body check, embed markers, positions, post-link offsets) is reported as "other".
 STAGES = (
     ("parse (lxml)", document.lxml.html, "document_fromstring"),
-    ("embeds", document, "find_embeds"),
+    ("embeds", document, "find_candidates"),
     ("post links", document, "find_post_links"),
     ("trafilatura.bare_extraction", document.trafilatura, "bare_extraction"),
+    ("body region", document, "BodyRegion"),
+    ("missed paragraphs", document, "_add_missed_paragraphs"),
     ("body text builder", document._BodyBuilder, "feed_tree"),
     ("sentences", document, "split_sentences"),
     ("metadata", document, "_metadata"),
