@@ -106,3 +106,52 @@ def test_unwritable_path_is_a_store_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(StoreError, match="cannot open the database"):
         Store(blocker / "a.db")
+
+
+WRITER = """
+import sys
+from bench.archive_scale import build_archive
+from postlink.store import Store
+store = Store(sys.argv[1])
+build_archive(store, 2500, seed=11)
+print("built", flush=True)
+store.maintain(vacuum=True)
+print("maintained", flush=True)
+"""
+
+
+def test_reader_never_sees_a_locked_archive_during_writes_and_maintain(tmp_path: Path) -> None:
+    """Issue 15: a reader open while a writer adds articles (one transaction each) and then
+    runs `maintain --vacuum` (ANALYZE, FTS merge, VACUUM, checkpoint) is never refused."""
+    import subprocess
+    import sys
+
+    from postlink.listing import list_articles
+    from postlink.report.audit import build_audit
+
+    db = tmp_path / "a.db"
+    reader = Store(db)  # open before the writer starts, kept open throughout
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db)],
+                              cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    reads, seen_articles, errors = 0, set(), []
+    while writer.poll() is None:
+        try:
+            newest = list_articles(reader, limit=1)
+            if newest:
+                build_audit(reader, str(newest[0]["id"]))
+                seen_articles.add(newest[0]["id"])
+            reader.search_sentences("baba")
+            fresh = Store(db)  # a new command opening the archive mid-run
+            fresh.search_posts("baba")
+            fresh.close()
+            reads += 1
+        except Exception as exc:  # any refusal ("database is locked", busy) is the failure
+            errors.append(repr(exc))
+    out, err = writer.communicate()
+    assert writer.returncode == 0, err
+    assert out.split() == ["built", "maintained"]
+    assert errors == []
+    assert reads > 20 and len(seen_articles) > 10  # the reads really overlapped the writes
+    assert list_articles(reader, limit=1)[0]["id"] >= max(seen_articles)
+    reader.close()

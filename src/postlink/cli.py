@@ -1,4 +1,9 @@
-"""The postlink command line: parse arguments, call the library, format the result."""
+"""The postlink command line: parse arguments, call the library, format the result.
+
+Imports beyond click, config and store happen inside the commands that need them: the read
+commands (audit, posts, search, list, status) must start without the extraction stack
+(trafilatura, blingfire, numpy), which alone costs half a second (issue 15).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 
 from postlink import __version__
 from postlink.config import Config, load_config
@@ -122,6 +126,8 @@ def audit(app: AppContext, article: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
+        from rich.console import Console
+
         from postlink.report.table import render_audit
 
         render_audit(report, Console(width=max(100, Console().width)))
@@ -149,6 +155,7 @@ def resolve(app: AppContext, urls: tuple[str, ...], as_json: bool, refresh: bool
 
     Exit code 1 if any link is not resolved (dead, blocked, failed, loop, too_many_hops).
     """
+    from rich.console import Console
     from rich.table import Table
 
     from postlink.unshorten import resolve_sync
@@ -272,11 +279,29 @@ def schedule(app: AppContext, wait: bool) -> None:
 
 
 # -- posts, search -----------------------------------------------------------------------------
+def page_options(default: int) -> Any:
+    """--limit and --offset, shared by every command that lists archive rows (issue 15)."""
+    def decorate(command: Any) -> Any:
+        command = click.option("--offset", default=0, show_default=True,
+                               type=click.IntRange(min=0), help="skip this many rows")(command)
+        return click.option("--limit", default=default, show_default=True,
+                            type=click.IntRange(min=1), help="rows per page")(command)
+    return decorate
+
+
+def next_page(shown: int, limit: int, offset: int, total: int | None = None) -> str | None:
+    """The hint printed under a full page, or None on the last one."""
+    if shown < limit or (total is not None and offset + shown >= total):
+        return None
+    return f"more: --offset {offset + shown}"
+
+
 @cli.command()
 @click.argument("post")
 @click.option("--json", "as_json", is_flag=True, help="print the rows as JSON")
+@page_options(100)
 @click.pass_obj
-def posts(app: AppContext, post: str, as_json: bool) -> None:
+def posts(app: AppContext, post: str, as_json: bool, limit: int, offset: int) -> None:
     """Which articles and sentences cite POST (a key like x:123, or a post URL), all versions."""
     from postlink.errors import NotFound
     from postlink.platforms import parse_post_url
@@ -286,15 +311,19 @@ def posts(app: AppContext, post: str, as_json: bool) -> None:
     known = app.store.post(key)
     if known is None:
         raise NotFound(f"no post {key!r} in the archive; add an article that embeds or links it")
-    rows = app.store.citations_of_post(key)
-    elsewhere = quoted_elsewhere(app.store, key, rows)
+    rows = app.store.citations_of_post(key, limit=limit, offset=offset)
+    total, articles = app.store.citation_counts(key)
+    # quotes without an embed are searched once, with the first page
+    elsewhere = quoted_elsewhere(app.store, key) if offset == 0 else []
+    more = next_page(len(rows), limit, offset, total)
     if as_json:
-        click.echo(json.dumps({"post": known, "citations": rows, "quoted_elsewhere": elsewhere},
+        click.echo(json.dumps({"post": known, "citations": rows, "quoted_elsewhere": elsewhere,
+                               "total_citations": total,
+                               "next_offset": offset + len(rows) if more else None},
                               ensure_ascii=False, indent=2))
         return
     who = known.get("author_name") or known.get("author_handle") or "unknown author"
-    click.echo(f"{key} ({who}): cited by {len(rows)} sentence(s) in "
-               f"{len({r['article_id'] for r in rows})} article(s)")
+    click.echo(f"{key} ({who}): cited by {total} sentence(s) in {articles} article(s)")
     for r in rows:
         flag = " beyond truncation" if r["beyond_truncation"] else ""
         click.echo(f"  article {r['article_id']} v{r['version']} s{r['sentence_idx']} "
@@ -302,6 +331,8 @@ def posts(app: AppContext, post: str, as_json: bool) -> None:
         if r["diff"]:
             click.echo(f"      diff: {r['diff']}")
         click.echo(f"      {r['url']}")
+    if more:
+        click.echo(more)
     if elsewhere:
         click.echo(f"quoted without an embed or link in {len(elsewhere)} sentence(s):")
         for r in elsewhere:
@@ -310,7 +341,7 @@ def posts(app: AppContext, post: str, as_json: bool) -> None:
             click.echo(f"      {r['url']}")
 
 
-def quoted_elsewhere(store: Store, key: str, cited: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def quoted_elsewhere(store: Store, key: str) -> list[dict[str, Any]]:
     """Sentences that quote the post (three words or more) in articles that neither embed nor
     link it. The full-text index proposes sentences sharing a word trigram with the post;
     only those are compared with it."""
@@ -321,9 +352,9 @@ def quoted_elsewhere(store: Store, key: str, cited: list[dict[str, Any]]) -> lis
         "SELECT text FROM post_versions WHERE post_key = ? ORDER BY truncated, id", (key,))]
     if not texts:
         return []
-    seen = {(r["article_id"], r["version"], r["sentence_idx"]) for r in cited}
-    candidates = [r for r in store.sentences_with_phrases(phrases(" ".join(texts)))
-                  if (r["article_id"], r["version"], r["sentence_idx"]) not in seen]
+    found = store.sentences_with_phrases(phrases(" ".join(texts)))
+    cited = store.cited_sentences(key, {r["version_id"] for r in found})
+    candidates = [r for r in found if (r["version_id"], r["sentence_idx"]) not in cited]
     index = PostIndex()
     for text in texts:
         index.add(key, text)
@@ -342,13 +373,14 @@ def quoted_elsewhere(store: Store, key: str, cited: list[dict[str, Any]]) -> lis
 
 @cli.command()
 @click.argument("text")
-@click.option("--limit", default=20, show_default=True, help="results per section")
+@page_options(20)
 @click.option("--json", "as_json", is_flag=True, help="print the rows as JSON")
 @click.pass_obj
-def search(app: AppContext, text: str, limit: int, as_json: bool) -> None:
-    """Full-text search over article sentences and archived posts (every word must match)."""
-    sentences = app.store.search_sentences(text, limit)
-    found_posts = app.store.search_posts(text, limit)
+def search(app: AppContext, text: str, limit: int, offset: int, as_json: bool) -> None:
+    """Full-text search over article sentences and archived posts (every word must match);
+    --limit and --offset page through each section."""
+    sentences = app.store.search_sentences(text, limit, offset)
+    found_posts = app.store.search_posts(text, limit, offset)
     if as_json:
         click.echo(json.dumps({"sentences": sentences, "posts": found_posts},
                               ensure_ascii=False, indent=2))

@@ -1,7 +1,9 @@
-"""The archive: one SQLite database, its schema, migrations and every query.
+"""The archive: one SQLite database, its migrations (schema in schema.py) and its queries.
 
-Nothing else in postlink opens SQLite. Writes of one article happen in one transaction, so a
-failure or a kill half-way leaves either the whole article version or nothing.
+Nothing else in postlink opens SQLite; the archive-wide listings of ``list`` and ``status``
+(listing.py) run their read-only SQL through ``Store.query``. Writes of one article happen in
+one transaction, so a failure or a kill half-way leaves either the whole article version or
+nothing.
 """
 
 from __future__ import annotations
@@ -19,108 +21,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import sqlite_utils
-
 from postlink import __version__ as POSTLINK_VERSION
 from postlink.errors import NotFound, StoreError
+from postlink.schema import MIGRATIONS
 
 if TYPE_CHECKING:  # capture.py imports this module
+    import sqlite_utils
+
     from postlink.capture import Capture
 
-# Each entry upgrades the schema by one version; PRAGMA user_version records how many ran.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE sources (
-        id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, kind TEXT NOT NULL, url TEXT,
-        path TEXT, tags TEXT, interval REAL, last_polled TEXT, next_due TEXT, etag TEXT,
-        last_modified TEXT, content_sha256 TEXT, status TEXT, error TEXT,
-        enabled INTEGER NOT NULL DEFAULT 1, base_interval REAL,
-        failures INTEGER NOT NULL DEFAULT 0, last_full TEXT, children TEXT);
-    CREATE TABLE source_items (
-        id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id),
-        url TEXT UNIQUE NOT NULL, fetch_url TEXT NOT NULL, stamp TEXT,
-        state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, error TEXT,
-        discovered_at TEXT NOT NULL, updated_at TEXT,
-        article_id INTEGER REFERENCES articles(id), etag TEXT, last_modified TEXT);
-    CREATE INDEX source_items_state ON source_items(source_id, state);
-    CREATE TABLE captures (
-        id INTEGER PRIMARY KEY, url TEXT NOT NULL, fetched_at TEXT NOT NULL, status INTEGER,
-        headers TEXT, content_type TEXT, body BLOB, sha256 TEXT NOT NULL UNIQUE,
-        postlink_version TEXT);
-    CREATE TABLE articles (
-        id INTEGER PRIMARY KEY, url TEXT UNIQUE NOT NULL, original_url TEXT, input_path TEXT,
-        title TEXT, byline TEXT, published TEXT, first_seen TEXT NOT NULL,
-        last_seen TEXT NOT NULL, source_id INTEGER REFERENCES sources(id));
-    CREATE INDEX articles_input_path ON articles(input_path);
-    CREATE TABLE article_versions (
-        id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL REFERENCES articles(id),
-        version INTEGER NOT NULL, sha256 TEXT NOT NULL, fetched_at TEXT NOT NULL,
-        capture_id INTEGER REFERENCES captures(id), text TEXT NOT NULL, title TEXT,
-        postlink_version TEXT,
-        UNIQUE(article_id, version), UNIQUE(article_id, sha256));
-    CREATE TABLE sentences (
-        id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
-        idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
-        UNIQUE(version_id, idx));
-    CREATE TABLE posts (
-        key TEXT PRIMARY KEY, platform TEXT NOT NULL, permalink TEXT, author_handle TEXT,
-        author_name TEXT, created_at TEXT, status TEXT NOT NULL DEFAULT 'not_checked',
-        provisional INTEGER NOT NULL DEFAULT 0, first_seen TEXT NOT NULL, last_checked TEXT,
-        gone_since TEXT);
-    CREATE TABLE post_versions (
-        id INTEGER PRIMARY KEY, post_key TEXT NOT NULL REFERENCES posts(key) ON UPDATE CASCADE,
-        text TEXT NOT NULL, truncated INTEGER NOT NULL DEFAULT 0, media TEXT,
-        fetched_at TEXT NOT NULL, source TEXT NOT NULL, sha256 TEXT NOT NULL,
-        UNIQUE(post_key, sha256));
-    CREATE TABLE embeds (
-        id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
-        idx INTEGER NOT NULL, post_key TEXT NOT NULL REFERENCES posts(key) ON UPDATE CASCADE,
-        markup TEXT NOT NULL, position INTEGER, text TEXT, truncated INTEGER NOT NULL DEFAULT 0,
-        date_text TEXT, UNIQUE(version_id, idx));
-    CREATE TABLE links (
-        id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
-        idx INTEGER NOT NULL, href TEXT NOT NULL, url TEXT NOT NULL, anchor TEXT,
-        start INTEGER, "end" INTEGER, post_key TEXT, in_post TEXT,
-        UNIQUE(version_id, idx));
-    CREATE TABLE short_links (
-        url TEXT PRIMARY KEY, status TEXT NOT NULL, final_url TEXT, canonical_url TEXT,
-        hops INTEGER NOT NULL DEFAULT 0, error TEXT, checked_at TEXT NOT NULL,
-        expires_at TEXT NOT NULL);
-    CREATE TABLE redirects (
-        id INTEGER PRIMARY KEY, short_url TEXT NOT NULL REFERENCES short_links(url),
-        hop INTEGER NOT NULL, from_url TEXT NOT NULL, to_url TEXT, status_code INTEGER,
-        via TEXT NOT NULL, ms REAL, UNIQUE(short_url, hop));
-    CREATE TABLE citations (
-        id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
-        sentence_idx INTEGER NOT NULL,
-        post_key TEXT NOT NULL REFERENCES posts(key) ON UPDATE CASCADE,
-        kind TEXT NOT NULL, score REAL NOT NULL, quote TEXT, article_start INTEGER,
-        article_end INTEGER, post_start INTEGER, post_end INTEGER, diff TEXT,
-        beyond_truncation INTEGER NOT NULL DEFAULT 0);
-    CREATE INDEX citations_post ON citations(post_key);
-    CREATE TABLE unmatched_quotes (
-        id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
-        sentence_idx INTEGER NOT NULL, quote TEXT NOT NULL, article_start INTEGER,
-        article_end INTEGER);
-    CREATE TABLE fetch_log (
-        id INTEGER PRIMARY KEY, at TEXT NOT NULL, url TEXT NOT NULL, host TEXT, status INTEGER,
-        bytes INTEGER, ms REAL, error TEXT);
-    CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences', content_rowid='id');
-    CREATE TRIGGER sentences_ai AFTER INSERT ON sentences BEGIN
-        INSERT INTO sentences_fts(rowid, text) VALUES (new.id, new.text); END;
-    CREATE TRIGGER sentences_ad AFTER DELETE ON sentences BEGIN
-        INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.id, old.text);
-    END;
-    CREATE VIRTUAL TABLE post_versions_fts USING fts5(
-        text, content='post_versions', content_rowid='id');
-    CREATE TRIGGER post_versions_ai AFTER INSERT ON post_versions BEGIN
-        INSERT INTO post_versions_fts(rowid, text) VALUES (new.id, new.text); END;
-    CREATE TRIGGER post_versions_ad AFTER DELETE ON post_versions BEGIN
-        INSERT INTO post_versions_fts(post_versions_fts, rowid, text)
-        VALUES ('delete', old.id, old.text);
-    END;
-    """,
-)
+# Full-text matches ranked per query at most (see Store.ranked_hits).
+RANK_WINDOW = 2000
 
 
 def now() -> str:
@@ -166,20 +77,33 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
-            self.db = sqlite_utils.Database(conn)
+            # 64 MiB of page cache (allocated as used) rather than 2: at a million posts the
+            # indexes an article's writes touch no longer fit in the default (issue 15)
+            conn.execute("PRAGMA cache_size = -65536")
+            self.conn = conn
             self._migrate()
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(
                 f"{path}: cannot open the database ({exc}); check the path and its permissions "
                 "or pass --db"
             ) from exc
-        self.conn = conn
+        self._db: sqlite_utils.Database | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils' view of the archive (table counts, tests); imported when first used,
+        as it costs 25 ms of start-up that the read commands do not need."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     def close(self) -> None:
         self.conn.close()
 
     def _migrate(self) -> None:
-        conn = self.db.conn
+        conn = self.conn
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
             raise StoreError(f"{self.path}: written by a newer postlink (schema {version})")
@@ -386,8 +310,12 @@ class Store:
         if ref.isdigit():
             rows = self.query("SELECT * FROM articles WHERE id = ?", (int(ref),))
         if not rows:
-            rows = self.query("SELECT * FROM articles WHERE url = ? OR original_url = ?"
-                              " ORDER BY id LIMIT 1", (ref, ref))
+            rows = self.query("SELECT * FROM articles WHERE url = ?", (ref,))
+        if not rows:
+            # a query of its own: with `url = ? OR original_url = ?` and ORDER BY id the
+            # planner walks the whole table in id order instead of using the two indexes
+            rows = self.query("SELECT * FROM articles WHERE original_url = ?"
+                              " ORDER BY id LIMIT 1", (ref,))
         if not rows:
             resolved = str(Path(ref).resolve()) if ref else ref
             rows = self.query("SELECT * FROM articles WHERE input_path IN (?, ?)"
@@ -414,6 +342,39 @@ class Store:
         rows = self.query("SELECT * FROM posts WHERE key = ?", (key,))
         return rows[0] if rows else None
 
+    def version_short_links(self, version_id: int) -> dict[str, dict[str, Any]]:
+        """Stored resolutions of the links of one version, by URL: looked up through the
+        version's links, never by reading the whole short_links table (issue 15)."""
+        rows = self.query(
+            "SELECT sl.* FROM short_links sl WHERE sl.url IN"
+            " (SELECT href FROM links WHERE version_id = ?)", (version_id,))
+        return {row["url"]: row for row in rows}
+
+
+    # -- maintenance (maintain) ---------------------------------------------------------------
+    def maintain(self, *, vacuum: bool = False) -> dict[str, Any]:
+        """Keep a big archive fast: fold the WAL into the database, merge the FTS segments,
+        refresh the planner's statistics and, with ``vacuum``, rewrite the file compactly.
+
+        Readers keep reading throughout (WAL); a writer waits on the busy timeout. A failure
+        half-way leaves the archive as it was before that step.
+        """
+        steps: dict[str, Any] = {}
+        for fts in ("sentences_fts", "post_versions_fts"):
+            # 'optimize' merges the index's b-trees into one: fewer segments per MATCH
+            self.conn.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
+        steps["fts_optimized"] = 2
+        # analysis_limit samples each index: statistics good enough for the planner in a
+        # second on a million-post archive, where a full ANALYZE reads every row
+        self.conn.execute("PRAGMA analysis_limit = 1000")
+        self.conn.execute("ANALYZE")
+        steps["analyzed"] = True
+        if vacuum:
+            self.conn.execute("VACUUM")
+        steps["vacuumed"] = vacuum
+        busy, wal_pages, moved = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        steps["checkpoint"] = {"busy": bool(busy), "wal_pages": wal_pages, "moved": moved}
+        return steps
 
     # -- short links and redirects (resolve) ----------------------------------------------
     def short_link(self, url: str, *, valid_at: str | None = None) -> dict[str, Any] | None:
@@ -563,62 +524,147 @@ class Store:
 
 
     # -- cross-article search (posts, search) ---------------------------------------------
-    def citations_of_post(self, key: str) -> list[dict[str, Any]]:
-        """Every sentence, in every version of every article, that cites the post ``key``."""
+    # Each query here reads rows in proportion to the page it returns (issue 15): FTS hits
+    # are ranked and limited before any join, and citations of a post come off the
+    # (post_key, version_id, sentence_idx) index in order, so a page never sorts the rest.
+
+    def citations_of_post(self, key: str, *, limit: int | None = None,
+                          offset: int = 0) -> list[dict[str, Any]]:
+        """The sentences, in every version of every article, that cite the post ``key``, in
+        the order the versions were archived; ``limit``/``offset`` page through them."""
         return self.query(
-            "SELECT a.id AS article_id, a.url, COALESCE(v.title, a.title) AS title,"
+            "WITH page AS MATERIALIZED (SELECT * FROM citations WHERE post_key = ?"
+            "  ORDER BY version_id, sentence_idx, id LIMIT ? OFFSET ?)"
+            " SELECT a.id AS article_id, a.url, COALESCE(v.title, a.title) AS title,"
             " v.version, v.fetched_at, c.sentence_idx, s.text AS sentence, c.kind, c.score,"
             " c.quote, c.diff, c.beyond_truncation"
-            " FROM citations c JOIN article_versions v ON v.id = c.version_id"
+            " FROM page c JOIN article_versions v ON v.id = c.version_id"
             " JOIN articles a ON a.id = v.article_id"
             " LEFT JOIN sentences s ON s.version_id = c.version_id AND s.idx = c.sentence_idx"
-            " WHERE c.post_key = ? ORDER BY a.id, v.version, c.sentence_idx", (key,))
+            " ORDER BY c.version_id, c.sentence_idx, c.id",
+            (key, -1 if limit is None else limit, offset))
 
-    def search_sentences(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Article sentences matching every word of ``text``, best (BM25) first."""
+    def citation_counts(self, key: str) -> tuple[int, int]:
+        """(sentences, articles) citing the post ``key``: read from the citations_post index
+        and the article_versions primary key, never from the sentences themselves."""
+        row = self.conn.execute(
+            "SELECT count(*), count(DISTINCT v.article_id) FROM citations c"
+            " JOIN article_versions v ON v.id = c.version_id WHERE c.post_key = ?",
+            (key,)).fetchone()
+        return int(row[0]), int(row[1])
+
+    def cited_sentences(self, key: str, version_ids: Iterable[int]) -> set[tuple[int, int]]:
+        """(version_id, sentence_idx) of the sentences among ``version_ids`` citing ``key``."""
+        ids = sorted(set(version_ids))
+        if not ids:
+            return set()
+        marks = ", ".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT version_id, sentence_idx FROM citations WHERE post_key = ?"
+            f" AND version_id IN ({marks})", (key, *ids)).fetchall()
+        return {(int(v), int(i)) for v, i in rows}
+
+    def ranked_hits(self, fts: str, text: str, limit: int, offset: int = 0) -> list[int]:
+        """Row ids of the FTS table ``fts`` matching every word of ``text``, best first.
+
+        Ranked by FTS5's bm25() when each word is in at most RANK_WINDOW rows (its cost is
+        the rows holding each word, so it is bounded then); else the newest RANK_WINDOW
+        matches are ranked by ranking.bm25_order with estimated word counts. Either way a
+        query reads a bounded number of rows, at the price that a very common word's
+        results are the best of its most recent matches (issue 15).
+        """
+        content = {"sentences_fts": "sentences", "post_versions_fts": "post_versions"}[fts]
+        from postlink.ranking import bm25_order, estimate_rows, tokens
+
+        words = list(dict.fromkeys(tokens(text)))  # query order: bm25_order sums in it
+        if not words:
+            return []
+        window = max(RANK_WINDOW, 2 * (offset + limit))
+        # the content table's max rowid is one b-tree step; on the FTS table it is a scan
+        newest = self.conn.execute(f"SELECT max(id) FROM {content}").fetchone()[0] or 0
+        rows_with: dict[str, float] = {}
+        for word, (count, oldest) in self.word_rows(fts, words, window).items():
+            rows_with[word] = estimate_rows(window, newest, oldest) if count == window else count
         query = fts_query(text)
-        if not query:
+        if all(n < window for n in rows_with.values()):
+            return [row[0] for row in self.conn.execute(
+                f"SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY bm25({fts}), rowid"
+                " LIMIT ? OFFSET ?", (query, limit, offset))]
+        recent = self.conn.execute(
+            f"SELECT rowid, text FROM {fts} WHERE {fts} MATCH ? ORDER BY rowid DESC LIMIT ?",
+            (query, window)).fetchall()
+        return bm25_order(recent, words, rows_with, newest)[offset:offset + limit]
+
+    def word_rows(self, fts: str, words: Iterable[str], cap: int) -> dict[str, tuple[int, int]]:
+        """For each word, (rows holding it, up to ``cap``; the oldest rowid among those): at
+        most ``cap`` doclist entries read per word, however common it is."""
+        out = {}
+        for word in words:
+            count, oldest = self.conn.execute(
+                f"SELECT count(*), min(rowid) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH ?"
+                " ORDER BY rowid DESC LIMIT ?)", (f'"{word}"', cap)).fetchone()
+            out[word] = (int(count), int(oldest or 0))
+        return out
+
+    def search_sentences(self, text: str, limit: int = 20, offset: int = 0
+                         ) -> list[dict[str, Any]]:
+        """Article sentences matching every word of ``text``, best (BM25) first."""
+        ids = self.ranked_hits("sentences_fts", text, limit, offset)
+        if not ids:
             return []
         return self.query(
-            "SELECT a.id AS article_id, a.url, v.version, s.idx AS sentence_idx, s.text,"
+            "WITH hits AS MATERIALIZED (SELECT value AS id, key AS rank FROM json_each(?))"
+            " SELECT a.id AS article_id, a.url, v.version, s.idx AS sentence_idx, s.text,"
             " (SELECT group_concat(c.post_key || ' ' || c.kind, ', ') FROM citations c"
             "  WHERE c.version_id = s.version_id AND c.sentence_idx = s.idx) AS cites"
-            " FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid"
+            " FROM hits JOIN sentences s ON s.id = hits.id"
             " JOIN article_versions v ON v.id = s.version_id JOIN articles a ON a.id = v.article_id"
-            " WHERE sentences_fts MATCH ? ORDER BY bm25(sentences_fts), s.id LIMIT ?",
-            (query, limit))
+            " ORDER BY hits.rank", (json.dumps(ids),))
 
     def sentences_with_phrases(self, phrases: Sequence[str], limit: int = 500
                                ) -> list[dict[str, Any]]:
-        """Sentences (any version of any article) containing at least one of ``phrases``:
-        the FTS index finds them without reading every sentence."""
+        """Sentences (any version of any article) containing at least one of ``phrases``,
+        the first ``limit`` in archive order. The FTS index finds them without reading every
+        sentence; a phrase costs the rows of its rarest word, so phrases made only of words in
+        RANK_WINDOW sentences or more are left out (issue 15): a quote of only very common
+        words is not looked for."""
+        from postlink.ranking import tokens
+
         # an FTS5 phrase is a double-quoted run of words; words only, so nothing is syntax
-        terms = [" ".join(re.findall(r"\w+", p)) for p in phrases]
-        query = " OR ".join(f'"{t}"' for t in terms if t)
+        terms = [tokens(p) for p in phrases]
+        rows = self.word_rows("sentences_fts", {w for t in terms for w in t}, RANK_WINDOW)
+        query = " OR ".join(f'"{" ".join(t)}"' for t in terms
+                            if t and min(rows[w][0] for w in t) < RANK_WINDOW)
         if not query:
             return []
         return self.query(
-            "SELECT a.id AS article_id, a.url, v.version, v.id AS version_id,"
+            "WITH hits AS MATERIALIZED (SELECT rowid AS id FROM sentences_fts"
+            "  WHERE sentences_fts MATCH ? ORDER BY rowid LIMIT ?)"
+            " SELECT a.id AS article_id, a.url, v.version, v.id AS version_id,"
             " s.idx AS sentence_idx, s.text"
-            " FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid"
+            " FROM hits JOIN sentences s ON s.id = hits.id"
             " JOIN article_versions v ON v.id = s.version_id JOIN articles a ON a.id = v.article_id"
-            " WHERE sentences_fts MATCH ? ORDER BY a.id, v.version, s.idx LIMIT ?",
-            (query, limit))
+            " ORDER BY s.id", (query, limit))
 
-    def search_posts(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Archived posts whose text (any version) matches every word of ``text``."""
-        query = fts_query(text)
-        if not query:
-            return []
-        rows = self.query(
-            "SELECT p.key, p.author_handle, p.author_name, p.permalink, pv.text"
-            " FROM post_versions_fts JOIN post_versions pv ON pv.id = post_versions_fts.rowid"
-            " JOIN posts p ON p.key = pv.post_key WHERE post_versions_fts MATCH ?"
-            " ORDER BY bm25(post_versions_fts), pv.id", (query,))
-        best: dict[str, dict[str, Any]] = {}
-        for row in rows:  # one row per post: its best-ranked version (bm25 cannot be grouped)
-            best.setdefault(row["key"], row)
-        return list(best.values())[:limit]
+    def search_posts(self, text: str, limit: int = 20, offset: int = 0
+                     ) -> list[dict[str, Any]]:
+        """Archived posts whose text (any version) matches every word of ``text``, one row
+        per post (its best-ranked version), best first."""
+        wanted = offset + limit
+        window = 2 * wanted  # most posts have one or two versions
+        while True:
+            ids = self.ranked_hits("post_versions_fts", text, window)
+            rows = self.query(
+                "WITH hits AS MATERIALIZED (SELECT value AS id, key AS rank FROM json_each(?))"
+                " SELECT p.key, p.author_handle, p.author_name, p.permalink, pv.text"
+                " FROM hits JOIN post_versions pv ON pv.id = hits.id"
+                " JOIN posts p ON p.key = pv.post_key ORDER BY hits.rank", (json.dumps(ids),))
+            best: dict[str, dict[str, Any]] = {}
+            for row in rows:  # keep each post's first (best-ranked) version
+                best.setdefault(row["key"], row)
+            if len(best) >= wanted or len(ids) < window:
+                return list(best.values())[offset:wanted]
+            window *= 4  # many versions of a few posts filled the window: widen it
 
     # -- post capture (check-posts) ---------------------------------------------------------
     # A post's status is what the platform said at the last check (live, deleted, gated,

@@ -50,7 +50,7 @@ def build_audit(store: Store, article_ref: str) -> dict[str, Any]:
         })
 
     cited = {c["post_key"] for c in citations}
-    short = {row["url"]: row for row in store.query("SELECT * FROM short_links")} if links else {}
+    short = store.version_short_links(vid) if links else {}
     return {
         "article": {
             "id": article["id"],

@@ -1,0 +1,117 @@
+"""The archive's schema as SQL migrations: data, not code. ``store.py`` runs them in order.
+
+Each entry upgrades the schema by one version; ``PRAGMA user_version`` records how many ran, so
+an archive made by an older postlink gains the later ones when it is next opened.
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, kind TEXT NOT NULL, url TEXT,
+        path TEXT, tags TEXT, interval REAL, last_polled TEXT, next_due TEXT, etag TEXT,
+        last_modified TEXT, content_sha256 TEXT, status TEXT, error TEXT,
+        enabled INTEGER NOT NULL DEFAULT 1, base_interval REAL,
+        failures INTEGER NOT NULL DEFAULT 0, last_full TEXT, children TEXT);
+    CREATE TABLE source_items (
+        id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id),
+        url TEXT UNIQUE NOT NULL, fetch_url TEXT NOT NULL, stamp TEXT,
+        state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, error TEXT,
+        discovered_at TEXT NOT NULL, updated_at TEXT,
+        article_id INTEGER REFERENCES articles(id), etag TEXT, last_modified TEXT);
+    CREATE INDEX source_items_state ON source_items(source_id, state);
+    CREATE TABLE captures (
+        id INTEGER PRIMARY KEY, url TEXT NOT NULL, fetched_at TEXT NOT NULL, status INTEGER,
+        headers TEXT, content_type TEXT, body BLOB, sha256 TEXT NOT NULL UNIQUE,
+        postlink_version TEXT);
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY, url TEXT UNIQUE NOT NULL, original_url TEXT, input_path TEXT,
+        title TEXT, byline TEXT, published TEXT, first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL, source_id INTEGER REFERENCES sources(id));
+    CREATE INDEX articles_input_path ON articles(input_path);
+    CREATE TABLE article_versions (
+        id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL REFERENCES articles(id),
+        version INTEGER NOT NULL, sha256 TEXT NOT NULL, fetched_at TEXT NOT NULL,
+        capture_id INTEGER REFERENCES captures(id), text TEXT NOT NULL, title TEXT,
+        postlink_version TEXT,
+        UNIQUE(article_id, version), UNIQUE(article_id, sha256));
+    CREATE TABLE sentences (
+        id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
+        idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+        UNIQUE(version_id, idx));
+    CREATE TABLE posts (
+        key TEXT PRIMARY KEY, platform TEXT NOT NULL, permalink TEXT, author_handle TEXT,
+        author_name TEXT, created_at TEXT, status TEXT NOT NULL DEFAULT 'not_checked',
+        provisional INTEGER NOT NULL DEFAULT 0, first_seen TEXT NOT NULL, last_checked TEXT,
+        gone_since TEXT);
+    CREATE TABLE post_versions (
+        id INTEGER PRIMARY KEY, post_key TEXT NOT NULL REFERENCES posts(key) ON UPDATE CASCADE,
+        text TEXT NOT NULL, truncated INTEGER NOT NULL DEFAULT 0, media TEXT,
+        fetched_at TEXT NOT NULL, source TEXT NOT NULL, sha256 TEXT NOT NULL,
+        UNIQUE(post_key, sha256));
+    CREATE TABLE embeds (
+        id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
+        idx INTEGER NOT NULL, post_key TEXT NOT NULL REFERENCES posts(key) ON UPDATE CASCADE,
+        markup TEXT NOT NULL, position INTEGER, text TEXT, truncated INTEGER NOT NULL DEFAULT 0,
+        date_text TEXT, UNIQUE(version_id, idx));
+    CREATE TABLE links (
+        id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
+        idx INTEGER NOT NULL, href TEXT NOT NULL, url TEXT NOT NULL, anchor TEXT,
+        start INTEGER, "end" INTEGER, post_key TEXT, in_post TEXT,
+        UNIQUE(version_id, idx));
+    CREATE TABLE short_links (
+        url TEXT PRIMARY KEY, status TEXT NOT NULL, final_url TEXT, canonical_url TEXT,
+        hops INTEGER NOT NULL DEFAULT 0, error TEXT, checked_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL);
+    CREATE TABLE redirects (
+        id INTEGER PRIMARY KEY, short_url TEXT NOT NULL REFERENCES short_links(url),
+        hop INTEGER NOT NULL, from_url TEXT NOT NULL, to_url TEXT, status_code INTEGER,
+        via TEXT NOT NULL, ms REAL, UNIQUE(short_url, hop));
+    CREATE TABLE citations (
+        id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
+        sentence_idx INTEGER NOT NULL,
+        post_key TEXT NOT NULL REFERENCES posts(key) ON UPDATE CASCADE,
+        kind TEXT NOT NULL, score REAL NOT NULL, quote TEXT, article_start INTEGER,
+        article_end INTEGER, post_start INTEGER, post_end INTEGER, diff TEXT,
+        beyond_truncation INTEGER NOT NULL DEFAULT 0);
+    CREATE INDEX citations_post ON citations(post_key);
+    CREATE TABLE unmatched_quotes (
+        id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES article_versions(id),
+        sentence_idx INTEGER NOT NULL, quote TEXT NOT NULL, article_start INTEGER,
+        article_end INTEGER);
+    CREATE TABLE fetch_log (
+        id INTEGER PRIMARY KEY, at TEXT NOT NULL, url TEXT NOT NULL, host TEXT, status INTEGER,
+        bytes INTEGER, ms REAL, error TEXT);
+    CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content='sentences', content_rowid='id');
+    CREATE TRIGGER sentences_ai AFTER INSERT ON sentences BEGIN
+        INSERT INTO sentences_fts(rowid, text) VALUES (new.id, new.text); END;
+    CREATE TRIGGER sentences_ad AFTER DELETE ON sentences BEGIN
+        INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END;
+    CREATE VIRTUAL TABLE post_versions_fts USING fts5(
+        text, content='post_versions', content_rowid='id');
+    CREATE TRIGGER post_versions_ai AFTER INSERT ON post_versions BEGIN
+        INSERT INTO post_versions_fts(rowid, text) VALUES (new.id, new.text); END;
+    CREATE TRIGGER post_versions_ad AFTER DELETE ON post_versions BEGIN
+        INSERT INTO post_versions_fts(post_versions_fts, rowid, text)
+        VALUES ('delete', old.id, old.text);
+    END;
+    """,
+    # 2 (issue 15): every read is bounded by what it returns. An index for each foreign key a
+    # read filters by, so audit, posts, search, list and status never scan a large table;
+    # the old single-column citations_post is folded into one that also orders by version.
+    """
+    CREATE INDEX citations_version ON citations(version_id, sentence_idx);
+    DROP INDEX citations_post;
+    CREATE INDEX citations_post ON citations(post_key, version_id, sentence_idx);
+    CREATE INDEX unmatched_quotes_version ON unmatched_quotes(version_id, sentence_idx);
+    CREATE INDEX embeds_post ON embeds(post_key);
+    CREATE INDEX links_post ON links(post_key);
+    CREATE INDEX articles_source ON articles(source_id);
+    CREATE INDEX articles_original_url ON articles(original_url);
+    CREATE INDEX articles_date ON articles(COALESCE(published, first_seen));
+    CREATE INDEX source_items_state_time ON source_items(state, updated_at);
+    CREATE INDEX posts_provisional_handle ON posts(lower(author_handle)) WHERE provisional = 1;
+    CREATE INDEX short_links_expires ON short_links(expires_at);
+    CREATE INDEX fetch_log_errors ON fetch_log(id) WHERE error IS NOT NULL;
+    """,
+)
