@@ -1,40 +1,49 @@
 """Score cite/ on labelled articles: pair precision and recall, per kind, kind accuracy.
 
-    .venv/bin/python bench/cite.py            # dev set (tests/data/citations) and real corpus
+    .venv/bin/python bench/cite.py            # in-sample and cross-validated, per set
+    .venv/bin/python bench/cite.py --e2e      # also through add + audit JSON, as users run it
     .venv/bin/python bench/cite.py --json     # the same numbers as JSON
-    .venv/bin/python bench/cite.py --e2e      # corpus through add + audit JSON, as users run it
+    .venv/bin/python bench/cite.py -v         # list every miss, extra and wrong kind
 
-A pair is (post key, sentence index). A label's sentence is found by its ``sentence_contains``
-fragment; predictions in ``neutral`` sentences are not scored; a prediction in a
-``must_not_cite`` sentence is counted as a violation. tests/test_cite_eval.py runs the same
-evaluation and fails when numbers drop below tests/data/cite_baseline.json.
+Three figures side by side (after the baseline ``rules only``: the deterministic evidence
+with no scorer, which is what postlink did before it learned), on the sets bench/labelled.py loads (the project's own dev set;
+the real pages and text excerpts of ../shared/corpus/real when present):
+
+- ``in-sample``: the shipped weights (cite/weights.json, fitted on all of this data);
+- ``cross-validated``: leave one article out; the weights and the threshold are fitted on
+  the other articles only (bench/train_cite.py's fit_scorer), then the held-out article is
+  resolved with them. This is the figure to expect on articles like these that nobody
+  fitted to, and the one tests/test_cite_eval.py gates on;
+- ``add + audit``: each article through ``add_article`` into a real SQLite archive and
+  ``build_audit``'s JSON, with the shipped weights (in-sample).
+
+A pair is (post key, sentence index). A label's sentence is found by its fragment;
+predictions in ``neutral`` sentences are not scored; a prediction in a ``must_not_cite``
+sentence is counted as a violation.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from postlink.cite.match import PostText, link_citations
-from postlink.cite.model import KIND_ORDER, Citation
-from postlink.extract.model import Document
-from postlink.pipeline import ArticleInput, _post_texts, add_article, extract
-from postlink.platforms import parse_post_url
-from postlink.report.audit import build_audit
-from postlink.store import Store
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import labelled  # noqa: E402
+import train_cite  # noqa: E402
+from postlink.cite.match import link_citations, rule_citations  # noqa: E402
+from postlink.cite.model import KIND_ORDER, Citation  # noqa: E402
+from postlink.cite.scorer import Scorer  # noqa: E402
+from postlink.pipeline import add_article  # noqa: E402
+from postlink.report.audit import build_audit  # noqa: E402
+from postlink.store import Store  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-DEV_DIR = ROOT / "tests" / "data" / "citations"
-CORPUS_DIR = ROOT.parent / "shared" / "corpus" / "real" / "dev"
-MIN_FRAGMENT = 15  # citations.json fragments are 15-50 characters
-KINDS = {".html": "html", ".htm": "html", ".txt": "text", ".md": "markdown"}
+CORPUS_SETS = ("pages", "text")
 
 
 @dataclass
@@ -76,54 +85,22 @@ class Score:
         }
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def sentence_index(doc: Document, fragment: str) -> int | None:
-    """Index of the one sentence containing ``fragment`` (whitespace-insensitive)."""
-    frag = _squash(fragment)
-    hits = [s.index for s in doc.sentences if frag in _squash(s.text)]
-    if not hits:  # the page's text nodes may join differently: compare without spaces
-        bare = frag.replace(" ", "")
-        hits = [s.index for s in doc.sentences if bare in s.text.replace(" ", "")]
-    return hits[0] if len(hits) == 1 else None
-
-
-def score_article(name: str, doc: Document, citations: Iterable[Citation],
-                  gold: list[tuple[str, str, str]], must_not: list[str], neutral: list[str],
-                  total: Score) -> None:
-    """Add one article's counts; ``gold`` holds (post key, sentence fragment, kind)."""
-    gold_pairs: dict[tuple[str, int], str] = {}
-    for key, fragment, kind in gold:
-        idx = sentence_index(doc, fragment)
-        if idx is None:
-            total.missing_fragments.append(f"{name}: {fragment}")
-            total.gold += 1
-            total.kind(kind)["gold"] += 1
-            continue
-        gold_pairs.setdefault((key, idx), kind)
-    skip = {i for f in neutral if (i := sentence_index(doc, f)) is not None}
-    # a sentence shorter than the shortest fragment can never be labelled ("See tweets :" on
-    # corpus page 001 is an attribution the notes say could not be listed), so it is unscored
-    skip |= {s.index for s in doc.sentences if len(_squash(s.text)) < MIN_FRAGMENT}
-    negative = {}
-    for f in must_not:
-        i = sentence_index(doc, f)
-        if i is None:
-            total.missing_fragments.append(f"{name}: (must_not_cite) {f}")
-        else:
-            negative[i] = f
-            total.must_not_cite += 1
+def score_article(item: labelled.Labelled, citations: Iterable[Citation], total: Score) -> None:
+    """Add one article's counts."""
+    labels = labelled.pair_labels(item)
+    name, doc = item.name, item.doc
+    total.missing_fragments.extend(labels.missing)
+    total.must_not_cite += len(labels.negative)
     predicted = {(c.post_key, c.sentence_index): c for c in citations
-                 if c.sentence_index not in skip or (c.post_key, c.sentence_index) in gold_pairs}
-    total.gold += len(gold_pairs)
+                 if c.sentence_index not in labels.skip or (c.post_key, c.sentence_index) in labels.gold}
+    total.gold += len(labels.gold)
     total.predicted += len(predicted)
-    for (key, idx), kind in gold_pairs.items():
+    for (key, idx), kind in labels.gold.items():
         total.kind(kind)["gold"] += 1
         c = predicted.get((key, idx))
         if c is None:
-            total.errors.append(f"{name}: missed {kind} {key} in s{idx}: {doc.sentences[idx].text[:70]!r}")
+            where = doc.sentences[idx].text[:70] if idx >= 0 else "(fragment not found)"
+            total.errors.append(f"{name}: missed {kind} {key} in s{idx}: {where!r}")
             continue
         total.correct += 1
         total.kind(kind)["found"] += 1
@@ -134,116 +111,62 @@ def score_article(name: str, doc: Document, citations: Iterable[Citation],
             total.errors.append(f"{name}: {key} s{idx} gold {kind}, got {c.kind}")
     for (key, idx), c in predicted.items():
         total.kind(c.kind)["predicted"] += 1
-        if (key, idx) in gold_pairs:
+        if (key, idx) in labels.gold:
             total.kind(c.kind)["predicted_ok"] += 1
         else:
             total.errors.append(f"{name}: extra {c.kind} {key} in s{idx}: {doc.sentences[idx].text[:70]!r}")
-        if idx in negative:
-            total.violations.append(f"{name}: {key} in must_not_cite {negative[idx]!r}")
+        if idx in labels.negative:
+            total.violations.append(f"{name}: {key} in must_not_cite {labels.negative[idx]!r}")
 
 
-# -- the hand-written dev set ----------------------------------------------------------------
-def _dev_posts(doc: Document, label: dict) -> tuple[list[PostText], dict[str, str]]:
-    known = {a["key"]: {"text": a["text"], "author_handle": a.get("author_handle"),
-                        "author_name": a.get("author_name"), "truncated": False,
-                        "permalink": None} for a in label.get("archive", ())}
-    linked = {ref.key for link in doc.links if (ref := parse_post_url(link.url))}
-    posts = _post_texts(list(doc.embeds), {k: v for k, v in known.items() if k in linked})
-    names: dict[str, str] = {}
-    for short, ref in label["posts"].items():
-        if "key" in ref:
-            names[short] = ref["key"]
-            continue
-        keys = [e.key for e in doc.embeds if (e.author_handle or "").lower() == ref["handle"].lower()
-                and ref["contains"] in e.text]
-        names[short] = keys[0] if keys else f"?{short}"
-    return posts, names
+Predict = Callable[[labelled.Labelled], Iterable[Citation]]
 
 
-def evaluate_dev(directory: Path = DEV_DIR) -> Score:
-    labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
-    total = Score()
-    for name, label in labels.items():
-        if name.startswith("_"):
-            continue
-        path = directory / name
-        doc = extract(ArticleInput(f"https://news.example/{path.stem}", path.read_bytes(),
-                                   KINDS[path.suffix]))
-        posts, names = _dev_posts(doc, label)
-        result = link_citations(doc, posts)
-        gold = [(names[c["post"]], c["sentence_contains"], c["kind"]) for c in label["citations"]]
-        score_article(name, doc, result.citations, gold,
-                      [m["sentence_contains"] for m in label.get("must_not_cite", ())],
-                      [n["sentence_contains"] for n in label.get("neutral", ())], total)
-    return total
+def evaluate(items: list[labelled.Labelled], predict: Predict) -> dict[str, Score]:
+    """Scores per set ("dev", "pages", "text"), plus "corpus" (pages and text together)."""
+    scores: dict[str, Score] = {}
+    for item in items:
+        group = item.name.split("/")[0]
+        citations = list(predict(item))
+        score_article(item, citations, scores.setdefault(group, Score()))
+        if group in CORPUS_SETS:
+            score_article(item, citations, scores.setdefault("corpus", Score()))
+    return scores
 
 
-# -- the real-page corpus ----------------------------------------------------------------------
-def _corpus_key(platform: str, post_id: str, urls: dict[str, str]) -> str:
-    if post_id in urls:
-        return urls[post_id]
-    return f"x:{post_id}" if platform == "x" else f"{platform}:{post_id}"
+def rules_only(items: list[labelled.Labelled]) -> dict[str, Score]:
+    """The baseline: the deterministic evidence alone, every pair with evidence kept."""
+    return evaluate(items, lambda item: rule_citations(item.doc, item.posts).citations)
 
 
-def evaluate_corpus(directory: Path = CORPUS_DIR) -> Score:
-    labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
-    cites = json.loads((directory / "citations.json").read_text(encoding="utf-8"))
-    total = Score()
-    for name, page in sorted(cites.items()):
-        meta = labels.get(name, {})
-        urls: dict[str, str] = {}
-        for url in [e["post_url"] for e in meta.get("embeds", ())] + list(meta.get("post_links", ())):
-            ref = parse_post_url(url)
-            if ref is not None:
-                urls[ref.key.split(":", 1)[1].split("/")[-1]] = ref.key
-        for e in meta.get("embeds", ()):
-            ref = parse_post_url(e["post_url"])
-            if ref is not None:
-                urls[e["post_id"]] = ref.key
-        doc = extract(ArticleInput(meta.get("url") or f"https://corpus.example/{name}",
-                                   (directory / name).read_bytes(), "html"))
-        posts = _post_texts(list(doc.embeds), {})
-        have = {p.key for p in posts}
-        for p in page["posts"]:  # posts the extractor missed are still known to the archive
-            key = _corpus_key(p["platform"], p["post_id"], urls)
-            if key not in have:
-                posts.append(PostText(key, "", p.get("author_handle"), p.get("author_name")))
-                have.add(key)
-        result = link_citations(doc, posts)
-        gold = [(_corpus_key(next((p["platform"] for p in page["posts"] if p["post_id"] == c["post_id"]), "x"),
-                             c["post_id"], urls), c["sentence_contains"], c["kind"])
-                for c in page["citations"]]
-        score_article(name, doc, result.citations, gold,
-                      [m["sentence_contains"] for m in page.get("must_not_cite", ())],
-                      [n["sentence_contains"] for n in page.get("neutral", ())], total)
-    return total
+def in_sample(items: list[labelled.Labelled]) -> dict[str, Score]:
+    return evaluate(items, lambda item: link_citations(item.doc, item.posts).citations)
 
 
-def evaluate_corpus_e2e(directory: Path = CORPUS_DIR) -> Score:
-    """The corpus as a user runs it: each page through ``add_article`` into a real SQLite
-    archive, then ``build_audit``'s JSON. Only the posts the archive itself knows (embeds it
-    found, posts the page links) can be cited."""
-    labels = json.loads((directory / "labels.json").read_text(encoding="utf-8"))
-    cites = json.loads((directory / "citations.json").read_text(encoding="utf-8"))
-    total = Score()
+def cross_validated(items: list[labelled.Labelled]) -> dict[str, Score]:
+    """Leave one article out: each article resolved by a scorer fitted on all the others."""
+    rows = [train_cite.article_rows(item) for item in items]
+    scorers: dict[str, Scorer] = {}
+    for i, item in enumerate(items):
+        scorers[item.name] = train_cite.fit_scorer(rows[:i] + rows[i + 1:])
+    return evaluate(items, lambda item: link_citations(item.doc, item.posts, scorers[item.name]).citations)
+
+
+def through_audit(items: list[labelled.Labelled]) -> dict[str, Score]:
+    """Each article as a user runs it: ``add_article`` into a real archive, then the audit
+    JSON. Only the posts the archive itself knows (embeds it found, linked posts) can be cited."""
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "archive.db")
-        for name, page in sorted(cites.items()):
-            meta = labels.get(name, {})
-            url = meta.get("url") or f"https://corpus.example/{name}"
-            article = ArticleInput(url, (directory / name).read_bytes(), "html")
-            add_article(store, article)
-            audit = build_audit(store, url)
-            keys = {p["key"].split(":", 1)[1].split("/")[-1]: p["key"] for p in audit["posts"]}
-            found = [SimpleNamespace(post_key=c["post_key"], sentence_index=c["sentence_index"],
-                                     kind=c["kind"]) for c in audit["citations"]]
-            gold = [(keys.get(c["post_id"], f"?{c['post_id']}"), c["sentence_contains"], c["kind"])
-                    for c in page["citations"]]
-            score_article(name, extract(article), found, gold,  # type: ignore[arg-type]
-                          [m["sentence_contains"] for m in page.get("must_not_cite", ())],
-                          [n["sentence_contains"] for n in page.get("neutral", ())], total)
+
+        def predict(item: labelled.Labelled) -> list[Citation]:
+            add_article(store, item.article)
+            audit = build_audit(store, item.article.url)
+            return [SimpleNamespace(post_key=c["post_key"], sentence_index=c["sentence_index"],  # type: ignore[misc]
+                                    kind=c["kind"]) for c in audit["citations"]]
+
+        scores = evaluate(items, predict)
         store.close()
-    return total
+    return scores
 
 
 def table(name: str, s: Score) -> str:
@@ -265,20 +188,28 @@ def table(name: str, s: Score) -> str:
 
 
 def main(argv: list[str]) -> int:
-    results = {"dev": evaluate_dev()}
-    if CORPUS_DIR.exists():
-        results["corpus"] = evaluate_corpus()
-        if "--e2e" in argv:
-            results["corpus via add + audit"] = evaluate_corpus_e2e()
+    items = labelled.load(labelled.available_sets())
+    figures = {"rules only": rules_only(items), "in-sample": in_sample(items),
+               "cross-validated": cross_validated(items)}
+    if "--e2e" in argv:
+        figures["add + audit"] = through_audit(items)
     if "--json" in argv:
-        print(json.dumps({k: v.as_dict() for k, v in results.items()}, indent=2))
+        print(json.dumps({how: {k: v.as_dict() for k, v in s.items()} for how, s in figures.items()}, indent=2))
         return 0
-    for name, s in results.items():
-        print(table(name, s))
-        if "-v" in argv:
-            for line in s.errors + s.violations + s.missing_fragments:
-                print("   ", line)
-        print()
+    print(f"{'set':<8}{'figure':<17}{'gold':>5}{'pred':>6}{'ok':>5}{'precision':>10}{'recall':>8}"
+          f"{'kind acc':>9}{'must-not linked':>16}")
+    for group in ("dev", "pages", "text", "corpus"):
+        for how, scores in figures.items():
+            if group in scores:
+                s = scores[group]
+                print(f"{group:<8}{how:<17}{s.gold:>5}{s.predicted:>6}{s.correct:>5}{s.precision:>10.3f}"
+                      f"{s.recall:>8.3f}{s.kind_accuracy:>9.3f}{len(s.violations):>9}/{s.must_not_cite}")
+    print()
+    cv = figures["cross-validated"].get("corpus") or figures["cross-validated"]["dev"]
+    print(table("cross-validated, corpus" if "corpus" in figures["cross-validated"] else "cross-validated, dev", cv))
+    if "-v" in argv:
+        for line in cv.errors + cv.violations + cv.missing_fragments:
+            print("   ", line)
     return 0
 
 

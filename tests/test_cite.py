@@ -1,4 +1,6 @@
-"""Unit tests for cite/: quotes, normalisation offsets, each kind, negatives."""
+"""Unit tests for cite/'s deterministic layer: quotes, normalisation offsets, and the evidence
+rules (through ``rule_citations``, the evidence before the learned scorer weighs it; the
+scorer itself is tested in test_scorer.py and measured by test_cite_eval.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from hypothesis import strategies as st
 from postlink.cite.attribution import author_names, evidence
 from postlink.cite.compare import match_quote, post_words
 from postlink.cite.index import PostIndex
-from postlink.cite.match import PostText, link_citations
+from postlink.cite.match import PostText, rule_citations
 from postlink.cite.normalize import normalize
 from postlink.cite.quotes import find_quotes
 from postlink.extract.document import extract_text
@@ -134,7 +136,7 @@ def _cite(text: str) -> tuple[list[tuple[int, str]], list[str], object]:
     posts = [PostText(e.key, e.text, e.author_handle, e.author_name, e.truncated,
                       positions=(e.position,) if e.position is not None else ())
              for e in doc.embeds]
-    result = link_citations(doc, posts)
+    result = rule_citations(doc, posts)
     return [(c.sentence_index, c.kind) for c in result.citations], [s.text for s in doc.sentences], result
 
 
@@ -183,7 +185,7 @@ Rest centre now open at St Aidan's school hall. Bring medication, phone chargers
 def test_link_to_a_post() -> None:
     text = "Band plays free show\n\nThe band [announced a free show](https://x.com/band/status/123) in Harwick.\n"
     doc = extract_text(text, markdown=True)
-    result = link_citations(doc, [PostText("x:123", "", "band")])
+    result = rule_citations(doc, [PostText("x:123", "", "band")])
     assert [(c.kind, c.post_key) for c in result.citations] == [("link", "x:123")]
 
 
@@ -227,7 +229,7 @@ def _cite_blank(text: str) -> list[tuple[str, str]]:
     """Cite with every embed's text blanked (a text-less embed: an image, an empty iframe)."""
     doc = extract_text(text)
     posts = [PostText(e.key, "", None, None, positions=(e.position,)) for e in doc.embeds]
-    result = link_citations(doc, posts)
+    result = rule_citations(doc, posts)
     return [(doc.sentences[c.sentence_index].text[:20], c.kind) for c in result.citations]
 
 
@@ -250,7 +252,7 @@ def test_it_says_continues_a_linked_post() -> None:
     text = ("Pier repairs\n\nThe harbour board [posted an update](https://x.com/hboard/status/77) on "
             "Friday.\n\n\"Repairs will take six weeks,\" it says.\n\nThe pier will stay shut.\n")
     doc = extract_text(text, markdown=True)
-    result = link_citations(doc, [PostText("x:77", "", "hboard")])
+    result = rule_citations(doc, [PostText("x:77", "", "hboard")])
     assert [(c.sentence_index, c.kind) for c in result.citations] == [(0, "link"), (1, "attribution")]
 
 
@@ -327,7 +329,7 @@ def _cited_pairs(text: str) -> list[tuple[int, str, str]]:
     doc = extract_text(text)
     posts = [PostText(e.key, e.text, e.author_handle, e.author_name, e.truncated,
                       positions=(e.position,)) for e in doc.embeds]
-    return [(c.sentence_index, c.kind, c.quote) for c in link_citations(doc, posts).citations]
+    return [(c.sentence_index, c.kind, c.quote) for c in rule_citations(doc, posts).citations]
 
 
 def test_told_an_audience_is_not_another_source() -> None:
@@ -486,7 +488,7 @@ Results come in after midnight. — Mara Ellison (@MaraEllison) May 2, 2024
     posts = [PostText(e.key, e.text, e.author_handle, e.author_name, positions=(e.position,))
              for e in doc.embeds]
     tag = next(s.index for s in doc.sentences if s.text.startswith("Mara Ellison tweeted"))
-    assert tag not in {c.sentence_index for c in link_citations(doc, posts).citations}
+    assert tag not in {c.sentence_index for c in rule_citations(doc, posts).citations}
 
 
 def test_speech_tag_of_a_quote_unlike_the_linked_posts_quote_is_another_post() -> None:
@@ -494,7 +496,7 @@ def test_speech_tag_of_a_quote_unlike_the_linked_posts_quote_is_another_post() -
             "\"Thank you all for voting today,\" Ellison [posted](https://x.com/MaraEllison/status/42) "
             "that evening.\n")
     doc = extract_text(text, markdown=True)
-    result = link_citations(doc, [PostText("x:42", "", "MaraEllison", "Mara Ellison")])
+    result = rule_citations(doc, [PostText("x:42", "", "MaraEllison", "Mara Ellison")])
     cited = [(doc.sentences[c.sentence_index].text[:14], c.kind) for c in result.citations]
     assert cited == [('"Thank you all', "link")]
 
@@ -548,7 +550,7 @@ def _cite_with_textless_embed(sentences: str) -> list[tuple[int, str]]:
     doc = extract_text(sentences)
     position = len(doc.text)
     post = PostText("youtube:AAAAAAAAAAA", "", positions=(position,))
-    return [(c.sentence_index, c.kind) for c in link_citations(doc, [post]).citations]
+    return [(c.sentence_index, c.kind) for c in rule_citations(doc, [post]).citations]
 
 
 def test_a_speech_quote_before_a_video_is_not_taken_for_the_video() -> None:

@@ -137,6 +137,7 @@ class PageContext:
         self._quotes: list[Quote] = []
         self._tagged: dict[int, Quote | None] = {}  # sentence -> the quote it is the tag of
         self._echoes: dict[str, list[str]] = defaultdict(list)  # key -> quotes of a textless post
+        self.link_offsets: dict[str, list[int]] = defaultdict(list)  # key -> where it is linked
         self._all_positions = sorted(pos for p in self.posts.values() for pos in p.post.positions)
 
     # -- where a sentence stands -----------------------------------------------------------

@@ -56,21 +56,49 @@ from postlink.cite.context import (
     PreparedPost,
     sentence_at,
 )
+from postlink.cite.features import PairFeatures
 from postlink.cite.model import KIND_ORDER, Citation, CiteResult, PostText, UnmatchedQuote
 from postlink.cite.paraphrase import PARA_SECTION_STRONG, overlap, restates, stems
 from postlink.cite.quotes import Quote, find_quotes
+from postlink.cite.scorer import Scorer, shipped
 from postlink.extract.model import Document, Sentence
 from postlink.platforms import parse_post_url
 
-__all__ = ["Citation", "CiteResult", "PostText", "UnmatchedQuote", "link_citations", "sentence_at"]
+__all__ = ["Citation", "CiteResult", "PostText", "UnmatchedQuote", "candidate_features", "link_citations",
+           "rule_citations", "sentence_at"]
 
 # Quotes of three or four words need some sign of the post (a name, a cue, nearness).
 MEDIUM_QUOTE_WORDS = 4
 _PRONOUNS = word_set("he she it they its his her their this")
 
 
-def link_citations(doc: Document, posts: Sequence[PostText]) -> CiteResult:
-    """Every citation of ``posts`` in ``doc``'s sentences, and the quotes that match none."""
+def link_citations(doc: Document, posts: Sequence[PostText], scorer: Scorer | None = None) -> CiteResult:
+    """Every citation of ``posts`` in ``doc``'s sentences, and the quotes that match none.
+    ``scorer`` defaults to the shipped weights (scorer.shipped)."""
+    resolver, unmatched = _resolve(doc, posts)
+    features = PairFeatures(resolver, (u.sentence_index for u in unmatched))
+    return CiteResult(resolver.decide(features, scorer or shipped()), tuple(unmatched))
+
+
+def rule_citations(doc: Document, posts: Sequence[PostText]) -> CiteResult:
+    """The deterministic layer alone: every pair with evidence, its kind by precedence. This
+    is what postlink did before the scorer; the scorer reads the same evidence as features.
+    bench/cite.py reports it as the baseline, and tests check each rule through it."""
+    resolver, unmatched = _resolve(doc, posts)
+    features = PairFeatures(resolver, (u.sentence_index for u in unmatched))
+    return CiteResult(resolver.decide(features, None), tuple(unmatched))
+
+
+def candidate_features(doc: Document, posts: Sequence[PostText]) -> list[tuple[int, str, list[float]]]:
+    """(sentence index, post key, feature vector) of every candidate pair: what the scorer
+    sees, for training it (bench/train_cite.py)."""
+    resolver, unmatched = _resolve(doc, posts)
+    features = PairFeatures(resolver, (u.sentence_index for u in unmatched))
+    return [(i, key, features.vector(i, key)) for i, key in features.candidates()]
+
+
+def _resolve(doc: Document, posts: Sequence[PostText]) -> tuple[_Resolver, list[UnmatchedQuote]]:
+    """The deterministic steps: quote matches, links and the reported-speech evidence."""
     resolver = _Resolver(doc, posts)
     unmatched = resolver.quotes()
     resolver.links()
@@ -78,7 +106,7 @@ def link_citations(doc: Document, posts: Sequence[PostText]) -> CiteResult:
     resolver.lead_ins()
     resolver.echoes()
     resolver.continuations()
-    return CiteResult(resolver.citations(), tuple(unmatched))
+    return resolver, unmatched
 
 
 class _Resolver(PageContext):
@@ -184,6 +212,7 @@ class _Resolver(PageContext):
             if sentence is None or is_credit_line(sentence.text):
                 continue
             self.pieces[(sentence.index, ref.key)].append(Piece("link", 1.0, (link.start, link.end)))
+            self.link_offsets[ref.key].append(link.start)
 
     # -- 3 and 4. paraphrase and attribution -----------------------------------------------
     def restatements(self) -> None:
@@ -264,28 +293,51 @@ class _Resolver(PageContext):
         return any(pkeys[i:i + n] == keys for i in range(len(pkeys) - n + 1))
 
     # -- result ----------------------------------------------------------------------------
-    def citations(self) -> tuple[Citation, ...]:
+    def decide(self, features: PairFeatures, scorer: Scorer | None) -> tuple[Citation, ...]:
+        """One Citation per candidate pair the scorer keeps (``None``: every pair with
+        evidence). A pair that quotes the post takes the quote's kind, one that links it
+        ``link``; otherwise the kind model tells a paraphrase from an attribution. ``score``
+        is the match score of a quote and the scorer's probability for the other kinds."""
         out = []
-        for (index, key), pieces in self.pieces.items():
-            kinds = {p.kind for p in pieces}
-            kind = next(k for k in KIND_ORDER if k in kinds)
-            if kind in QUOTE_KINDS:
-                chosen = sorted((p for p in pieces if p.kind in QUOTE_KINDS), key=lambda p: p.article_span)
-                also = tuple(k for k in KIND_ORDER if k in kinds and k not in QUOTE_KINDS)
+        for index, key in features.candidates() if scorer else sorted(self.pieces):
+            pieces = self.pieces.get((index, key), [])
+            kinds = {piece.kind for piece in pieces}
+            quoted = [piece for piece in pieces if piece.kind in QUOTE_KINDS]
+            p = 1.0
+            if scorer is not None:
+                x = features.vector(index, key)
+                p = scorer.p_cite(x)
+                if not scorer.keeps(x, p):
+                    continue
+            if quoted:
+                kind = next(k for k in KIND_ORDER if k in kinds)
+                chosen = sorted(quoted, key=lambda piece: piece.article_span)
+                score = max(piece.score for piece in chosen if piece.kind == kind)
             else:
-                chosen = [max((p for p in pieces if p.kind == kind), key=lambda p: p.score)]
-                also = tuple(k for k in KIND_ORDER if k in kinds and k != kind)
-            spans = [p.post_span for p in chosen if p.post_span]
-            diffs = [p.diff for p in chosen if p.diff]
+                if scorer is None:
+                    kind = next(k for k in KIND_ORDER if k in kinds)
+                elif "link" in kinds:
+                    kind = "link"
+                else:
+                    kind = "paraphrase" if scorer.p_paraphrase(x) >= 0.5 else "attribution"
+                sentence = self.doc.sentences[index]
+                own = [piece for piece in pieces if piece.kind == kind]
+                span = own[0].article_span if own else (sentence.start, sentence.end)
+                post_span = (0, len(self.posts[key].post.text)) if kind == "paraphrase" else None
+                score = round(p, 3) if scorer else max(piece.score for piece in own)
+                chosen = [Piece(kind, score, span, post_span=post_span)]
+            also = tuple(k for k in KIND_ORDER if k in kinds and k != kind
+                         and not (k in QUOTE_KINDS and kind in QUOTE_KINDS))
+            spans = [piece.post_span for piece in chosen if piece.post_span]
+            diffs = [piece.diff for piece in chosen if piece.diff]
             out.append(Citation(
-                post_key=key, sentence_index=index, kind=kind,
-                score=max(p.score for p in chosen if p.kind == kind),
-                quote=" | ".join(p.quote for p in chosen if p.quote),
-                article_span=(min(p.article_span[0] for p in chosen),
-                              max(p.article_span[1] for p in chosen)),
+                post_key=key, sentence_index=index, kind=kind, score=score,
+                quote=" | ".join(piece.quote for piece in chosen if piece.quote),
+                article_span=(min(piece.article_span[0] for piece in chosen),
+                              max(piece.article_span[1] for piece in chosen)),
                 post_span=(min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None,
                 diff=" | ".join(diffs) if diffs else None,
-                beyond_truncation=any(p.beyond_truncation for p in chosen),
+                beyond_truncation=any(piece.beyond_truncation for piece in chosen),
                 also=also,
             ))
         out.sort(key=lambda c: (c.sentence_index, c.article_span[0], c.post_key))

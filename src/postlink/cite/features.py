@@ -1,0 +1,264 @@
+"""Features of one (sentence, post) candidate pair, for the learned scorer (scorer.py).
+
+Every feature is general: where the sentence stands relative to the post's embed, how it
+names the post's author, whether it has a posting cue or credits another source, what it
+quotes and what it shares with the post's words. The resolver's deterministic evidence
+(quote matches, links, and the reported-speech rules of match.py and context.py) enters as
+features too, so the classifier learns how far to trust each rule instead of obeying it.
+
+``candidate_posts`` keeps the number of pairs linear in the article: a post is a candidate
+for a sentence only if the sentence is near one of its embeds, names its author, shares its
+words, or already holds evidence for it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable
+
+from postlink.cite.attribution import tokens, word_set
+from postlink.cite.context import QUOTE_KINDS, PageContext
+from postlink.cite.model import PostText
+from postlink.cite.paraphrase import overlap, stems
+from postlink.extract.model import Sentence
+
+# A sentence this many sentences from an embed of the post, or nearer, is a candidate.
+WINDOW = 8
+# Shared content stems that make a far-away, unnamed sentence a candidate.
+CANDIDATE_SHARED = 2
+# A quote of this many words matched to a post rarely comes from anywhere else.
+LONG_QUOTE_WORDS = 6
+
+_REACH = word_set("""
+views viewed likes liked retweets retweeted shares shared followers viral replies comments
+reactions times impressions aufrufe likes geteilt vues partages visualizaciones compartido
+""")
+_EARLIER = word_set("earlier previously previous first before former initially früher zuvor")
+_LATER = word_set("later then subsequently afterwards next another follow followed second später dann")
+_PRONOUNS = word_set("he she they his her their him them er sie ihr ihre seine il elle ils")
+_QUOTE_MARKS = re.compile("[\"“”„«»‘’‚‹›「」『』]")
+# Frequent English function words: their share tells English prose from other languages.
+_ENGLISH = word_set("the and of to in is that for on with was as by it at from has have are this")
+
+FEATURES = (
+    "bias",
+    # deterministic evidence of the resolver
+    "quote_verbatim", "quote_altered", "quote_partial", "quote_score", "quote_words",
+    "quote_long", "link", "link_paragraph", "rule_paraphrase", "rule_attribution", "rule_score",
+    # naming the author
+    "mention_full", "mention_part", "near_cue", "cue", "plural_cue", "verb", "speech",
+    "definite", "media", "other_source", "other_author_named", "pronoun_start",
+    # where the sentence stands
+    "adjacent", "in_section", "sentences_away", "chars_away", "before_embed",
+    "nearest_embed", "author_nearest", "no_embed", "introduces",
+    # what it shares with the post
+    "overlap", "shared", "strong_shared", "overlap_precision",
+    # quotes
+    "quote_marks", "quote_of_other_post", "unmatched_quote", "quotes_something_else",
+    "reads_like_post",
+    # page and post
+    "post_has_text", "same_author_posts", "reach", "order_earlier", "order_later",
+    "not_english", "heading", "order_elsewhere",
+    # pairs of the above whose meaning depends on each other
+    "named_near", "rule_without_embed", "named_without_embed", "rule_quoting_else",
+    "cue_without_embed",
+)
+INDEX = {name: i for i, name in enumerate(FEATURES)}
+
+
+class PairFeatures:
+    """Feature vectors for the candidate pairs of one page, computed on ``ctx`` after the
+    resolver's deterministic steps have filled ``ctx.pieces``."""
+
+    def __init__(self, ctx: PageContext, unmatched_sentences: Iterable[int]) -> None:
+        self.ctx = ctx
+        self.unmatched = set(unmatched_sentences)
+        self._starts = [s.start for s in ctx.doc.sentences]
+        self._sentence_stems: dict[int, frozenset[str]] = {}
+        self._by_author: dict[str, list[str]] = defaultdict(list)  # author -> post keys
+        for key, p in ctx.posts.items():
+            self._by_author[_author(p.post)].append(key)
+        # every embed as (index of the first sentence after it, post key), in page order
+        self._embeds = sorted((bisect_left(self._starts, pos), key)
+                              for key, p in ctx.posts.items() for pos in p.post.positions)
+        self._embed_at = [at for at, _ in self._embeds]
+        # the paragraphs holding a link to each post
+        self._link_paragraphs: dict[str, set[int]] = defaultdict(set)
+        for key, offsets in ctx.link_offsets.items():
+            self._link_paragraphs[key].update(ctx.paragraph_of(o) for o in offsets)
+
+    # -- candidates ------------------------------------------------------------------------
+    def candidates(self) -> list[tuple[int, str]]:
+        ctx = self.ctx
+        pairs: set[tuple[int, str]] = set(ctx.pieces)
+        n = len(ctx.doc.sentences)
+        name_index: dict[str, set[str]] = defaultdict(set)
+        stem_index: dict[str, set[str]] = defaultdict(set)
+        for key, post in ctx.posts.items():
+            for phrase in post.names.strong:
+                name_index[phrase[-1]].add(key)
+            for word in post.names.weak:
+                name_index[word].add(key)
+            if post.names.handle:
+                name_index[post.names.handle].add(key)
+            for stem in post.stems:
+                stem_index[stem].add(key)
+            for pos in post.post.positions:
+                at = bisect_left(self._starts, pos)
+                for i in range(max(0, at - WINDOW), min(n, at + WINDOW)):
+                    pairs.add((i, key))
+        # a stem shared by very many posts tells nothing; skipping it keeps the cost linear
+        common = max(8, len(ctx.posts) // 4)
+        for sentence in ctx.doc.sentences:
+            for word in set(tokens(sentence.text)):
+                for key in name_index.get(word, ()):
+                    pairs.add((sentence.index, key))
+            shared: dict[str, int] = defaultdict(int)
+            for stem in self.stems(sentence):
+                keys = stem_index.get(stem, ())
+                if len(keys) <= common:
+                    for key in keys:
+                        shared[key] += 1
+            pairs.update((sentence.index, k) for k, c in shared.items() if c >= CANDIDATE_SHARED)
+        return sorted(pairs)
+
+    def stems(self, sentence: Sentence) -> frozenset[str]:
+        found = self._sentence_stems.get(sentence.index)
+        if found is None:
+            found = self._sentence_stems[sentence.index] = stems(sentence.text)
+        return found
+
+    # -- one pair --------------------------------------------------------------------------
+    def vector(self, index: int, key: str) -> list[float]:
+        ctx = self.ctx
+        sentence = ctx.doc.sentences[index]
+        post = ctx.posts[key]
+        x = [0.0] * len(FEATURES)
+
+        def put(name: str, value: float | bool) -> None:
+            x[INDEX[name]] = float(value)
+
+        put("bias", 1)
+        pieces = ctx.pieces.get((index, key), ())
+        kinds = {p.kind for p in pieces}
+        quotes = [p for p in pieces if p.kind in QUOTE_KINDS]
+        for kind in QUOTE_KINDS:
+            put(f"quote_{kind}", kind in kinds)
+        if quotes:
+            put("quote_score", max(p.score for p in quotes))
+            n_quoted = sum(len(p.quote.split()) for p in quotes)
+            put("quote_words", math.log1p(n_quoted) / 3)
+            put("quote_long", n_quoted >= LONG_QUOTE_WORDS)
+        put("link", "link" in kinds)
+        put("link_paragraph", ctx.paragraph_of(sentence.start) in self._link_paragraphs.get(key, ()))
+        put("rule_paraphrase", "paraphrase" in kinds)
+        put("rule_attribution", "attribution" in kinds)
+        rest = [p.score for p in pieces if p.kind in ("paraphrase", "attribution")]
+        put("rule_score", max(rest, default=0.0))
+
+        ev = ctx.evidence(sentence, key)
+        put("mention_full", ev.mention == 2)
+        put("mention_part", ev.mention == 1)
+        for name in ("near_cue", "cue", "verb", "speech", "definite", "media", "other_source"):
+            put(name, getattr(ev, name))
+        put("plural_cue", ev.plural)
+        put("other_author_named", ctx._names_other_author(sentence, key))
+        words = tokens(sentence.text)
+        put("pronoun_start", bool(words[:3]) and any(w in _PRONOUNS for w in words[:3]))
+
+        positions = post.post.positions
+        put("no_embed", not positions)
+        if positions:
+            away, before = self._sentence_distance(index, positions)
+            put("sentences_away", min(away, WINDOW * 2) / (WINDOW * 2))
+            put("chars_away", min(math.log1p(ctx.distance(sentence, key)) / 10, 1.0))
+            put("before_embed", before)
+            put("adjacent", ctx.adjacent(sentence, key))
+            put("in_section", ctx.in_section(sentence, key))
+            put("introduces", ctx.introduces(sentence, key))
+            put("nearest_embed", key in self._nearest_keys(index))
+            put("author_nearest", self._nearest_of_author(index, key))
+        else:
+            put("sentences_away", 1)
+            put("chars_away", 1)
+
+        names = {w for phrase in post.names.strong for w in phrase} | set(post.names.weak)
+        ov = overlap(frozenset(s for s in self.stems(sentence) if s not in names), post.stems, post.strong)
+        put("overlap", ov.score)
+        put("shared", min(ov.shared, 6) / 6)
+        put("strong_shared", min(ov.strong, 3) / 3)
+        put("overlap_precision", ov.precision)
+
+        put("quote_marks", bool(_QUOTE_MARKS.search(sentence.text)))
+        put("quote_of_other_post", any(
+            p.kind in QUOTE_KINDS for k in ctx.posts if k != key for p in ctx.pieces.get((index, k), ())))
+        put("unmatched_quote", index in self.unmatched)
+        put("quotes_something_else", index in self.unmatched and not quotes)
+        # most of the sentence is the post's words, unquoted: the post's own text left in
+        # the body (or a sentence the post copied), not a citation of it
+        put("reads_like_post", not quotes and ov.shared >= 5 and ov.precision >= 0.8)
+
+        put("post_has_text", bool(post.post.text))
+        put("same_author_posts", min(len(self._by_author[_author(post.post)]) - 1, 4) / 4)
+        put("reach", any(w in _REACH for w in words))
+        put("order_earlier", any(w in _EARLIER for w in words))
+        put("order_later", any(w in _LATER for w in words))
+        put("not_english", len(words) >= 6 and sum(w in _ENGLISH for w in words) / len(words) < 0.05)
+        put("heading", ctx.is_heading(sentence))
+        # "a later tweet", "an earlier post" when the page has no other post of the author:
+        # the sentence is about a post that is not here
+        put("order_elsewhere", (x[INDEX["order_earlier"]] or x[INDEX["order_later"]])
+            and not x[INDEX["same_author_posts"]] and bool(x[INDEX["cue"]]))
+        rule = any(k in kinds for k in ("paraphrase", "attribution"))
+        near = bool(x[INDEX["adjacent"]] or x[INDEX["in_section"]])
+        put("named_near", ev.mention == 2 and near)
+        put("rule_without_embed", rule and not positions and "link" not in kinds)
+        put("named_without_embed", ev.mention > 0 and not positions and "link" not in kinds)
+        put("rule_quoting_else", rule and index in self.unmatched and not quotes)
+        put("cue_without_embed", ev.cue and not positions and "link" not in kinds)
+        return x
+
+    def _nearest_of_author(self, index: int, key: str) -> bool:
+        """Of the author's posts embedded here, this one's embed is the nearest."""
+        posts, sentence = self.ctx.posts, self.ctx.doc.sentences[index]
+
+        def away(k: str) -> tuple[int, int]:  # in sentences, then in characters
+            return (self._sentence_distance(index, posts[k].post.positions)[0],
+                    self.ctx.distance(sentence, k))
+        mine = away(key)
+        return all(mine <= away(k) for k in self._by_author[_author(posts[key].post)]
+                   if posts[k].post.positions)
+
+    def _sentence_distance(self, index: int, positions: Iterable[int]) -> tuple[int, bool]:
+        """Sentences between sentence ``index`` and the nearest embed position, and whether
+        the sentence comes before it."""
+        best = (10**9, False)
+        for pos in positions:
+            at = bisect_left(self._starts, pos)  # the first sentence after the embed
+            if index < at:
+                best = min(best, (at - index, True))
+            else:
+                best = min(best, (index - at + 1, False))
+        return best
+
+    def _nearest_keys(self, index: int) -> set[str]:
+        """The posts whose embed is the nearest one to sentence ``index`` (either side)."""
+        j = bisect_right(self._embed_at, index)  # embeds before j sit at or above the sentence
+        options = []
+        if j < len(self._embeds):
+            options.append((self._embed_at[j] - index, self._embed_at[j]))
+        if j > 0:
+            options.append((index - self._embed_at[j - 1] + 1, self._embed_at[j - 1]))
+        if not options:
+            return set()
+        low = min(d for d, _ in options)
+        ats = {at for d, at in options if d == low}
+        lo, hi = bisect_left(self._embed_at, min(ats)), bisect_right(self._embed_at, max(ats))
+        return {key for at, key in self._embeds[lo:hi] if at in ats}
+
+
+def _author(post: PostText) -> str:
+    return (post.author_handle or post.key).lower()
