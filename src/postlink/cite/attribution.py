@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from postlink.lexicon import cues, fold
+from postlink.lexicon import cues, cues_any, fold
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -22,38 +22,38 @@ _fold = fold  # one folding for cue words and sentence words (lexicon.fold)
 
 # Cue words come from the language files (postlink/lexicon/data), every language at once:
 # an article quotes posts in its own language and in English.
-MEDIA_NOUNS = cues("media_nouns")
+MEDIA_NOUNS = cues_any("media_nouns")
 # Words that refer to a social post or to posting. A photo or a video is a post too, but an
 # article has its own, so media words are cues only next to the embed (DEFINITE_MEDIA).
-POST_CUES = (cues("post_nouns") - MEDIA_NOUNS) | cues("posting_verbs")
+POST_CUES = ((cues("post_nouns", "en") | cues("post_nouns", "de")) - MEDIA_NOUNS) | cues_any("posting_verbs")
 # The verbs among POST_CUES: the act of posting ("retweeted", "teilte"), which nouns like
 # "message" are not.
-POST_VERBS = cues("posting_verbs")
+POST_VERBS = cues_any("posting_verbs")
 # Verbs that report what someone said or thought: with the author named in the lead-up to
 # the embed ("Digital Foundry reveal that the game runs at an unstable ..."), what follows
 # them restates the post.
-SPEECH_VERBS = cues("speech_verbs")
+SPEECH_VERBS = cues_any("speech_verbs")
 # Verbs of following an account: "follow her on X" is about the account, not one post.
-FOLLOW_WORDS = cues("follow_verbs")
+FOLLOW_WORDS = cues_any("follow_verbs")
 FOLLOW_REACH = 4
 # Platform names are cues only after a preposition ("on X", "posted to Instagram"): alone they
 # are companies ("the Musk/Twitter saga").
-PLATFORMS = cues("platforms")
-_PLATFORM_PREPOSITIONS = cues("platform_prepositions")
+PLATFORMS = cues_any("platforms")
+_PLATFORM_PREPOSITIONS = cues_any("platform_prepositions")
 # Cues that name several posts at once ("her thread", "both posted their messages").
-PLURAL_CUES = cues("post_series")
+PLURAL_CUES = cues_any("post_series")
 # Words that credit a source other than a post by themselves ("told", "according to").
-OTHER_SOURCE = cues("other_source")
+OTHER_SOURCE = cues_any("other_source")
 # Sources a post may also share ("posted a link to an interview", "retweeted an article by
 # New York magazine"): they credit another source only where they are how the speaker is
 # credited: after a preposition ("in an interview", "at a rally", "im Interview") or before a
 # reporting verb ("the newspaper reported", "the statement reads").
-SOURCE_NOUNS = cues("source_nouns")
-_CREDIT_PREPOSITIONS = cues("credit_prepositions")
-_SOURCE_VERBS = cues("source_verbs")
+SOURCE_NOUNS = cues_any("source_nouns")
+_CREDIT_PREPOSITIONS = cues_any("credit_prepositions")
+_SOURCE_VERBS = cues_any("source_verbs")
 SOURCE_REACH = 3  # words between the preposition (or the verb) and the source noun
 # Generic words that never identify an author on their own.
-NAME_STOPWORDS = cues("name_fillers")
+NAME_STOPWORDS = cues_any("name_fillers")
 CREDIT_LINE = re.compile(
     r"^\W*(?:photo|photos|image|images|picture|video|credit|credits|foto|bild|quelle|source"
     r"|additional reporting|reporting by)\b|\b(?:photo|image|picture)\s*(?:credits?)?\s*:",

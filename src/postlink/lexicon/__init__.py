@@ -61,7 +61,10 @@ RULE_CATEGORIES = (
     "name_fillers",  # words of a display name that never identify its author: the, official
     "weekdays",  # capitalised words that are not names
 )
-MONTHS = 12
+# Where two languages spell a cue word and a function word alike, the language earlier here
+# wins in cues_any: English first (most articles, and English posts are quoted in every
+# language), German second (the resolver's other first language), then the rest.
+PRECEDENCE = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "sv", "no", "ja")
 # detect_language: a language needs this much stopword weight, and this share of it more
 # than the runner-up, before a text is said to be in it.
 MIN_EVIDENCE = 2.0
@@ -98,9 +101,11 @@ class Language:
 
 @cache
 def languages() -> tuple[str, ...]:
-    """The codes of the languages with a data file, sorted."""
-    return tuple(sorted(p.name.removesuffix(".toml") for p in _DATA.iterdir()
-                        if p.name.endswith(".toml")))
+    """The codes of the languages with a data file, in PRECEDENCE (others after, sorted)."""
+    codes = sorted(p.name.removesuffix(".toml") for p in _DATA.iterdir()
+                   if p.name.endswith(".toml"))
+    rank = {code: i for i, code in enumerate(PRECEDENCE)}
+    return tuple(sorted(codes, key=lambda c: (rank.get(c, len(rank)), c)))
 
 
 @cache
@@ -136,6 +141,19 @@ def cues(category: str, lang: str | None = None) -> frozenset[str]:
 
 
 @cache
+def cues_any(category: str) -> frozenset[str]:
+    """``cues(category)`` over every language, for text whose language is not known, less
+    the entries that are function words of a language before them in PRECEDENCE which does
+    not list them in ``category``: Polish "on" (he) is English "on", Swedish "de" (they) is
+    French "de", and either would fire on every sentence of that other language."""
+    order = languages()
+    return frozenset(
+        w for i, code in enumerate(order) for w in cues(category, code)
+        if not any(w in cues("stopwords", before) and w not in cues(category, before)
+                   for before in order[:i]))
+
+
+@cache
 def phrases(category: str, lang: str | None = None) -> frozenset[tuple[str, ...]]:
     """Entries of several words ("told reporters", "press conference"), as word tuples."""
     _known(category)
@@ -154,8 +172,17 @@ def substrings(category: str, lang: str | None = None) -> frozenset[str]:
 def count(text: str, category: str, lang: str | None = None) -> int:
     """How many times ``category``'s entries occur in ``text``: words, phrases (words in a
     row) and, for languages without spaces, substrings."""
-    return count_words(words(text), category, lang) + sum(
-        fold(text).count(s) for s in substrings(category, lang))
+    return count_words(words(text), category, lang) + _count_substrings(fold(text), category, lang)
+
+
+def _count_substrings(text: str, category: str, lang: str | None) -> int:
+    """Non-overlapping hits, longest entry first: "インスタグラム" is one platform, not also
+    "インスタ"."""
+    hits = 0
+    for entry in sorted(substrings(category, lang), key=len, reverse=True):
+        hits += text.count(entry)
+        text = text.replace(entry, "\0")
+    return hits
 
 
 def count_words(folded: Sequence[str], category: str, lang: str | None = None) -> int:
@@ -184,7 +211,7 @@ def detect_language(text: str) -> str | None:
     whole = fold(text)
     for code in languages():
         if not language(code).spaced:
-            score[code] += sum(whole.count(s) for s in substrings("stopwords", code))
+            score[code] += _count_substrings(whole, "stopwords", code)
     ranked = sorted(score.items(), key=lambda kv: -kv[1])
     (best, top), (_, second) = ranked[0], ranked[1]
     if top < MIN_EVIDENCE or top < MIN_MARGIN * second:
