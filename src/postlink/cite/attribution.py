@@ -7,9 +7,10 @@ Patterns are data (word sets below), so a new cue is a one-line change with a te
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from postlink.lexicon import cues, cues_any, fold
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -17,68 +18,42 @@ def word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-def _fold(word: str) -> str:
-    """Lower case without accents, so "Léa" matches "Lea" in a handle."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+_fold = fold  # one folding for cue words and sentence words (lexicon.fold)
 
-
-# Words that refer to a social post or to posting (English and German; lower case).
-POST_CUES = word_set("""
-post posts posted posting tweet tweets tweeted tweeting retweet retweets retweeted thread
-threads message messages reply replies replied wrote writes writing write shared caption
-captioned announcement account schrieb twitterte retweetete postete teilte beitrag gepostet
-getwittert schreibt twittert retweetet postet posten teilt
-""")
+# Cue words come from the language files (postlink/lexicon/data), every language at once:
+# an article quotes posts in its own language and in English.
+MEDIA_NOUNS = cues_any("media_nouns")
+# Words that refer to a social post or to posting. A photo or a video is a post too, but an
+# article has its own, so media words are cues only next to the embed (DEFINITE_MEDIA).
+POST_CUES = ((cues("post_nouns", "en") | cues("post_nouns", "de")) - MEDIA_NOUNS) | cues_any("posting_verbs")
 # The verbs among POST_CUES: the act of posting ("retweeted", "teilte"), which nouns like
-# "account" or "message" are not.
-POST_VERBS = word_set("""
-posted posting tweeted tweeting retweeted wrote writes shared captioned schrieb twitterte
-retweetete postete teilte gepostet getwittert schreibt twittert retweetet postet teilt
-""")
+# "message" are not.
+POST_VERBS = cues_any("posting_verbs")
 # Verbs that report what someone said or thought: with the author named in the lead-up to
 # the embed ("Digital Foundry reveal that the game runs at an unstable ..."), what follows
-# them restates the post. Folded as sentence words are ("empörte" as "emporte").
-SPEECH_VERBS = frozenset(map(_fold, word_set("""
-said says say reveal reveals revealed claim claims claimed argue argues argued note notes noted
-explain explains explained suggest suggests suggested insist insists insisted warn warns
-warned criticise criticises criticised criticize criticizes criticized praise praises praised
-accuse accuses accused complain complains complained joke jokes joked quip quips quipped
-wonder wonders wondered ask asks asked urge urges urged slam slams slammed blast blasts blasted
-mock mocks mocked admit admits admitted announce announces announced lament laments lamented
-call calls called vow vows vowed
-sagte sagt erklärte erklärt kritisierte kritisiert warnte warnt forderte fordert meinte meint
-fragte fragt lobte lobt empörte empört beschwerte beschwert informierte informiert verkündete
-verkündet betonte betont klagte klagt spottete spottet
-""")))
+# them restates the post.
+SPEECH_VERBS = cues_any("speech_verbs")
 # Verbs of following an account: "follow her on X" is about the account, not one post.
-FOLLOW_WORDS = word_set("follow follows followed following folgt folgen folgte folgst")
+FOLLOW_WORDS = cues_any("follow_verbs")
 FOLLOW_REACH = 4
 # Platform names are cues only after a preposition ("on X", "posted to Instagram"): alone they
 # are companies ("the Musk/Twitter saga").
-PLATFORMS = word_set("x twitter instagram facebook bluesky mastodon tiktok linkedin telegram threads")
-_PLATFORM_PREPOSITIONS = word_set("on via to auf bei in")
+PLATFORMS = cues_any("platforms")
+_PLATFORM_PREPOSITIONS = cues_any("platform_prepositions")
 # Cues that name several posts at once ("her thread", "both posted their messages").
-PLURAL_CUES = word_set("thread threads posts tweets messages series replies")
+PLURAL_CUES = cues_any("post_series")
 # Words that credit a source other than a post by themselves ("told", "according to").
-OTHER_SOURCE = word_set("""
-told interviewed spokesperson spokesman spokeswoman reported quoted speaking according
-""")
+OTHER_SOURCE = cues_any("other_source")
 # Sources a post may also share ("posted a link to an interview", "retweeted an article by
 # New York magazine"): they credit another source only where they are how the speaker is
 # credited: after a preposition ("in an interview", "at a rally", "im Interview") or before a
 # reporting verb ("the newspaper reported", "the statement reads").
-SOURCE_NOUNS = word_set("""
-interview interviews conference rally statement judgment judgement newspaper radio
-broadcaster briefing hearing podcast magazine
-""")
-_CREDIT_PREPOSITIONS = word_set("in at during on im bei beim auf während laut")
-_SOURCE_VERBS = word_set("said says reported reads read wrote writes sagte berichtete schreibt heißt")
+SOURCE_NOUNS = cues_any("source_nouns")
+_CREDIT_PREPOSITIONS = cues_any("credit_prepositions")
+_SOURCE_VERBS = cues_any("source_verbs")
 SOURCE_REACH = 3  # words between the preposition (or the verb) and the source noun
 # Generic words that never identify an author on their own.
-NAME_STOPWORDS = word_set("""
-the of and for von der die das de la le les el los del du des dr sen rep mr mrs ms sir
-official news team fc club com real x der und
-""")
+NAME_STOPWORDS = cues_any("name_fillers")
 CREDIT_LINE = re.compile(
     r"^\W*(?:photo|photos|image|images|picture|video|credit|credits|foto|bild|quelle|source"
     r"|additional reporting|reporting by)\b|\b(?:photo|image|picture)\s*(?:credits?)?\s*:",

@@ -35,19 +35,19 @@ from postlink.cite.attribution import (
     evidence,
     is_credit_line,
     tokens,
-    word_set,
 )
 from postlink.cite.compare import PostWords, post_words, split_words
 from postlink.cite.model import PostText
 from postlink.cite.paraphrase import stems, strong_stems
 from postlink.cite.quotes import Quote
 from postlink.extract.model import Document, Sentence
+from postlink.lexicon import cues_any
 
 QUOTE_KINDS = ("verbatim", "altered", "partial")
 HEADING_MAX_WORDS = 12
 MIN_UNMATCHED_WORDS = 2
 # A sentence that starts with one of these continues the subject of the sentence before it.
-_SUBJECT_PRONOUNS = word_set("he she it they er sie es")
+_SUBJECT_PRONOUNS = cues_any("pronouns") | cues_any("neuter_pronouns")
 # How early in a sentence that pronoun may come (words).
 PRONOUN_REACH = 3
 # "it says", "it reads": an inanimate subject that speaks is the post (or its image).
@@ -57,24 +57,20 @@ _PRONOUN_TAG = re.compile(
     r"\b(?:he|she|they|er|sie)\s+(?:wrote|writes|said|says|posted|tweeted|added|schrieb|sagte)\b"
     r"|\b(?:schrieb|sagte|twitterte)\s+(?:er|sie)\b", re.I)  # German puts the verb first
 # Capitalised words that are not names (so two sentences do not share a subject by them).
-_NOT_NAMES = word_set("""
-monday tuesday wednesday thursday friday saturday sunday january february march april may june
-july august september october november december montag dienstag mittwoch donnerstag freitag
-samstag sonntag januar februar märz juni juli oktober dezember
-""")
+_NOT_NAMES = cues_any("weekdays") | cues_any("months")
 # A definite post reference ("her best tweet") cites an embed at most this many sentences on.
 SECTION_SENTENCES = 6
 # Two quotes sharing this many words in a row quote the same words.
 ECHO_WORDS = 3
 # A pronoun right before an embed refers back to an author named this many sentences before.
 NAMED_BEFORE = 2
-_PERSONAL_PRONOUNS = word_set("he she they er sie")
+_PERSONAL_PRONOUNS = cues_any("pronouns")
 # "One user wrote", "another Twitter user": one unnamed poster introduced by the article.
 # Plural crowds ("some users", "many fans") are generic reaction, not one post.
-_ANONYMOUS_POSTERS = word_set("user person commenter tweeter poster fan viewer reader critic observer follower")
-_ANONYMOUS_LEADS = word_set("one another a")
+_ANONYMOUS_POSTERS = cues_any("anonymous_posters")
+_ANONYMOUS_LEADS = cues_any("anonymous_leads")
 # Words that open a sentence before its subject ("The Senate", "But Tom Reyes").
-_LEADING_WORDS = word_set("the a an but and yet so in on at after when as then der die das aber und")
+_LEADING_WORDS = cues_any("sentence_openers")
 # How far a continuation may reach from a citing sentence (sentences, either way).
 CONTINUE_STEPS = 2
 

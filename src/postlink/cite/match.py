@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from postlink.cite.attribution import Evidence, is_credit_line, tokens, word_set
+from postlink.cite.attribution import Evidence, is_credit_line, tokens
 from postlink.cite.compare import (
     SHORT_QUOTE_WORDS,
     QuoteMatch,
@@ -62,6 +62,7 @@ from postlink.cite.paraphrase import PARA_SECTION_STRONG, overlap, restates, ste
 from postlink.cite.quotes import Quote, find_quotes
 from postlink.cite.scorer import Scorer, shipped
 from postlink.extract.model import Document, Sentence
+from postlink.lexicon import cues_any
 from postlink.platforms import parse_post_url
 
 __all__ = ["Citation", "CiteResult", "PostText", "UnmatchedQuote", "candidate_features", "link_citations",
@@ -69,7 +70,7 @@ __all__ = ["Citation", "CiteResult", "PostText", "UnmatchedQuote", "candidate_fe
 
 # Quotes of three or four words need some sign of the post (a name, a cue, nearness).
 MEDIUM_QUOTE_WORDS = 4
-_PRONOUNS = word_set("he she it they its his her their this")
+_PRONOUNS = cues_any("pronouns") | cues_any("neuter_pronouns") | cues_any("possessives") | {"this"}
 
 
 def link_citations(doc: Document, posts: Sequence[PostText], scorer: Scorer | None = None) -> CiteResult:

@@ -1,0 +1,239 @@
+"""Language cue words, one data file per language (``data/<code>.toml``), read once.
+
+The citation resolver and its features ask, in any language the corpus holds, whether a
+sentence has a verb of posting, names a platform, credits another source, talks about a
+post's reach, and so on. The words are data so that a new language or a missed word is an
+edit to a TOML file with a test, not a code change.
+
+Every entry is folded on load (``fold``: lower case, accents stripped), so the data can be
+written as the language spells it and is compared with folded text. Entries of several words
+are phrases (``phrases``); single words are cues (``cues``). Languages written without
+spaces (``spaced = false`` in their file: Japanese) are matched by substring (``count``).
+
+>>> "tweetete" in cues("posting_verbs")
+True
+>>> cues("pronouns", "fr") >= {"il", "elle"}
+True
+>>> month_number("März")
+3
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+# The categories every language file fills (tests check each is non-empty).
+CATEGORIES = (
+    "posting_verbs",  # the act of posting: tweeted, posted, shared, replied, retweeted
+    "speech_verbs",  # reporting what someone said or thought: said, wrote, added, asked
+    "post_nouns",  # words for the post itself: post, tweet, message, thread, caption, reel
+    "platforms",  # x, twitter, instagram, ..., and local names of them
+    "other_source",  # credits a source that is not a post: told reporters, spokesperson
+    "reach",  # talk about a post's audience: views, likes, went viral, followers
+    "order_earlier",  # points back to an earlier post: earlier, previously, first
+    "order_later",  # points on to a later post: later, then, followed up, next
+    "pronouns",  # third-person personal pronouns that may stand for a person
+    "crowd",  # generic reaction: users, fans, people, netizens, many, some
+    "stopwords",  # common function words: enough to tell the language
+    "months",  # month names and abbreviations, January first (one list per month)
+)
+# Categories the rule-based resolver (cite/) reads besides those; optional per language.
+RULE_CATEGORIES = (
+    "media_nouns",  # what an embed shows: photo, video, clip
+    "post_series",  # several posts at once: thread, posts, replies
+    "source_nouns",  # sources a post may also share; credit only where they credit
+    "source_verbs",  # a source noun followed by one of these credits it: "the paper reported"
+    "credit_prepositions",  # a source noun after one of these credits it: "in an interview"
+    "platform_prepositions",  # a platform after one of these is where a post went: "on X"
+    "follow_verbs",  # following an account, not one post
+    "neuter_pronouns",  # "it", which may be the post itself ("it says")
+    "possessives",  # "his", "her", "its", "their"
+    "determiners",  # "the", "this", "that": before a post noun, a definite post
+    "sentence_openers",  # words that come before a sentence's subject: the, but, and
+    "anonymous_posters",  # one unnamed poster: user, commenter, follower
+    "anonymous_leads",  # "one", "another" before such a poster
+    "name_fillers",  # words of a display name that never identify its author: the, official
+    "weekdays",  # capitalised words that are not names
+)
+# Where two languages spell a cue word and a function word alike, the language earlier here
+# wins in cues_any: English first (most articles, and English posts are quoted in every
+# language), German second (the resolver's other first language), then the rest.
+PRECEDENCE = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "sv", "no", "ja")
+# detect_language: a language needs this much stopword weight, and this share of it more
+# than the runner-up, before a text is said to be in it.
+MIN_EVIDENCE = 2.0
+MIN_MARGIN = 1.5
+
+_DATA = files("postlink.lexicon").joinpath("data")
+_WORD = re.compile(r"\w+")
+_KANA_MARKS = ("\u3099", "\u309a")  # dakuten and handakuten: part of the kana, not accents
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, as cite/attribution.py compares words: "Léa" -> "lea",
+    "März" -> "marz". Kana keep their voicing marks (ポ is not ホ)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c) or c in _KANA_MARKS)
+    return unicodedata.normalize("NFC", kept)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``."""
+    return _WORD.findall(fold(text))
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language file, folded."""
+
+    code: str
+    name: str
+    spaced: bool  # False: written without spaces, entries match as substrings
+    entries: dict[str, frozenset[str]]
+    months: tuple[tuple[str, ...], ...]
+
+
+@cache
+def languages() -> tuple[str, ...]:
+    """The codes of the languages with a data file, in PRECEDENCE (others after, sorted)."""
+    codes = sorted(p.name.removesuffix(".toml") for p in _DATA.iterdir()
+                   if p.name.endswith(".toml"))
+    rank = {code: i for i, code in enumerate(PRECEDENCE)}
+    return tuple(sorted(codes, key=lambda c: (rank.get(c, len(rank)), c)))
+
+
+@cache
+def language(code: str) -> Language:
+    """The data of one language; KeyError for a code without a file."""
+    if code not in languages():
+        raise KeyError(f"no lexicon for language {code!r}; have {', '.join(languages())}")
+    raw = tomllib.loads(_DATA.joinpath(f"{code}.toml").read_text(encoding="utf-8"))
+    entries = {key: frozenset(" ".join(words(e)) for e in value if words(e))
+               for key, value in raw.items() if key != "months" and isinstance(value, list)}
+    months = tuple(tuple(fold(m) for m in month) for month in raw.get("months", ()))
+    entries["months"] = frozenset(m for month in months for m in month)
+    return Language(code, str(raw.get("name", code)), bool(raw.get("spaced", True)),
+                    entries, months)
+
+
+def _known(category: str) -> None:
+    if category not in CATEGORIES and category not in RULE_CATEGORIES:
+        raise KeyError(f"no lexicon category {category!r}")
+
+
+def _langs(lang: str | None) -> Iterable[Language]:
+    return [language(lang)] if lang else [language(code) for code in languages()]
+
+
+@cache
+def cues(category: str, lang: str | None = None) -> frozenset[str]:
+    """Single-word entries of ``category`` in ``lang`` (all languages when None), folded.
+    For a language without spaces every entry is one (a substring to look for)."""
+    _known(category)
+    return frozenset(e for lg in _langs(lang) for e in lg.entries.get(category, ())
+                     if " " not in e)
+
+
+@cache
+def cues_any(category: str) -> frozenset[str]:
+    """``cues(category)`` over every language, for text whose language is not known, less
+    the entries that are function words of a language before them in PRECEDENCE which does
+    not list them in ``category``: Polish "on" (he) is English "on", Swedish "de" (they) is
+    French "de", and either would fire on every sentence of that other language."""
+    order = languages()
+    return frozenset(
+        w for i, code in enumerate(order) for w in cues(category, code)
+        if not any(w in cues("stopwords", before) and w not in cues(category, before)
+                   for before in order[:i]))
+
+
+@cache
+def phrases(category: str, lang: str | None = None) -> frozenset[tuple[str, ...]]:
+    """Entries of several words ("told reporters", "press conference"), as word tuples."""
+    _known(category)
+    return frozenset(tuple(e.split()) for lg in _langs(lang) for e in lg.entries.get(category, ())
+                     if " " in e)
+
+
+@cache
+def substrings(category: str, lang: str | None = None) -> frozenset[str]:
+    """Entries of the languages written without spaces, matched inside words."""
+    _known(category)
+    return frozenset(e for lg in _langs(lang) if not lg.spaced
+                     for e in lg.entries.get(category, ()))
+
+
+def count(text: str, category: str, lang: str | None = None) -> int:
+    """How many times ``category``'s entries occur in ``text``: words, phrases (words in a
+    row) and, for languages without spaces, substrings."""
+    return count_words(words(text), category, lang) + _count_substrings(fold(text), category, lang)
+
+
+def _count_substrings(text: str, category: str, lang: str | None) -> int:
+    """Non-overlapping hits, longest entry first: "インスタグラム" is one platform, not also
+    "インスタ"."""
+    hits = 0
+    for entry in sorted(substrings(category, lang), key=len, reverse=True):
+        hits += text.count(entry)
+        text = text.replace(entry, "\0")
+    return hits
+
+
+def count_words(folded: Sequence[str], category: str, lang: str | None = None) -> int:
+    """``count`` over words already folded (a caller that has tokenised the sentence)."""
+    single, multi = cues(category, lang), phrases(category, lang)
+    hits = sum(1 for w in folded if w in single)
+    for phrase in multi:
+        n = len(phrase)
+        hits += sum(1 for i in range(len(folded) - n + 1) if tuple(folded[i:i + n]) == phrase)
+    return hits
+
+
+def detect_language(text: str) -> str | None:
+    """The language of ``text`` by its stopwords, or None when it is too short or unsure.
+    A stopword shared by several languages counts for each by a share."""
+    folded = words(text)
+    score = dict.fromkeys(languages(), 0.0)
+    owners: dict[str, list[str]] = {}
+    for code in languages():
+        if language(code).spaced:
+            for w in cues("stopwords", code):
+                owners.setdefault(w, []).append(code)
+    for w in folded:
+        for code in owners.get(w, ()):
+            score[code] += 1 / len(owners[w])
+    whole = fold(text)
+    for code in languages():
+        if not language(code).spaced:
+            score[code] += _count_substrings(whole, "stopwords", code)
+    ranked = sorted(score.items(), key=lambda kv: -kv[1])
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top < MIN_EVIDENCE or top < MIN_MARGIN * second:
+        return None
+    return best
+
+
+@cache
+def _month_index() -> dict[str, int]:
+    index: dict[str, int] = {}
+    for code in languages():
+        for number, names in enumerate(language(code).months, start=1):
+            for name in names:
+                index.setdefault(name, number)
+    return index
+
+
+def month_number(word: str, lang: str | None = None) -> int | None:
+    """1-12 for a month name or abbreviation ("Oct", "octobre", "października", "3月"),
+    in ``lang`` or any language; None for other words. A trailing dot is ignored."""
+    key = fold(word.strip().rstrip("."))
+    if lang:
+        return next((n for n, names in enumerate(language(lang).months, start=1)
+                     if key in names), None)
+    return _month_index().get(key)
