@@ -265,9 +265,9 @@ class PageContext:
             return False
         words = tokens(sentence.text)
         return _anonymous_subject(words) or (
-            any(w in _PERSONAL_PRONOUNS for w in words) and self._named_before(sentence, key))
+            any(w in _PERSONAL_PRONOUNS for w in words) and self.named_before(sentence, key))
 
-    def _named_before(self, sentence: Sentence, key: str) -> bool:
+    def named_before(self, sentence: Sentence, key: str) -> bool:
         """The post's author is named in one of the NAMED_BEFORE sentences before, in the
         same or the previous paragraph, with no embed and no other author between."""
         para = self.paragraph_of(sentence.start)

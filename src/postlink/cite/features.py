@@ -18,8 +18,10 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from postlink.cite.attribution import tokens, word_set
+from postlink import lexicon
+from postlink.cite.attribution import tokens
 from postlink.cite.context import QUOTE_KINDS, PageContext
 from postlink.cite.model import PostText
 from postlink.cite.paraphrase import overlap, stems
@@ -32,16 +34,32 @@ CANDIDATE_SHARED = 2
 # A quote of this many words matched to a post rarely comes from anywhere else.
 LONG_QUOTE_WORDS = 6
 
-_REACH = word_set("""
-views viewed likes liked retweets retweeted shares shared followers viral replies comments
-reactions times impressions aufrufe likes geteilt vues partages visualizaciones compartido
-""")
-_EARLIER = word_set("earlier previously previous first before former initially früher zuvor")
-_LATER = word_set("later then subsequently afterwards next another follow followed second später dann")
-_PRONOUNS = word_set("he she they his her their him them er sie ihr ihre seine il elle ils")
 _QUOTE_MARKS = re.compile("[\"“”„«»‘’‚‹›「」『』]")
-# Frequent English function words: their share tells English prose from other languages.
-_ENGLISH = word_set("the and of to in is that for on with was as by it at from has have are this")
+
+
+@dataclass(frozen=True)
+class SentenceCues:
+    """What a sentence says whichever post it is paired with (lexicon words, any language)."""
+
+    reach: bool  # views, likes, went viral
+    earlier: bool  # an earlier post
+    later: bool  # a later post
+    crowd: bool  # users, fans: generic reaction
+    pronoun_start: bool  # a third-person pronoun among the first words
+    language: str | None
+
+    @classmethod
+    def of(cls, text: str) -> SentenceCues:
+        words = lexicon.words(text)
+        return cls(
+            reach=bool(lexicon.count_words(words, "reach")),
+            earlier=bool(lexicon.count_words(words, "order_earlier")),
+            later=bool(lexicon.count_words(words, "order_later")),
+            crowd=bool(lexicon.count_words(words, "crowd")),
+            pronoun_start=bool(lexicon.count_words(words[:3], "pronouns")),
+            language=lexicon.detect_language(text),
+        )
+
 
 FEATURES = (
     "bias",
@@ -50,18 +68,18 @@ FEATURES = (
     "quote_long", "link", "link_paragraph", "rule_paraphrase", "rule_attribution", "rule_score",
     # naming the author
     "mention_full", "mention_part", "near_cue", "cue", "plural_cue", "verb", "speech",
-    "definite", "media", "other_source", "other_author_named", "pronoun_start",
+    "definite", "media", "other_source", "other_author_named", "pronoun_start", "named_before",
     # where the sentence stands
     "adjacent", "in_section", "sentences_away", "chars_away", "before_embed",
     "nearest_embed", "author_nearest", "no_embed", "introduces",
     # what it shares with the post
     "overlap", "shared", "strong_shared", "overlap_precision",
     # quotes
-    "quote_marks", "quote_of_other_post", "unmatched_quote", "quotes_something_else",
+    "quote_marks", "quote_of_other_post", "unmatched_quote", "quotes_something_else", "textless_quote",
     "reads_like_post",
     # page and post
     "post_has_text", "same_author_posts", "reach", "order_earlier", "order_later",
-    "not_english", "heading", "order_elsewhere",
+    "crowd", "not_english", "heading", "order_elsewhere",
     # pairs of the above whose meaning depends on each other
     "named_near", "rule_without_embed", "named_without_embed", "rule_quoting_else",
     "cue_without_embed",
@@ -78,6 +96,7 @@ class PairFeatures:
         self.unmatched = set(unmatched_sentences)
         self._starts = [s.start for s in ctx.doc.sentences]
         self._sentence_stems: dict[int, frozenset[str]] = {}
+        self._cues: dict[int, SentenceCues] = {}
         self._by_author: dict[str, list[str]] = defaultdict(list)  # author -> post keys
         for key, p in ctx.posts.items():
             self._by_author[_author(p.post)].append(key)
@@ -166,8 +185,10 @@ class PairFeatures:
             put(name, getattr(ev, name))
         put("plural_cue", ev.plural)
         put("other_author_named", ctx._names_other_author(sentence, key))
-        words = tokens(sentence.text)
-        put("pronoun_start", bool(words[:3]) and any(w in _PRONOUNS for w in words[:3]))
+        cues = self._cues.get(index) or self._cues.setdefault(index, SentenceCues.of(sentence.text))
+        put("pronoun_start", cues.pronoun_start)
+        # "He added that ...": the author named a sentence or two before, nothing between
+        put("named_before", cues.pronoun_start and ctx.named_before(sentence, key))
 
         positions = post.post.positions
         put("no_embed", not positions)
@@ -196,17 +217,21 @@ class PairFeatures:
         put("quote_of_other_post", any(
             p.kind in QUOTE_KINDS for k in ctx.posts if k != key for p in ctx.pieces.get((index, k), ())))
         put("unmatched_quote", index in self.unmatched)
-        put("quotes_something_else", index in self.unmatched and not quotes)
+        # a quote that did not match the post's text is someone else's words; when the post's
+        # text is not on the page, the quote may be the post's own
+        put("quotes_something_else", index in self.unmatched and not quotes and bool(post.post.text))
+        put("textless_quote", index in self.unmatched and not post.post.text)
         # most of the sentence is the post's words, unquoted: the post's own text left in
         # the body (or a sentence the post copied), not a citation of it
         put("reads_like_post", not quotes and ov.shared >= 5 and ov.precision >= 0.8)
 
         put("post_has_text", bool(post.post.text))
         put("same_author_posts", min(len(self._by_author[_author(post.post)]) - 1, 4) / 4)
-        put("reach", any(w in _REACH for w in words))
-        put("order_earlier", any(w in _EARLIER for w in words))
-        put("order_later", any(w in _LATER for w in words))
-        put("not_english", len(words) >= 6 and sum(w in _ENGLISH for w in words) / len(words) < 0.05)
+        put("reach", cues.reach)
+        put("order_earlier", cues.earlier)
+        put("order_later", cues.later)
+        put("crowd", cues.crowd)
+        put("not_english", cues.language not in (None, "en"))
         put("heading", ctx.is_heading(sentence))
         # "a later tweet", "an earlier post" when the page has no other post of the author:
         # the sentence is about a post that is not here
@@ -217,7 +242,7 @@ class PairFeatures:
         put("named_near", ev.mention == 2 and near)
         put("rule_without_embed", rule and not positions and "link" not in kinds)
         put("named_without_embed", ev.mention > 0 and not positions and "link" not in kinds)
-        put("rule_quoting_else", rule and index in self.unmatched and not quotes)
+        put("rule_quoting_else", rule and bool(x[INDEX["quotes_something_else"]]))
         put("cue_without_embed", ev.cue and not positions and "link" not in kinds)
         return x
 
