@@ -400,7 +400,9 @@ def _as_body_paragraph(p: lxml.html.HtmlElement) -> lxml.etree._Element:
     return out
 
 
-_MD_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
+# Anchor text holds no bracket and the target no parenthesis or space, so a run of unclosed
+# brackets is tried once per bracket up to the next one, not to the end of the paragraph.
+_MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^\s()]+)\)")
 _MD_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|>\s?|[*+-]\s+|\d+\.\s+)", re.M)
 
 
@@ -466,7 +468,7 @@ class _BodyBuilder:
             self.text = self.text.rstrip(" ")
             self._before_open = len(self.text)
             if self.text:
-                self.text += "\n\n"
+                self._extend("\n\n")
             self._para_start = len(self.text)
 
     def _close(self) -> None:
@@ -494,7 +496,14 @@ class _BodyBuilder:
             collapsed += " "
         if self.text.endswith((" ", "\n")) or len(self.text) == self._para_start:
             collapsed = collapsed.lstrip(" ")
-        self.text += collapsed
+        self._extend(collapsed)
+
+    def _extend(self, piece: str) -> None:
+        # CPython grows a str in place under += only when nothing else refers to it; on an
+        # attribute, += copies the whole body text each time (quadratic in the paragraphs).
+        text, self.text = self.text, ""
+        text += piece
+        self.text = text
 
     def _link(self, href: str, anchor: str) -> None:
         anchor = " ".join(anchor.split())
@@ -503,9 +512,9 @@ class _BodyBuilder:
         para_start = self._para_start or 0
         if anchor and not self.text.endswith((" ", "\n")) and len(self.text) > para_start \
                 and self.text[-1].isalnum():
-            self.text += " "
+            self._extend(" ")
         start = len(self.text)
-        self.text += anchor
+        self._extend(anchor)
         self._add_link(href, start, len(self.text))
 
     def _add_link(self, href: str, start: int, end: int) -> None:

@@ -242,7 +242,9 @@ def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = ()) -> list[Post
             # first person ("We won't back down.") join it, not an article's lead-in.
             first = _run_start(paragraphs, first, text, post, taken, voiced=first == i)
         if first < i:
-            post = parse_flattened("\n\n".join(paragraphs[first:i]) + "\n" + para) or post
+            # the attribution keeps its own line; a paragraph holding text as well stays one
+            joint = "\n\n" if post.text else "\n"
+            post = parse_flattened("\n\n".join(paragraphs[first:i]) + joint + para) or post
         found.append(PostSpan(first, i, post))
         taken = i
     return found
