@@ -167,7 +167,7 @@ Thank you to every volunteer who knocked on doors in the rain. — Tom Okafor (@
 I will keep fighting for a new hospital, in or out of office. — Sigrid Lindqvist (@SigridL) July 5, 2024
 """
     pairs, _, result = _cite(text)
-    assert pairs == [(0, "partial"), (0, "partial")]
+    assert pairs == [(1, "partial"), (1, "partial")]  # sentence 0 is the headline
     assert len({c.post_key for c in result.citations}) == 2
 
 
@@ -179,7 +179,7 @@ Kirkby Vale Council opened a rest centre at St Aidan's school hall and asked eva
 Rest centre now open at St Aidan's school hall. Bring medication, phone chargers and pet food if you can. — Kirkby Vale Council (@KirkbyValeCncl) November 8, 2024
 """
     pairs, _, _ = _cite(text)
-    assert pairs == [(0, "paraphrase")]
+    assert pairs == [(1, "paraphrase")]  # sentence 0 is the headline
 
 
 def test_link_to_a_post() -> None:
@@ -253,7 +253,7 @@ def test_it_says_continues_a_linked_post() -> None:
             "Friday.\n\n\"Repairs will take six weeks,\" it says.\n\nThe pier will stay shut.\n")
     doc = extract_text(text, markdown=True)
     result = rule_citations(doc, [PostText("x:77", "", "hboard")])
-    assert [(c.sentence_index, c.kind) for c in result.citations] == [(0, "link"), (1, "attribution")]
+    assert [(c.sentence_index, c.kind) for c in result.citations] == [(1, "link"), (2, "attribution")]  # 0: headline
 
 
 def test_pronoun_speech_tag_reaches_back_to_the_named_author() -> None:
@@ -295,7 +295,7 @@ According to Ruth Amos, the site needs repairs before it reopens.
 Gates stay shut all week, sorry. — Ruth Amos (@RuthAmos) May 4, 2024
 """
     pairs, _, _ = _cite(text)
-    assert pairs == [(0, "attribution")]
+    assert pairs == [(1, "attribution")]  # sentence 0 is the headline
 
 
 def test_following_an_account_and_blog_posts_are_not_post_cues() -> None:

@@ -89,13 +89,13 @@ def test_add_text_file_and_audit_by_path(loopback_config: Path) -> None:
     assert handles == ["PriyaNandUnion", "TBrennanFerries"]
     cited = {(c["sentence_index"], c["post_key"].split("/")[0], c["kind"], c["quote"])
              for c in audit["citations"]}
-    quotes = {
-        (3, "x:@priyanandunion", "verbatim",
+    quotes = {  # sentence 0 is the headline
+        (4, "x:@priyanandunion", "verbatim",
          "We are standing together until management talks to us | not been consulted"),
-        (5, "x:@tbrennanferries", "partial", "met the union twice in February"),
+        (6, "x:@tbrennanferries", "partial", "met the union twice in February"),
     }
     # "Priya Nand posted a statement on X", "replied in a post of his own": the scorer's call
-    attributions = {(2, "x:@priyanandunion", "attribution", ""), (4, "x:@tbrennanferries", "attribution", "")}
+    attributions = {(3, "x:@priyanandunion", "attribution", ""), (5, "x:@tbrennanferries", "attribution", "")}
     assert quotes <= cited <= quotes | attributions
     assert sorted(u["quote"] for u in audit["unmatched_quotes"]) == ["a lifeline.", "the worst in a decade."]
 

@@ -188,7 +188,7 @@ def test_post_link_offsets_point_at_the_anchor_in_body_text() -> None:
     ("New mural on the library wall! A post shared by Valley Library (@valleylibrary_ex)",
      "instagram", "valleylibrary_ex", "New mural on the library wall!"),
     ("View this post on Instagram A post shared by Some Band (@someband_ex) on Jun 14, 2019 at 11:05am PDT",
-     "instagram", "someband_ex", ""),
+     "instagram", "someband_ex", "View this post on Instagram"),  # no caption survived
     ("Bin collection moves to Thursday. Posted by Valley Council on Monday, December 4, 2023",
      "facebook", "Valley Council", "Bin collection moves to Thursday."),
     ("Power went out across the east side by u/lamplighter_ex in r/exampletown",

@@ -87,7 +87,7 @@ def test_provisional_post_is_merged_when_permalink_known(tmp_path: Path) -> None
 def test_flattened_copy_added_after_the_original_takes_its_key(tmp_path: Path) -> None:
     store = Store(tmp_path / "a.db")
     add_article(store, _page())
-    text = "Intro.\n\nBudget day. Every library stays op… — Mayor (@mayor_x) February 20, 2024\n\nOutro."
+    text = "Intro.\n\nBudget day. Every library stays op… https://t.co/Mayor1more — Mayor (@mayor_x) February 20, 2024\n\nOutro."
     add_article(store, ArticleInput("stdin:copy2", text.encode(), "text"))
     assert [r["key"] for r in store.query("SELECT key FROM posts")] == ["x:1760000000000000000"]
 

@@ -21,9 +21,10 @@ from postlink.cite.match import PostText, link_citations
 from postlink.cite.normalize import normalize, words
 from postlink.config import Config
 from postlink.errors import InputError
+from postlink.extract.dates import parse_date
 from postlink.extract.decode import decode_bytes
 from postlink.extract.document import extract_html, extract_text
-from postlink.extract.embeds.flattened import text_fingerprint
+from postlink.extract.embeds.flattened import before_cut, text_fingerprint
 from postlink.extract.links import canonical_url, find_text_urls
 from postlink.extract.model import Document, Embed
 from postlink.net.client import Response, fetch_sync
@@ -283,7 +284,8 @@ def _post_texts(embeds: list[Embed], known: dict[str, dict],
 def _store_post(store: Store, conn, embed: Embed) -> None:
     store.upsert_post(conn, key=embed.key, platform=embed.platform, permalink=embed.url,
                       author_handle=embed.author_handle, author_name=embed.author_name,
-                      created_at=_created(embed.key), provisional=embed.provisional)
+                      created_at=_created(embed.key) or parse_date(embed.date_text),
+                      provisional=embed.provisional)
     if embed.text:
         store.add_post_version(conn, post_key=embed.key, text=embed.text,
                                truncated=embed.truncated, source="embed")
@@ -310,7 +312,7 @@ def _same_text(provisional_text: str, truncated: bool, full_text: str) -> bool:
     if text_fingerprint(provisional_text) == text_fingerprint(full_text):
         return True
     if truncated:
-        head = words(normalize(provisional_text.rstrip("…").removesuffix("...")).text)[:-1]
+        head = words(normalize(before_cut(provisional_text)).text)[:-1]
         return len(head) >= 4 and words(normalize(full_text).text)[: len(head)] == head
     return False
 

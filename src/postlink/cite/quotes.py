@@ -8,6 +8,7 @@ paragraph end, because multi-paragraph quotes leave the first paragraph open by 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -36,12 +37,16 @@ def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> list[Quote]
     found: list[Quote] = []
     for p_start, p_end in paragraphs:
         spans = _spans(text[p_start:p_end])
+        starts = [s for s, _, _ in spans]
         for start, end, depth in spans:
             if depth or not text[p_start + start:p_start + end].strip():
                 continue
+            # spans are sorted by start and outer quotes do not overlap: the inner ones of
+            # this quote are the spans that start inside it (looked up, not scanned for)
+            inside = spans[bisect_left(starts, start):bisect_left(starts, end)]
             inner = tuple(
                 Quote(p_start + s, p_start + e, text[p_start + s:p_start + e])
-                for s, e, d in spans if d and start <= s and e <= end and text[p_start + s:p_start + e].strip()
+                for s, e, d in inside if d and e <= end and text[p_start + s:p_start + e].strip()
             )
             found.append(Quote(p_start + start, p_start + end, text[p_start + start:p_start + end], inner))
     found.sort(key=lambda q: q.start)
@@ -51,22 +56,30 @@ def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> list[Quote]
 def _spans(chunk: str) -> list[tuple[int, int, int]]:
     """(start, end, depth) of every closed quote in ``chunk``, sorted by start."""
     stack: list[tuple[str, int]] = []  # (mark, index of the mark)
+    depths: dict[str, list[int]] = {}  # mark -> depths in the stack where it is open
     out: list[tuple[int, int, int]] = []
 
+    def push(mark: str, at: int) -> None:
+        depths.setdefault(mark, []).append(len(stack))
+        stack.append((mark, at))
+
     def close(openers: str, at: int) -> bool:
-        for depth in range(len(stack) - 1, -1, -1):
-            if stack[depth][0] in openers:
-                out.append((stack[depth][1] + 1, at, depth))
-                del stack[depth:]  # marks opened inside and never closed are dropped
-                return True
-        return False
+        # the innermost open mark among ``openers``, found without walking the stack
+        open_at = [depths[m][-1] for m in openers if depths.get(m)]
+        if not open_at:
+            return False
+        depth = max(open_at)
+        out.append((stack[depth][1] + 1, at, depth))
+        while len(stack) > depth:  # marks opened inside and never closed are dropped
+            depths[stack.pop()[0]].pop()
+        return True
 
     for i, ch in enumerate(chunk):
         prev = chunk[i - 1] if i else " "
         nxt = chunk[i + 1] if i + 1 < len(chunk) else " "
         if ch == '"':
             if not close('"', i):
-                stack.append((ch, i))
+                push(ch, i)
         elif ch == "'" or ch == "’":
             if prev.isalnum() and nxt.isalnum():
                 continue  # apostrophe: don't, Biden's
@@ -74,11 +87,11 @@ def _spans(chunk: str) -> list[tuple[int, int, int]]:
             if not nxt.isalnum() and not prev.isspace() and close(opener, i):
                 continue
             if ch == "'" and not prev.isalnum() and not nxt.isspace():  # '£40m ...
-                stack.append((ch, i))
+                push(ch, i)
             # otherwise a plural possessive (the tenants' lawyer) or a stray mark
         elif ch in _CLOSERS and close(_CLOSERS[ch], i):
             continue
         elif ch in _OPENERS:
-            stack.append((ch, i))
+            push(ch, i)
     out.sort()
     return out

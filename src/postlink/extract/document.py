@@ -22,10 +22,10 @@ from postlink.extract.decode import decode_bytes
 from postlink.extract.embeds import Found, find_candidates, select
 from postlink.extract.embeds.flattened import (
     FlattenedPost,
-    is_attribution_only,
+    find_posts,
     parse_flattened,
     provisional_key,
-    text_may_precede,
+    split_glued_attribution,
 )
 from postlink.extract.embeds.postlinks import RawPostLink, find_post_links
 from postlink.extract.links import canonical_url, find_text_urls
@@ -123,60 +123,76 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None) ->
 def extract_text(text: str, *, url: str | None = None, markdown: bool = False) -> Document:
     """Extract a Document from plain text (or Markdown) copied from an article.
 
-    Paragraphs are separated by blank lines. Paragraphs that end in a post attribution line
-    become embeds and are kept out of the body text and its sentences.
+    Paragraphs are separated by blank lines. Paragraphs that hold a flattened post (text and
+    attribution line) become embeds and are kept out of the body text and its sentences. A
+    leading `` date YYYY-MM-DD`` line, as text archives write one, is the article's date.
     """
     if not text.strip():
         raise InputError(f"{url or 'text'}: empty, nothing to read")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    paragraphs = _text_paragraphs(text)
+    published = None
+    dated = _DATE_LINE.match(text)
+    if dated:
+        published, text = dated.group(1), text[dated.end():]
+    paragraphs, gaps = _text_paragraphs(text)
+    # A headline is the title, and also a sentence of the text: headlines cite posts too.
     title = None
     if paragraphs and _looks_like_headline(paragraphs[0], markdown):
-        title = paragraphs.pop(0).lstrip("# ").strip()
+        title = paragraphs[0].lstrip("# ").strip()
 
     builder = _BodyBuilder(base_url=url)
     embeds: list[Embed] = []
-    pending: str | None = None  # a prose paragraph that may turn out to be a post's text
-    for para in paragraphs:
-        post = parse_flattened(para)
-        if post is not None and not post.text and pending is not None and text_may_precede(post):
-            # attribution on its own paragraph: the paragraph before it was the post text
-            builder.drop_last_paragraph()
-            post = parse_flattened(pending + "\n" + para)
-        if post is not None and (post.text or is_attribution_only(para)):
-            embeds.append(_flattened_embed(post, position=len(builder.text)))
-            pending = None
-            continue
-        pending = para
-        builder.add_text_paragraph(para, markdown=markdown)
+    spans = iter(find_posts(paragraphs, gaps))
+    span = next(spans, None)
+    for i, para in enumerate(paragraphs):
+        if span is None or i < span.first:
+            builder.add_text_paragraph(para, markdown=markdown)
+        elif i == span.last:
+            embeds.append(_flattened_embed(span.post, position=len(builder.text)))
+            span = next(spans, None)
+    if not builder.text.strip() and not embeds:
+        raise InputError(f"{url or 'text'}: no article text found")
     return Document(
         text=builder.text,
-        sentences=split_sentences(builder.text, builder.paragraphs),
+        sentences=split_sentences(builder.text, builder.paragraphs, whole=(0,) if title else ()),
         links=tuple(builder.links),
         embeds=tuple(embeds),
         title=title,
+        published=published,
         url=url,
         paragraphs=tuple(builder.paragraphs),
         post_links=tuple(post_links(builder.links)),
     )
 
 
-def _text_paragraphs(text: str) -> list[str]:
-    """Blank-line separated blocks; a block is split into lines when lines are paragraphs.
+# Text archives start an excerpt with " date 2022-11-04" (or a month, "2021-11"), often with
+# the first paragraph on the same line.
+_DATE_LINE = re.compile(r"\A\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)(?![\d-])[ \t]*")
+
+
+def _text_paragraphs(text: str) -> tuple[list[str], list[int]]:
+    """Blank-line separated blocks, and the number of blank lines before each.
 
     Copies from a browser often separate paragraphs by a single newline. A block is read line
     by line when the whole text has no blank lines, or when a line inside the block (not its
-    last) is a post attribution line, which would otherwise swallow the prose after it.
+    last) is a post attribution line, which would otherwise swallow the prose after it. An
+    attribution line with the next post glued after its date is cut in two.
     """
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    pieces = re.split(r"(\n[ \t]*(?:\n[ \t]*)+)", text)
+    blocks = [(b.strip(), pieces[i - 1].count("\n") - 1 if i else 0)
+              for i, b in enumerate(pieces) if i % 2 == 0 and b.strip()]
     out: list[str] = []
-    for block in blocks:
-        lines = [line.strip() for line in block.split("\n") if line.strip()]
+    gaps: list[int] = []
+    for block, gap in blocks:
+        lines = [part for line in block.split("\n") if line.strip()
+                 for part in split_glued_attribution(line.strip())]
         if len(lines) > 1 and (len(blocks) == 1 or any(parse_flattened(x) for x in lines[:-1])):
             out.extend(lines)
+            gaps.extend([gap] + [0] * (len(lines) - 1))
         else:
-            out.append(block)
-    return out
+            out.append("\n".join(lines))
+            gaps.append(gap)
+    return out, gaps
 
 
 def _flattened_embed(post: FlattenedPost, *, position: int) -> Embed:
@@ -384,7 +400,9 @@ def _as_body_paragraph(p: lxml.html.HtmlElement) -> lxml.etree._Element:
     return out
 
 
-_MD_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
+# Anchor text holds no bracket and the target no parenthesis or space, so a run of unclosed
+# brackets is tried once per bracket up to the next one, not to the end of the paragraph.
+_MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^\s()]+)\)")
 _MD_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|>\s?|[*+-]\s+|\d+\.\s+)", re.M)
 
 
@@ -416,11 +434,6 @@ class _BodyBuilder:
         for url, s, e in find_text_urls(" ".join(para.split())):
             self._add_link(url, start + s, start + e)
         self._close()
-
-    def drop_last_paragraph(self) -> None:
-        start, _ = self.paragraphs.pop()
-        self.links = [link for link in self.links if link.start < start]
-        self.text = self.text[:start].rstrip("\n")
 
     # -- trafilatura tree -------------------------------------------------------------------
     def feed_tree(self, root: lxml.etree._Element) -> None:
@@ -455,7 +468,7 @@ class _BodyBuilder:
             self.text = self.text.rstrip(" ")
             self._before_open = len(self.text)
             if self.text:
-                self.text += "\n\n"
+                self._extend("\n\n")
             self._para_start = len(self.text)
 
     def _close(self) -> None:
@@ -483,7 +496,14 @@ class _BodyBuilder:
             collapsed += " "
         if self.text.endswith((" ", "\n")) or len(self.text) == self._para_start:
             collapsed = collapsed.lstrip(" ")
-        self.text += collapsed
+        self._extend(collapsed)
+
+    def _extend(self, piece: str) -> None:
+        # CPython grows a str in place under += only when nothing else refers to it; on an
+        # attribute, += copies the whole body text each time (quadratic in the paragraphs).
+        text, self.text = self.text, ""
+        text += piece
+        self.text = text
 
     def _link(self, href: str, anchor: str) -> None:
         anchor = " ".join(anchor.split())
@@ -492,9 +512,9 @@ class _BodyBuilder:
         para_start = self._para_start or 0
         if anchor and not self.text.endswith((" ", "\n")) and len(self.text) > para_start \
                 and self.text[-1].isalnum():
-            self.text += " "
+            self._extend(" ")
         start = len(self.text)
-        self.text += anchor
+        self._extend(anchor)
         self._add_link(href, start, len(self.text))
 
     def _add_link(self, href: str, start: int, end: int) -> None:

@@ -10,7 +10,7 @@ faster than pysbd, which matters because segmentation was a third of extraction 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 import blingfire
 
@@ -21,12 +21,17 @@ _TITLES = ("Sen.", "Rep.", "Gov.", "Lt.", "Gen.", "Col.", "Sgt.", "Capt.", "Pres
            "Insp.", "Det.", "Rev.", "Hon.", "Atty.", "Cmdr.", "Adm.", "Maj.", "Prof.", "St.")
 
 
-def split_sentences(text: str, paragraphs: Iterable[tuple[int, int]]) -> tuple[Sentence, ...]:
-    """Sentences of ``text`` inside each (start, end) paragraph; never across paragraphs."""
+def split_sentences(text: str, paragraphs: Iterable[tuple[int, int]],
+                    whole: Container[int] = ()) -> tuple[Sentence, ...]:
+    """Sentences of ``text`` inside each (start, end) paragraph; never across paragraphs.
+
+    Paragraphs whose index is in ``whole`` (a headline: "Come on England! Stars celebrate")
+    are one sentence each.
+    """
     out: list[Sentence] = []
-    for p_start, p_end in paragraphs:
+    for n, (p_start, p_end) in enumerate(paragraphs):
         chunk = text[p_start:p_end]
-        if not _MAYBE_BOUNDARY.search(chunk):
+        if n in whole or not _MAYBE_BOUNDARY.search(chunk):
             # one sentence at most: skip the segmenter
             stripped = chunk.strip()
             if stripped:
@@ -56,6 +61,7 @@ def _segmenter_spans(chunk: str) -> Iterable[tuple[int, int]]:
 
 
 _ELLIPSIS_END = re.compile(r"(?:…|\.\.\.)(?=\s+[A-Z])")
+_SPACE = re.compile(r"\s*")
 
 
 def _split_ellipses(chunk: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -64,28 +70,34 @@ def _split_ellipses(chunk: str, spans: Iterable[tuple[int, int]]) -> list[tuple[
     for start, end in spans:
         for m in _ELLIPSIS_END.finditer(chunk, start, end):
             out.append((start, m.end()))
-            start = m.end() + len(chunk[m.end():end]) - len(chunk[m.end():end].lstrip())
+            start = _SPACE.match(chunk, m.end(), end).end()  # type: ignore[union-attr]
         out.append((start, end))
     return out
 
 
 def _merge_open_quotes(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A sentence that opens a curly quote it does not close continues into the next one."""
+    """A sentence that opens a quote it does not close continues into the next ones, until
+    the quote closes (a quoted passage of several sentences is one sentence of the article)."""
     merged: list[tuple[int, int]] = []
+    curly = guillemets = straight = 0  # balance of the last merged sentence
     for start, end in spans:
-        if merged:
-            prev = chunk[merged[-1][0]:merged[-1][1]]
-            if prev.count("“") > prev.count("”"):
-                merged[-1] = (merged[-1][0], end)
-                continue
-        merged.append((start, end))
+        piece = chunk[start:end]
+        c = piece.count("“") - piece.count("”")
+        g = piece.count("«") - piece.count("»")
+        q = piece.count('"')
+        if merged and (curly > 0 or guillemets > 0 or straight % 2):
+            merged[-1] = (merged[-1][0], end)
+            curly, guillemets, straight = curly + c, guillemets + g, straight + q
+        else:
+            merged.append((start, end))
+            curly, guillemets, straight = c, g, q
     return merged
 
 
 def _merge_title_splits(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and chunk[merged[-1][0]:merged[-1][1]].endswith(_TITLES):
+        if merged and chunk.endswith(_TITLES, merged[-1][0], merged[-1][1]):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))

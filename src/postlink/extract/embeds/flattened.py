@@ -18,35 +18,42 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tomllib
 import unicodedata
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 
+from postlink.extract.dates import DATE as _DATE
+from postlink.extract.dates import KNOWN_DATE, parse_date
 from postlink.platforms import parse_post_url
 
-_MONTH_WORD = r"[^\W\d_][^\W\d_.]{1,11}\.?"
-_TIME = r"(?:,?\s+(?:at|à|um|a las|às|alle|om|kl\.)\s+\d{1,2}[:.h]\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?)?"
-_DATE = (
-    rf"(?:{_MONTH_WORD}\s+\d{{1,2}},?\s+\d{{4}}{_TIME}"  # December 27, 2023 [at 15:09]
-    rf"|\d{{1,2}}\.?\s+(?:de\s+)?{_MONTH_WORD}\s+(?:de\s+)?\d{{4}}{_TIME}"  # 27 December 2023, 26 de diciembre de 2022
-    r"|\d{4}年\d{1,2}月\d{1,2}日"  # 2023年12月2日
-    r"|\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)"  # ISO (Bluesky oEmbed)
-)
 # X handles are 1-15 word characters; Bluesky handles are domain names.
 _HANDLE = r"(?:[A-Za-z0-9_]{1,15}|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+_DASH = r"(?:—|–|&mdash;|&#8212;|(?:^|\s)(?:--|-))"
+# "Name (@handle)", "(@handle)" or a bare "@handle". The name holds no dash, so a dash inside
+# the post text is never taken for the attribution's.
+_WHO = (rf"(?:(?P<name>(?:(?!—|–|&mdash;|\s--?\s)[^\n])*?)\s*\(@(?P<handle>{_HANDLE})\)"
+        rf"|@(?P<bare>{_HANDLE}))")
 _ATTRIBUTION = re.compile(
     # An em/en dash may follow the post text directly ("…https://t.co/x— Name"), as the
     # embed's </p>&mdash; leaves no space when flattened; a hyphen needs a space before it.
-    # The name holds no dash, so a dash inside the post text is never taken for this one.
-    rf"(?:—|–|&mdash;|&#8212;|(?:^|\s)(?:--|-))\s*(?P<name>(?:(?!—|–|&mdash;|\s--?\s)[^\n])*?)\s*\(@(?P<handle>{_HANDLE})\)\s*"
-    rf"(?:\[(?P<date_md>{_DATE})\]\((?P<url_md>[^)\s]+)\)|(?P<date>{_DATE})(?:\s+(?P<url>https?://\S+))?)"
+    rf"{_DASH}\s*{_WHO}\s*"
+    rf"(?:\[(?P<date_md>{_DATE})\]\((?P<url_md>[^)\s]+)\)|(?P<date>{_DATE})(?:\s+(?P<url>https?://\S+))?)?"
     r"\s*$"
 )
+# An attribution line with text glued after its date ("… 13 августа 2016 г.Look out! …"): the
+# next post begins there. Only a date we can read says where the line ends.
+_ATTRIBUTION_HEAD = re.compile(
+    rf"^\s*(?:>\s*)?(?:—|–|&mdash;|&#8212;|--|-)\s*{_WHO}\s*{KNOWN_DATE}(?=\s*\S)")
 _INSTAGRAM = re.compile(
     r"(?:^|\s)(?:A post shared by|Ein Beitrag geteilt von|Une publication partagée par"
     r"|Una publicación compartida (?:de|por)|Un post condiviso da|Uma publicação compartilhada por"
     r"|Een bericht gedeeld door)"
     r"\s+(?P<name>[^\n]*?)\s*\(@(?P<handle>[A-Za-z0-9_.]{1,30})\)"
-    r"(?:\s+(?:on|am|le|el|il|em|op)\s+(?P<date>[^\n]{4,60}?))?\s*$"
+    # The date after "on" is often lost in a copy, leaving the word alone at the end.
+    r"(?:\s+(?:on|am|le|el|il|em|op)(?:\s+(?P<date>[^\n]{4,60}?))?)?\s*$"
 )
 _INSTAGRAM_PLACEHOLDER = re.compile(
     r"^\s*(?:View this post on Instagram|Dieses? (?:Beitrag|Post) auf Instagram ansehen"
@@ -88,23 +95,20 @@ def parse_flattened(paragraph: str) -> FlattenedPost | None:
             or _reddit(paragraph) or _tiktok(paragraph) or _mastodon(paragraph))
 
 
-def text_may_precede(post: FlattenedPost) -> bool:
-    """True when a post's text can be the paragraph before its attribution line."""
-    return post.platform in _TEXT_PRECEDES
-
-
 def _x_or_bluesky(paragraph: str) -> FlattenedPost | None:
     m = _ATTRIBUTION.search(paragraph)
     if not m:
         return None
+    date = m.group("date_md") or m.group("date")
+    if date is None and paragraph[: m.start()].rstrip(" \t>")[-1:] not in ("", "\n"):
+        return None  # without a date, only an attribution on its own line is one
     text = _strip_quote_markers(paragraph[: m.start()])
     url = m.group("url_md") or m.group("url")
     ref = parse_post_url(url) if url else None
-    date = m.group("date_md") or m.group("date")
-    handle = m.group("handle")
+    handle = m.group("handle") or m.group("bare")
     if ref is not None:
         platform = ref.platform
-    elif "." in handle or "[image or embed]" in text or re.search(r"\d:\d\d", date):
+    elif "." in handle or "[image or embed]" in text or (date and re.search(r"\d:\d\d", date)):
         platform = "bluesky"  # domain handle, or a date with a time: Bluesky's embed line
     else:
         platform = "x"
@@ -118,8 +122,14 @@ def _instagram(paragraph: str) -> FlattenedPost | None:
     m = _INSTAGRAM.search(paragraph)
     if not m:
         return None
-    text = _INSTAGRAM_PLACEHOLDER.sub("", _strip_quote_markers(paragraph[: m.start()]))
-    return FlattenedPost(m.group("handle"), _name(m.group("name")), text.strip(), m.group("date"),
+    before = _strip_quote_markers(paragraph[: m.start()])
+    text = _INSTAGRAM_PLACEHOLDER.sub("", before).strip()
+    if not text and before:
+        # Only the placeholder survived: the caption was cut away, and this paragraph (not
+        # the one before it) was the post.
+        return FlattenedPost(m.group("handle"), _name(m.group("name")), before, m.group("date"),
+                             None, True, "instagram")
+    return FlattenedPost(m.group("handle"), _name(m.group("name")), text, m.group("date"),
                          None, _truncated(text), "instagram")
 
 
@@ -167,14 +177,161 @@ def _name(raw: str | None) -> str | None:
     return " ".join((raw or "").split()) or None
 
 
+# "…" then only links: the platform cut the text and linked the rest (or its media). An
+# ellipsis that ends the text is the author's own ("Surprisingly I can't sleep…").
+_CUT = re.compile(r"(?:…|\.\.\.)(?:\s*(?:https?://|pic\.twitter\.com/)\S+)+\s*$")
+
+
 def _truncated(text: str) -> bool:
-    return text.endswith(("…", "..."))
+    return _CUT.search(text) is not None
 
 
-def is_attribution_only(paragraph: str) -> bool:
-    """True when the paragraph is just the attribution line (its post text came before it)."""
-    post = parse_flattened(paragraph)
-    return post is not None and not post.text
+def before_cut(text: str) -> str:
+    """A truncated post's visible words: its text before the "…" and the links after it."""
+    return _CUT.sub("", text)
+
+
+@dataclass(frozen=True)
+class PostSpan:
+    """A flattened post found in a run of paragraphs: ``first``..``last`` (inclusive) hold it."""
+
+    first: int
+    last: int
+    post: FlattenedPost
+
+
+def split_glued_attribution(line: str) -> list[str]:
+    """An attribution line with the next post's text glued after its date, as two lines."""
+    m = _ATTRIBUTION_HEAD.match(line)
+    if m is None or _ATTRIBUTION.search(line):  # what follows is the line's own permalink
+        return [line]
+    return [line[: m.end()], line[m.end():].strip()]
+
+
+def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = ()) -> list[PostSpan]:
+    """The flattened posts among an article's paragraphs, in order.
+
+    A post ends in the paragraph holding its attribution. When the attribution stands alone,
+    the paragraph before it is the post's text. A post of several paragraphs reaches further
+    back (``gaps[i]`` is the number of blank lines before paragraph ``i``):
+
+    - over a gap wider than the article's usual one, as copies write a post's own blank lines;
+    - over paragraphs that can be the post's text (``_reads_as_post``) when the run of them
+      starts right after a paragraph that cannot (a heading, a lead-in, another post). A run
+      that reaches the start of the text, or the platform's length limit, stays prose: a short
+      intro line before a post looks like post text too.
+    """
+    usual = Counter(gaps[1:]).most_common(1)[0][0] if len(gaps) > 1 else 0
+    found: list[PostSpan] = []
+    taken = -1  # paragraphs up to this index belong to an earlier post
+    for i, para in enumerate(paragraphs):
+        post = parse_flattened(para)
+        if post is None:
+            continue
+        first = i
+        if not post.text and post.platform in _TEXT_PRECEDES and i - 1 > taken:
+            first = i - 1  # attribution on its own: the paragraph before it was the text
+        if post.platform in _LIMITS:
+            text = paragraphs[first] if first < i else post.text
+            while (first - 1 > taken and gaps and gaps[first] > usual
+                   and _fits(paragraphs[first - 1], text, post)):
+                first -= 1
+                text = paragraphs[first] + "\n\n" + text
+            # A run before an attribution on its own line is the post's layout kept line by
+            # line; before an attribution on the post's own line, only short lines in the
+            # first person ("We won't back down.") join it, not an article's lead-in.
+            first = _run_start(paragraphs, first, text, post, taken, voiced=first == i)
+        if first < i:
+            # the attribution keeps its own line; a paragraph holding text as well stays one
+            joint = "\n\n" if post.text else "\n"
+            post = parse_flattened("\n\n".join(paragraphs[first:i]) + joint + para) or post
+        found.append(PostSpan(first, i, post))
+        taken = i
+    return found
+
+
+def _run_start(paragraphs: Sequence[str], first: int, text: str, post: FlattenedPost,
+               taken: int, voiced: bool) -> int:
+    """Where a post starts once the paragraphs before ``first`` that read as its text join it
+    (with ``voiced``, only short ones in the first person)."""
+    start = first
+    while start - 1 > taken:
+        before = paragraphs[start - 1]
+        if not _reads_as_post(before, text, post):
+            return start  # the article's own paragraph: the post starts after it
+        if not _fits(before, text, post) or voiced and not _first_person_line(before):
+            return first  # the run ran into the length limit: it is prose
+        start -= 1
+        text = before + "\n\n" + text
+    return start if taken >= 0 else first  # after another post, or the start of the text
+
+
+# Longest text a post of the platform can have, in X's weighted count (a link counts 23, a
+# media link nothing): a paragraph that would make the post longer is article prose. X allowed
+# 140 characters until 7 November 2017.
+_LIMITS = {"x": 280, "bluesky": 300}
+_X_LONGER_POSTS = "2017-11-07"
+_SHORT_LINE = 80  # characters: a line of a post, not a paragraph of an article
+_FIRST_PERSON = frozenset(
+    w for lang in tomllib.loads(
+        (files("postlink") / "lexicon" / "first_person.toml").read_text("utf-8")).values()
+    for w in lang["words"])
+_LINK = re.compile(r"(?:https?://|pic\.twitter\.com/)\S+")
+_DIALOGUE_DASH = ("–", "—", "-")  # opens reported speech in many languages' articles
+_CLOSERS = "\"'”’»›)]*_ "
+
+
+def _fits(paragraph: str, text: str, post: FlattenedPost) -> bool:
+    """Would the post, with ``paragraph`` added, stay within its platform's length limit?"""
+    limit = _LIMITS[post.platform]
+    created = parse_date(post.date_text)
+    if post.platform == "x" and created and created[:10] < _X_LONGER_POSTS:
+        limit = 140
+    return _weighted_length(paragraph) + 1 + _weighted_length(text) <= limit
+
+
+def _reads_as_post(paragraph: str, text: str, post: FlattenedPost) -> bool:
+    """Can ``paragraph`` (just before a post's ``text``) be the post's opening paragraph?
+
+    Not when it reads as the article's own: a lead-in ending in ":", a heading or label (no
+    sentence end), a line of reported speech opening with a dash, a sentence naming the
+    post's author, or one that quotes the post's words.
+    """
+    words = paragraph.strip()
+    if not words or words.endswith(":") or words.startswith(_DIALOGUE_DASH):
+        return False
+    end = _LINK.sub("", words).rstrip(_CLOSERS)[-1:]
+    if not end or end.isalnum():
+        return False  # a heading, a label ("Advertisement"), a name: no sentence ends here
+    return not _names_author(paragraph, post) and not _shares_run(paragraph, text)
+
+
+def _first_person_line(paragraph: str) -> bool:
+    words = re.findall(r"\w+(?:['’]\w*)?|\w", paragraph.lower())
+    return len(paragraph) <= _SHORT_LINE and any(w in _FIRST_PERSON for w in words)
+
+
+def _weighted_length(text: str) -> int:
+    links = _LINK.findall(text)
+    return len(_LINK.sub("", text).strip()) + 23 * sum(1 for u in links if not u.startswith("pic."))
+
+
+def _names_author(paragraph: str, post: FlattenedPost) -> bool:
+    """The paragraph names the author by handle or by a word of the display name."""
+    if re.search(rf"@?\b{re.escape(post.handle)}\b", paragraph, re.I):
+        return True
+    names = {w for w in re.findall(r"[^\W\d_][\w'’-]*", post.name or "") if len(w) >= 4 and w[0].isupper()}
+    return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", paragraph) for n in names)
+
+
+_RUN = 4  # words in a row shared with the post: the article quoting it
+
+
+def _shares_run(paragraph: str, text: str) -> bool:
+    post_words = re.findall(r"\w+", text.lower())
+    runs = {tuple(post_words[i:i + _RUN]) for i in range(len(post_words) - _RUN + 1)}
+    words = re.findall(r"\w+", paragraph.lower())
+    return any(tuple(words[i:i + _RUN]) in runs for i in range(len(words) - _RUN + 1))
 
 
 def provisional_key(platform: str, handle: str, text: str) -> str:

@@ -1,0 +1,165 @@
+"""Flattened posts in the shapes copies of real articles take (written for these tests).
+
+Each case is an article as plain text with its posts flattened: the posts must come out with
+their author, text and date, and the prose around them must stay the article's sentences.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib.resources import files
+
+import pytest
+
+from postlink.extract.dates import parse_date
+from postlink.extract.document import extract_text
+
+
+def _posts(text: str) -> list[tuple[str | None, str | None, str]]:
+    return [(e.author_handle, e.date_text, e.text) for e in extract_text(text).embeds]
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.text for s in extract_text(text).sentences]
+
+
+def test_a_post_of_several_paragraphs_under_an_attribution_on_its_own_line() -> None:
+    text = ("The school board voted late on Tuesday.\n\n"
+            "Board member Ines Farrow explained her vote:\n\n"
+            "Tonight was hard. We cut the bus budget by a third.\n\n"
+            "I voted no, and I will keep asking for the money back.\n\n"
+            "— Ines Farrow (@InesFarrowEd) March 12, 2024\n\n"
+            "The cuts start in September.")
+    assert _posts(text) == [("InesFarrowEd", "March 12, 2024",
+                             "Tonight was hard. We cut the bus budget by a third.\n\n"
+                             "I voted no, and I will keep asking for the money back.")]
+    assert _sentences(text) == ["The school board voted late on Tuesday.",
+                                "Board member Ines Farrow explained her vote:",
+                                "The cuts start in September."]
+
+
+def test_short_first_person_lines_above_a_same_line_attribution_are_the_post() -> None:
+    text = ("The mill closed its doors on Friday.\n\n"
+            "Sponsored\n\n"
+            "We are not going anywhere.\n\n"
+            "We will reopen in spring. — Old Mill Bakery (@OldMillBakes) June 2, 2023\n\n"
+            "Staff were paid until the end of the month.")
+    assert _posts(text)[0][2] == "We are not going anywhere.\n\nWe will reopen in spring."
+    assert "Sponsored" in _sentences(text)
+
+
+def test_a_short_intro_line_is_not_taken_into_the_post() -> None:
+    text = ("Storm warning\n\n"
+            "Power is out in the valley.\n\n"
+            "Crews are on their way to the substation. — Valley Power (@ValleyPowerCo) May 2, 2024")
+    assert _posts(text)[0][2] == "Crews are on their way to the substation."
+    assert _sentences(text) == ["Storm warning", "Power is out in the valley."]
+
+
+def test_blank_lines_wider_than_the_article_s_join_a_post() -> None:
+    text = ("The festival opened with a parade.\n\n"
+            "The organisers thanked the volunteers in a post that evening, naming every street "
+            "team that had worked through the night to build the floats for the morning.\n\n"
+            "Thank you all.\n\n\n\n"
+            "See you next year! — Town Fest (@TownFestOrg) August 4, 2024\n\n"
+            "The parade drew a record crowd.")
+    assert _posts(text)[0][2] == "Thank you all.\n\nSee you next year!"
+
+
+@pytest.mark.parametrize("attribution", [
+    "— Pia Lund (@pialund) May 3, 2024",  # space before the dash
+    "— Pia Lund (@pialund) 1714700000000",  # epoch milliseconds
+    "— @pialund May 3, 2024",  # handle only
+    "— Pia Lund (@pialund)",  # no date, on its own line
+])
+def test_attribution_shapes(attribution: str) -> None:
+    text = f"Intro of the piece, long enough.\n\nThe ferry is late again.\n{attribution}\n\nOutro of the piece."
+    (handle, _, post_text), = _posts(text)
+    assert (handle, post_text) == ("pialund", "The ferry is late again.")
+    assert _sentences(text) == ["Intro of the piece, long enough.", "Outro of the piece."]
+
+
+def test_no_space_before_the_dash_and_media_link_endings() -> None:
+    text = ("Intro of the piece, long enough.\n\n"
+            "Look at this queue pic.twitter.com/AbCdEf123— Pia Lund (@pialund) May 3, 2024\n\n"
+            "Read more https://t.co/XyZ123 — Pia Lund (@pialund) May 4, 2024")
+    assert [p[2] for p in _posts(text)] == ["Look at this queue pic.twitter.com/AbCdEf123",
+                                           "Read more https://t.co/XyZ123"]
+
+
+def test_a_dateless_dash_inside_prose_is_not_an_attribution() -> None:
+    text = "Intro of the piece, long enough.\n\nThe reply came fast - @pialund"
+    assert _posts(text) == []
+
+
+def test_next_post_glued_after_the_date_of_the_previous_attribution() -> None:
+    text = ("Материал о погоде.\n"
+            "Snow again on the pass.\n"
+            "– Ola Berg (@olaberg) 3 января 2024 г.Roads are closed till noon.\n"
+            "– Road Desk (@roaddesk) 3 января 2024 г.\n"
+            "Конец материала.")
+    assert _posts(text) == [("olaberg", "3 января 2024 г.", "Snow again on the pass."),
+                            ("roaddesk", "3 января 2024 г.", "Roads are closed till noon.")]
+
+
+def test_instagram_with_its_date_lost_and_with_only_the_placeholder() -> None:
+    text = ("Intro of the piece, long enough.\n\n"
+            "Back on stage tonight 🎤\n\n"
+            "A post shared by Lina Ray (@linaray) on\n\n"
+            "She also shared a second picture.\n\n"
+            "View this post on Instagram A post shared by Lina Ray (@linaray)\n\n"
+            "Outro of the piece.")
+    doc = extract_text(text)
+    assert [(e.platform, e.text, e.truncated) for e in doc.embeds] == [
+        ("instagram", "Back on stage tonight 🎤", False),
+        ("instagram", "View this post on Instagram", True),  # the caption was cut away
+    ]
+    assert "She also shared a second picture." in [s.text for s in doc.sentences]
+
+
+def test_truncated_means_cut_by_the_platform_not_the_author_s_ellipsis() -> None:
+    text = ("Intro of the piece, long enough.\n\n"
+            "I can't sleep… — Pia Lund (@pialund) May 3, 2024\n\n"
+            "The council will decide on the new depot after a vote next… https://t.co/Mor3 — Pia Lund (@pialund) May 4, 2024")
+    assert [e.truncated for e in extract_text(text).embeds] == [False, True]
+
+
+def test_a_leading_date_line_is_the_article_s_date() -> None:
+    doc = extract_text(" date 2024-02-29 Bridges reopen after the flood.\n\nTraffic was light.")
+    assert doc.published == "2024-02-29"
+    assert [s.text for s in doc.sentences] == ["Bridges reopen after the flood.", "Traffic was light."]
+
+
+@pytest.mark.parametrize(("date_text", "iso"), [
+    ("March 4, 2024", "2024-03-04"),
+    ("Sept. 3, 2017", "2017-09-03"),
+    ("4. März 2024", "2024-03-04"),
+    ("4 mars 2024", "2024-03-04"),
+    ("4 de marzo de 2024", "2024-03-04"),
+    ("4 marzo 2024", "2024-03-04"),
+    ("4 de março de 2024", "2024-03-04"),
+    ("4 maart 2024", "2024-03-04"),
+    ("4 marca 2024 r.", "2024-03-04"),
+    ("4 марта 2024 г.", "2024-03-04"),
+    ("4 mars 2024", "2024-03-04"),
+    ("4. desember 2023", "2023-12-04"),
+    ("2024年3月4日", "2024-03-04"),
+    ("2024. március 4.", "2024-03-04"),
+    ("2024-03-04T10:30:00Z", "2024-03-04T10:30:00+00:00"),
+    ("1709548200000", "2024-03-04T10:30:00+00:00"),
+    ("31 February 2024", None),  # no such day
+    ("Someday 4, 2024", None),  # not a month
+])
+def test_post_dates_in_many_languages(date_text: str, iso: str | None) -> None:
+    assert parse_date(date_text) == iso
+
+
+def test_no_month_form_names_two_months() -> None:
+    data = tomllib.loads((files("postlink") / "lexicon" / "months.toml").read_text("utf-8"))
+    seen: dict[str, int] = {}
+    for lang, section in data.items():
+        assert len(section["months"]) == 12, lang
+        for number, forms in enumerate(section["months"], start=1):
+            for form in forms:
+                key = form.lower().rstrip(".")
+                assert seen.setdefault(key, number) == number, f"{lang}: {form!r}"
