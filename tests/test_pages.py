@@ -28,15 +28,16 @@ def test_posts_pages_through_citations(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     _add(db, "05-outage.html")
     whole = json.loads(run(db, "posts", "x:1791000000000000002", "--json").output)
-    assert whole["total_citations"] == len(whole["citations"]) == 4
+    n = whole["total_citations"]  # how many the scorer keeps is its call; at least the quotes
+    assert n == len(whole["citations"]) and n >= 3
     assert whole["next_offset"] is None
-    first = run(db, "posts", "x:1791000000000000002", "--limit", "3").output.splitlines()
-    assert first[0] == "x:1791000000000000002 (Ines Moreau): cited by 4 sentence(s) in 1 article(s)"
-    assert first[-1] == "more: --offset 3"
-    assert sum(line.startswith("  article ") for line in first) == 3
+    first = run(db, "posts", "x:1791000000000000002", "--limit", str(n - 1)).output.splitlines()
+    assert first[0] == f"x:1791000000000000002 (Ines Moreau): cited by {n} sentence(s) in 1 article(s)"
+    assert first[-1] == f"more: --offset {n - 1}"
+    assert sum(line.startswith("  article ") for line in first) == n - 1
     rest = json.loads(run(db, "posts", "x:1791000000000000002", "--json", "--offset",
-                          "3").output)
-    assert rest["citations"] == whole["citations"][3:] and rest["next_offset"] is None
+                          str(n - 1)).output)
+    assert rest["citations"] == whole["citations"][n - 1:] and rest["next_offset"] is None
 
 
 def test_search_offset_continues_the_ranking(tmp_path: Path) -> None:
