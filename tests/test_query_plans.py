@@ -110,6 +110,23 @@ def test_read_scans_no_large_table(archive: tuple[Store, Built, Words], name: st
     assert not scans, scans
 
 
+def test_add_reads_no_large_table_whole(archive: tuple[Store, Built, Words]) -> None:
+    """`add` stays linear as the archive grows: its lookups (a flattened post's author among
+    archived and provisional posts, known post texts, the article) use indexes too."""
+    from postlink.pipeline import ArticleInput, add_article
+    from tests.conftest import DATA
+
+    store, _, _ = archive
+    pages = [(DATA / "citations" / "01-bridge.txt", "text"),
+             (DATA / "citations" / "05-outage.html", "html")]
+    statements = _statements(store, lambda: [
+        add_article(store, ArticleInput(f"https://plans.example/{path.stem}", path.read_bytes(),
+                                        kind)) for path, kind in pages])
+    assert any("lower(p.author_handle)" in sql for sql in statements)  # a flattened post
+    scans = {sql: steps for sql in statements if (steps := _scans(store.conn, sql))}
+    assert not scans, scans
+
+
 def test_the_check_catches_a_scan(archive: tuple[Store, Built, Words]) -> None:
     """The plan check itself: the pre-issue-15 audit read every short link on each call."""
     store, _, _ = archive

@@ -17,7 +17,7 @@ from tests.conftest import DATA
 
 NEW_INDEXES = {"citations_version", "citations_post", "unmatched_quotes_version", "embeds_post",
                "links_post", "articles_source", "articles_original_url", "articles_date",
-               "source_items_state_time", "posts_provisional_handle", "short_links_expires",
+               "source_items_state_time", "posts_handle", "short_links_expires",
                "fetch_log_errors"}
 
 
@@ -47,7 +47,7 @@ def test_schema_1_archive_gains_the_indexes_and_keeps_its_rows(
         old.close()
 
     new = Store(path)
-    assert new.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+    assert new.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
     assert set(_indexes(new)) >= NEW_INDEXES
     assert "version_id" in _indexes(new)["citations_post"]  # the widened index replaced the old
     assert _counts(new) == before

@@ -299,10 +299,7 @@ def _resolve_provisional(store: Store, embed: Embed) -> Embed:
     """A flattened post whose text matches an archived post by the same author takes its key."""
     if not embed.provisional or not embed.author_handle:
         return embed
-    rows = store.query(
-        "SELECT p.key, p.permalink, v.text FROM posts p JOIN post_versions v ON v.post_key = p.key"
-        " WHERE p.provisional = 0 AND lower(p.author_handle) = lower(?)", (embed.author_handle,))
-    for row in rows:
+    for row in store.posts_by_handle(embed.author_handle, provisional=False):
         if _same_text(embed.text, embed.truncated, row["text"]):
             return replace(embed, key=row["key"], provisional=False, url=row["permalink"])
     return embed

@@ -114,4 +114,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX short_links_expires ON short_links(expires_at);
     CREATE INDEX fetch_log_errors ON fetch_log(id) WHERE error IS NOT NULL;
     """,
+    # 3: `add` looks a flattened post's author up among archived posts too, not only among
+    # provisional ones: one index on the folded handle serves both (a scan of posts per
+    # flattened post otherwise).
+    """
+    DROP INDEX posts_provisional_handle;
+    CREATE INDEX posts_handle ON posts(lower(author_handle), provisional);
+    """,
 )

@@ -284,12 +284,16 @@ class Store:
         conn.execute("DELETE FROM posts WHERE key = ?", (provisional_key,))
 
     def provisional_posts(self, handle: str) -> list[dict[str, Any]]:
-        """Provisional posts by ``handle`` with their latest text."""
+        """Provisional posts by ``handle`` with their texts."""
+        return self.posts_by_handle(handle, provisional=True)
+
+    def posts_by_handle(self, handle: str, *, provisional: bool) -> list[dict[str, Any]]:
+        """Posts by ``handle`` (any case), provisional or not, each with each of its texts;
+        read off the posts_handle index."""
         return self.query(
-            "SELECT p.key, v.text, v.truncated FROM posts p JOIN post_versions v"
-            " ON v.post_key = p.key WHERE p.provisional = 1 AND lower(p.author_handle) = lower(?)",
-            (handle,),
-        )
+            "SELECT p.key, p.permalink, v.text, v.truncated FROM posts p JOIN post_versions v"
+            " ON v.post_key = p.key WHERE lower(p.author_handle) = lower(?)"
+            " AND p.provisional = ?", (handle, int(provisional)))
 
     def post_texts(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Latest known text and author of each post, preferring complete over truncated text."""
