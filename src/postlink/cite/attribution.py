@@ -7,8 +7,9 @@ Patterns are data (word sets below), so a new cue is a one-line change with a te
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from postlink.lexicon import cues, cues_any, fold
 
@@ -141,9 +142,10 @@ def mention_positions(words: Sequence[str], names: AuthorNames,
     of each mention. A weak mention counts only when capitalised (a name, not "tenants")."""
     best, where = 0, []
     for phrase in names.strong:
-        n = len(phrase)
+        n, head = len(phrase), phrase[0]
         for i in range(len(words) - n + 1):
-            if all(_same_word(words[i + k], phrase[k]) for k in range(n)):
+            # startswith first: a cheap test that every match passes (see _same_word)
+            if words[i].startswith(head) and all(_same_word(words[i + k], phrase[k]) for k in range(n)):
                 best = 2
                 where.append((i, i + n - 1))
     if best < 2 and names.handle and capitalised:
@@ -152,7 +154,8 @@ def mention_positions(words: Sequence[str], names: AuthorNames,
             where.append((first, last))
     if best < 2:
         for i, w in enumerate(words):
-            if (not capitalised or capitalised[i]) and any(_same_word(w, n) for n in names.weak):
+            if (not capitalised or capitalised[i]) and any(
+                    w.startswith(n) and _same_word(w, n) for n in names.weak):
                 best = max(best, 1)
                 where.append((i, i))
     return best, sorted(set(where))
@@ -169,34 +172,71 @@ def _handle_mentions(words: Sequence[str], capitalised: Sequence[bool], handle: 
     """Capitalised names in ``words`` that the handle spells out when the post shows no
     display name: "Elon Musk" (@elonmusk), "Elizabeth Warren" (@ewarren), "Claudius Holler"
     (@C_Holler), "Alexandria Ocasio-Cortez" (@AOC), and then "Warren" alone."""
-    found = []
+    found: list[tuple[int, int]] = []
+    for first, last, surname, forms in handle_spellings(words, capitalised):
+        if found and found[-1][0] == first:
+            continue  # the first spelling found from a word is the mention
+        if (handle[1:] == forms[0]) if surname else (handle in forms):
+            found.append((first, last))
+    return found
+
+
+def handle_spellings(words: Sequence[str], capitalised: Sequence[bool]
+                     ) -> Iterator[tuple[int, int, bool, tuple[str, ...]]]:
+    """(first, last, surname, forms) of each capitalised name a handle could spell: the
+    handle equals one of ``forms``, or, where ``surname``, is one letter and then forms[0]
+    (a surname after an initial). Also what lets the resolver find the posts whose handle a
+    sentence spells out without comparing it with every post."""
     for i, word in enumerate(words):
         if not capitalised[i]:
             continue
-        if len(word) >= 4 and len(handle) - len(word) == 1 and handle.endswith(word):
-            found.append((i, i))  # the surname after an initial
-            continue
+        if len(word) >= 4:
+            yield i, i, True, (word,)
         run = [word]
         for j in range(i + 1, min(len(words), i + HANDLE_NAME_WORDS)):
             if not capitalised[j]:
                 break
             run.append(words[j])
             initials = "".join(w[0] for w in run)
-            if handle in ("".join(run), initials[:-1] + run[-1]) \
-                    or (len(handle) >= HANDLE_INITIALS and handle == initials):
-                found.append((i, j))
-                break
-    return found
+            forms = ("".join(run), initials[:-1] + run[-1])
+            yield i, j, False, (forms + (initials,)) if len(initials) >= HANDLE_INITIALS else forms
+
+
+def read_words(sentence: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """The folded words of ``sentence`` and which of them are capitalised."""
+    reading = _read(sentence)
+    return reading.words, reading.capitalised
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What ``evidence`` reads from a sentence whichever post it is asked about."""
+
+    raw: tuple[str, ...]
+    words: tuple[str, ...]
+    capitalised: tuple[bool, ...]
+    cues: tuple[int, ...]  # positions of post cues
+    credits_source: bool
+    according_to_post: bool
+
+
+@lru_cache(maxsize=4096)
+def _read(sentence: str) -> _Reading:
+    """Cached: a sentence is asked about every post of its page."""
+    raw = tuple(_TOKEN.findall(sentence))
+    words = tuple(_fold(t.lower()) for t in raw)
+    cues = tuple(i for i, w in enumerate(words) if w in POST_CUES or (
+        w in PLATFORMS and i > 0 and words[i - 1] in _PLATFORM_PREPOSITIONS
+        and not _follows(words, i)))
+    return _Reading(raw, words, tuple(t[:1].isupper() for t in raw), cues,
+                    _credits_source(words), bool(_ACCORDING_TO_POST.search(sentence)))
 
 
 def evidence(sentence: str, names: AuthorNames) -> Evidence:
     """Attribution evidence linking ``sentence`` to the author named by ``names``."""
-    raw = _TOKEN.findall(sentence)
-    words = [_fold(t.lower()) for t in raw]
-    strength, at = mention_positions(words, names, [t[:1].isupper() for t in raw])
-    cues = [i for i, w in enumerate(words) if w in POST_CUES or (
-        w in PLATFORMS and i > 0 and words[i - 1] in _PLATFORM_PREPOSITIONS
-        and not _follows(words, i))]
+    reading = _read(sentence)
+    raw, words, cues = reading.raw, reading.words, reading.cues
+    strength, at = mention_positions(words, names, reading.capitalised)
     # the author owns or performs the cue ("Ellison's post", "Okafor ... posted"), the cue
     # comes right before the name ("In its own post, Harbourside Transit"), or the name
     # right after a reporting verb ("wrote Ellison")
@@ -208,8 +248,8 @@ def evidence(sentence: str, names: AuthorNames) -> Evidence:
     credited = {first - 2 for first, _ in at if first >= 2 and words[first - 1] == "to"}
     other = any(w in OTHER_SOURCE and not (w == "according" and i in credited)
                 and not (w == "told" and _tells_audience(raw, i))
-                for i, w in enumerate(words)) or _credits_source(words)
-    other = other and not _ACCORDING_TO_POST.search(sentence)
+                for i, w in enumerate(words)) or reading.credits_source
+    other = other and not reading.according_to_post
     return Evidence(
         mention=strength, near_cue=near, cue=bool(cues),
         plural=any(words[c] in PLURAL_CUES for c in cues) or "both" in words,

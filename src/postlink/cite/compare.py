@@ -9,6 +9,7 @@ post words to be skipped there.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -64,15 +65,15 @@ def split_words(text: str) -> tuple[list[Word], list[int]]:
     """Words of ``text`` and the word indices where an ellipsis sits between words."""
     norm = normalize(text)
     editorial = [m.span() for m in _BRACKETS.finditer(norm.text)]
+    bracket_starts = [a for a, _ in editorial]
     words: list[Word] = []
     for m in _WORD.finditer(norm.text):
         start, end = norm.span(m.start(), m.end())
-        inside = any(a <= m.start() < b for a, b in editorial)
+        i = bisect_right(bracket_starts, m.start()) - 1  # the last bracket opening before it
+        inside = i >= 0 and m.start() < editorial[i][1]
         words.append(Word(m.group(0).replace("_", ""), start, end, inside, text[start:end]))
-    ellipses = []
-    for m in re.finditer(r"\.\.\.", norm.text):
-        before = sum(1 for w in _WORD.finditer(norm.text[: m.start()]))
-        ellipses.append(before)
+    word_starts = [m.start() for m in _WORD.finditer(norm.text)]
+    ellipses = [bisect_left(word_starts, m.start()) for m in re.finditer(r"\.\.\.", norm.text)]
     return words, ellipses
 
 

@@ -20,10 +20,11 @@ attributions, and fills ``pieces`` and ``_quotes``, which the questions here rea
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from postlink.cite.attribution import (
     PLATFORMS,
@@ -33,12 +34,14 @@ from postlink.cite.attribution import (
     Evidence,
     author_names,
     evidence,
+    handle_spellings,
     is_credit_line,
+    read_words,
     tokens,
 )
 from postlink.cite.compare import PostWords, post_words, split_words
 from postlink.cite.model import PostText
-from postlink.cite.paraphrase import stems, strong_stems
+from postlink.cite.paraphrase import content_words, stems, stems_of, strong_stems
 from postlink.cite.quotes import Quote
 from postlink.extract.model import Document, Sentence
 from postlink.lexicon import cues_any
@@ -73,6 +76,10 @@ _ANONYMOUS_LEADS = cues_any("anonymous_leads")
 _LEADING_WORDS = cues_any("sentence_openers")
 # How far a continuation may reach from a citing sentence (sentences, either way).
 CONTINUE_STEPS = 2
+# A sentence this many sentences from an embed of a post, or nearer, is compared with it.
+WINDOW = 12
+# Shared content stems that make a far-away, unnamed sentence worth comparing with a post.
+CANDIDATE_SHARED = 2
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,94 @@ class PageContext:
         self._echoes: dict[str, list[str]] = defaultdict(list)  # key -> quotes of a textless post
         self.link_offsets: dict[str, list[int]] = defaultdict(list)  # key -> where it is linked
         self._all_positions = sorted(pos for p in self.posts.values() for pos in p.post.positions)
+        self._sentence_starts = [sentence.start for sentence in doc.sentences]
+        self._keys_at: dict[int, set[str]] = defaultdict(set)  # sentence -> posts with pieces there
+        self._order = {key: i for i, key in enumerate(self.posts)}
+        self._words: dict[int, tuple[str, ...]] = {}
+        self._split: dict[int, list] = {}
+        self._introduced: dict[int, set[str]] | None = None
+        self._nearby: dict[int, set[str]] | None = None
+        self._quote_index: _QuoteIndex | None = None
+
+    # -- evidence found so far -------------------------------------------------------------
+    def add_piece(self, index: int, key: str, piece: Piece) -> None:
+        self.pieces[(index, key)].append(piece)
+        self._keys_at[index].add(key)
+
+    def keys_at(self, index: int) -> set[str]:
+        """The posts that already have evidence in sentence ``index``."""
+        return self._keys_at.get(index, set())
+
+    # -- per-sentence work, done once whatever post it is compared with ---------------------
+    def content_words(self, sentence: Sentence) -> tuple[str, ...]:
+        found = self._words.get(sentence.index)
+        if found is None:
+            found = self._words[sentence.index] = content_words(sentence.text)
+        return found
+
+    def sentence_words(self, sentence: Sentence) -> list:
+        found = self._split.get(sentence.index)
+        if found is None:
+            found = self._split[sentence.index] = split_words(sentence.text)[0]
+        return found
+
+    # -- which posts a sentence is compared with -------------------------------------------
+    def posts_for(self, sentence: Sentence) -> list[str]:
+        """The posts worth comparing with ``sentence``, in page order: those near it, named
+        in it, sharing its words, or with evidence in it or the sentence before. Every rule
+        needs one of these, so the work grows with the page, not with sentences times posts
+        (a text of thousands of flattened posts)."""
+        keys = self.nearby(sentence.index) | self.keys_at(sentence.index) | self.keys_at(sentence.index - 1)
+        return sorted(keys, key=self._order.__getitem__)
+
+    def nearby(self, index: int) -> set[str]:
+        """Posts embedded within WINDOW sentences of sentence ``index``, or whose author's
+        name or handle it has, or that share CANDIDATE_SHARED content stems with it."""
+        if self._nearby is None:
+            self._nearby = self._build_nearby()
+        return self._nearby.get(index, set())
+
+    def _build_nearby(self) -> dict[int, set[str]]:
+        found: dict[int, set[str]] = defaultdict(set)
+        n = len(self.doc.sentences)
+        names: dict[str, set[str]] = defaultdict(set)
+        by_stem: dict[str, set[str]] = defaultdict(set)
+        by_handle: dict[str, set[str]] = defaultdict(set)  # the handle's letters
+        by_surname: dict[str, set[str]] = defaultdict(set)  # the handle after its first letter
+        for key, post in self.posts.items():
+            for phrase in post.names.strong:
+                names[phrase[-1]].add(key)
+            for word in post.names.weak:
+                names[word].add(key)
+            if post.names.handle:
+                names[post.names.handle].add(key)
+                by_handle[post.names.handle].add(key)
+                by_surname[post.names.handle[1:]].add(key)
+            for stem in post.stems:
+                by_stem[stem].add(key)
+            for pos in post.post.positions:
+                at = bisect_left(self._sentence_starts, pos)
+                for i in range(max(0, at - WINDOW), min(n, at + WINDOW)):
+                    found[i].add(key)
+        # a stem shared by very many posts tells nothing; skipping it keeps the cost linear
+        common = max(8, len(self.posts) // 4)
+        for sentence in self.doc.sentences:
+            words, capitalised = read_words(sentence.text)
+            for word in set(words):
+                # a name with a short ending ("Ellison's", "Mohrs"): attribution._same_word
+                for cut in (word, word[:-1], word[:-2]):
+                    found[sentence.index].update(names.get(cut, ()))
+            for _, _, surname, forms in handle_spellings(words, capitalised):
+                for form in forms:
+                    found[sentence.index].update((by_surname if surname else by_handle).get(form, ()))
+            shared: dict[str, int] = defaultdict(int)
+            for stem in stems_of(self.content_words(sentence)):
+                keys = by_stem.get(stem, ())
+                if len(keys) <= common:
+                    for key in keys:
+                        shared[key] += 1
+            found[sentence.index].update(k for k, c in shared.items() if c >= CANDIDATE_SHARED)
+        return found
 
     # -- where a sentence stands -----------------------------------------------------------
     def evidence(self, sentence: Sentence, key: str) -> Evidence:
@@ -169,7 +264,12 @@ class PageContext:
     def in_quote(self, sentence: Sentence) -> bool:
         """The sentence starts inside a quote that opened in an earlier sentence: it is
         someone's quoted words, which cite a post only by quoting it."""
-        return any(q.start < sentence.start < q.end for q in self._quotes)
+        return self.quote_index().covers(sentence.start)
+
+    def quote_index(self) -> _QuoteIndex:
+        if self._quote_index is None:
+            self._quote_index = _QuoteIndex(self._quotes)
+        return self._quote_index
 
     def embed_between(self, a: Sentence, b: Sentence) -> bool:
         return self._embed_in(min(a.start, b.start), max(a.start, b.start))
@@ -181,8 +281,7 @@ class PageContext:
 
     def last_before(self, pos: int) -> Sentence | None:
         """The sentence right before the embed at ``pos``, if it ends the paragraph before it."""
-        starts = [s.start for s in self.doc.sentences]
-        i = bisect_right(starts, pos - 1) - 1
+        i = bisect_right(self._sentence_starts, pos - 1) - 1
         if i < 0:
             return None
         sentence = self.doc.sentences[i]
@@ -218,7 +317,7 @@ class PageContext:
     def _in_own_section(self, sentence: Sentence, key: str) -> bool:
         """In the post's section, and not about another post already: "the same post" after a
         quote of another post, or a sentence that names another post's author."""
-        if any(i == sentence.index and k != key for i, k in self.pieces):
+        if self.keys_at(sentence.index) - {key}:
             return False
         return self.in_section(sentence, key) and not self._names_other_author(sentence, key)
 
@@ -228,16 +327,22 @@ class PageContext:
 
     def _leads_into_other(self, sentence: Sentence, key: str) -> bool:
         """The sentence sits right before an embed of another post: it introduces that one."""
-        return any(self.last_before(pos) == sentence for k, p in self.posts.items() if k != key
-                   for pos in p.post.positions)
+        if self._introduced is None:
+            self._introduced = defaultdict(set)
+            for k, p in self.posts.items():
+                for pos in p.post.positions:
+                    before = self.last_before(pos)
+                    if before is not None:
+                        self._introduced[before.index].add(k)
+        return bool(self._introduced.get(sentence.index, set()) - {key})
 
     def _names_other_author(self, sentence: Sentence, key: str) -> bool:
         """The sentence names the author of another post (and not this post's author)."""
         if self.evidence(sentence, key).mention:
             return False
         mine = (self.posts[key].post.author_handle or "").lower()
-        return any(self.evidence(sentence, k).mention == 2 for k, p in self.posts.items()
-                   if k != key and (p.post.author_handle or "").lower() != mine)
+        return any(self.evidence(sentence, k).mention == 2 for k in self.nearby(sentence.index)
+                   if k != key and (self.posts[k].post.author_handle or "").lower() != mine)
 
     def _posts_unnamed(self, sentence: Sentence, key: str) -> bool:
         """A verb of posting in a sentence that names no author of the page's posts."""
@@ -305,8 +410,9 @@ class PageContext:
             start = sentence_at(self.doc.sentences, quote.start)
             return start is not None and not any(
                 p.kind in QUOTE_KINDS for p in self.pieces.get((start.index, key), ()))
-        known = [q.text for q in self._quotes if q is not quote and any(
-            p.kind == "link" for p in self.pieces.get((self._sentence_index(q.start), key), ()))]
+        linking = {self._sentence_index(offset) for offset in self.link_offsets.get(key, ())}
+        known = [q.text for i in sorted(linking) for q in self.quote_index().starting_in(self.doc.sentences[i])
+                 if q is not quote]
         return bool(known) and not _runs(quote.text, ECHO_WORDS) & set().union(
             *(_runs(k, ECHO_WORDS) for k in known))
 
@@ -316,11 +422,16 @@ class PageContext:
         its own. Cached per sentence: it is asked once per post."""
         if sentence.index not in self._tagged:
             self._tagged[sentence.index] = None
-            if not any(sentence.start <= q.start < sentence.end for q in self._quotes):
+            index = self.quote_index()
+            if not index.starting_in(sentence):
+                # only a quote ending after the last word before the sentence can be its tag's
+                gap = sentence.start
+                while gap > 0 and not re.match(r"\w", self.doc.text[gap - 1]):
+                    gap -= 1
+                para = self.paragraph_of(sentence.start)
                 self._tagged[sentence.index] = next(
-                    (q for q in self._quotes if q.start < sentence.start and q.end <= sentence.start
-                     and self.paragraph_of(q.start) == self.paragraph_of(sentence.start)
-                     and not re.search(r"\w", self.doc.text[q.end:sentence.start])), None)
+                    (q for q in index.ending_in(gap, sentence.start)
+                     if q.start < sentence.start and self.paragraph_of(q.start) == para), None)
         return self._tagged[sentence.index]
 
     def _sentence_index(self, offset: int) -> int:
@@ -358,10 +469,8 @@ class PageContext:
 
     def _quote_ending_in(self, sentence: Sentence) -> Quote | None:
         """A quote of at least MIN_UNMATCHED_WORDS words ending in ``sentence``."""
-        for q in self._quotes:
-            if sentence.start <= q.end <= sentence.end and self._n_words(q) >= MIN_UNMATCHED_WORDS:
-                return q
-        return None
+        return next((q for q in self.quote_index().ending_in(sentence.start, sentence.end)
+                     if self._n_words(q) >= MIN_UNMATCHED_WORDS), None)
 
     def echoes(self) -> None:
         """A post whose text is not on the page is known by the quote that leads into its
@@ -418,8 +527,7 @@ class PageContext:
 
     def _attribute(self, sentence: Sentence, key: str, score: float) -> None:
         if (sentence.index, key) not in self.pieces:
-            self.pieces[(sentence.index, key)].append(
-                Piece("attribution", score, (sentence.start, sentence.end)))
+            self.add_piece(sentence.index, key, Piece("attribution", score, (sentence.start, sentence.end)))
 
 
 def _runs(text: str, n: int) -> set[tuple[str, ...]]:
@@ -477,3 +585,28 @@ def _share_name(a: str, b: str) -> bool:
     first_b = _capitalised(b[:len(b) - len(_after_first(b))])
     names_a, names_b = _names(a), _names(b)
     return bool(names_a & (names_b | first_b) or names_b & first_a)
+
+
+class _QuoteIndex:
+    """The page's quotes by start and by end, for questions asked once per sentence."""
+
+    def __init__(self, quotes: Sequence[Quote]) -> None:
+        self.by_start = sorted(quotes, key=lambda q: (q.start, q.end))
+        self.starts = [q.start for q in self.by_start]
+        self.reach = list(accumulate((q.end for q in self.by_start), max))  # furthest end so far
+        self.by_end = sorted(quotes, key=lambda q: (q.end, q.start))
+        self.ends = [q.end for q in self.by_end]
+
+    def covers(self, offset: int) -> bool:
+        """A quote opens before ``offset`` and closes after it."""
+        i = bisect_left(self.starts, offset) - 1
+        return i >= 0 and self.reach[i] > offset
+
+    def starting_in(self, sentence: Sentence) -> list[Quote]:
+        lo, hi = bisect_left(self.starts, sentence.start), bisect_left(self.starts, sentence.end)
+        return self.by_start[lo:hi]
+
+    def ending_in(self, lo: int, hi: int) -> list[Quote]:
+        """Quotes ending at an offset in [lo, hi], first-opened first."""
+        found = self.by_end[bisect_left(self.ends, lo):bisect_right(self.ends, hi)]
+        return sorted(found, key=lambda q: q.start)

@@ -21,16 +21,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from postlink import lexicon
-from postlink.cite.attribution import tokens
-from postlink.cite.context import QUOTE_KINDS, PageContext
+from postlink.cite.context import QUOTE_KINDS, WINDOW, PageContext
 from postlink.cite.model import PostText
-from postlink.cite.paraphrase import overlap, stems
+from postlink.cite.paraphrase import overlap, stems_of
 from postlink.extract.model import Sentence
 
-# A sentence this many sentences from an embed of the post, or nearer, is a candidate.
-WINDOW = 8
-# Shared content stems that make a far-away, unnamed sentence a candidate.
-CANDIDATE_SHARED = 2
 # A quote of this many words matched to a post rarely comes from anywhere else.
 LONG_QUOTE_WORDS = 6
 
@@ -111,43 +106,17 @@ class PairFeatures:
 
     # -- candidates ------------------------------------------------------------------------
     def candidates(self) -> list[tuple[int, str]]:
-        ctx = self.ctx
-        pairs: set[tuple[int, str]] = set(ctx.pieces)
-        n = len(ctx.doc.sentences)
-        name_index: dict[str, set[str]] = defaultdict(set)
-        stem_index: dict[str, set[str]] = defaultdict(set)
-        for key, post in ctx.posts.items():
-            for phrase in post.names.strong:
-                name_index[phrase[-1]].add(key)
-            for word in post.names.weak:
-                name_index[word].add(key)
-            if post.names.handle:
-                name_index[post.names.handle].add(key)
-            for stem in post.stems:
-                stem_index[stem].add(key)
-            for pos in post.post.positions:
-                at = bisect_left(self._starts, pos)
-                for i in range(max(0, at - WINDOW), min(n, at + WINDOW)):
-                    pairs.add((i, key))
-        # a stem shared by very many posts tells nothing; skipping it keeps the cost linear
-        common = max(8, len(ctx.posts) // 4)
-        for sentence in ctx.doc.sentences:
-            for word in set(tokens(sentence.text)):
-                for key in name_index.get(word, ()):
-                    pairs.add((sentence.index, key))
-            shared: dict[str, int] = defaultdict(int)
-            for stem in self.stems(sentence):
-                keys = stem_index.get(stem, ())
-                if len(keys) <= common:
-                    for key in keys:
-                        shared[key] += 1
-            pairs.update((sentence.index, k) for k, c in shared.items() if c >= CANDIDATE_SHARED)
+        """Every pair with evidence, and every post near, named in or sharing words with a
+        sentence (PageContext.nearby): linear in the page, not sentences times posts."""
+        pairs: set[tuple[int, str]] = set(self.ctx.pieces)
+        for sentence in self.ctx.doc.sentences:
+            pairs.update((sentence.index, key) for key in self.ctx.nearby(sentence.index))
         return sorted(pairs)
 
     def stems(self, sentence: Sentence) -> frozenset[str]:
         found = self._sentence_stems.get(sentence.index)
         if found is None:
-            found = self._sentence_stems[sentence.index] = stems(sentence.text)
+            found = self._sentence_stems[sentence.index] = stems_of(self.ctx.content_words(sentence))
         return found
 
     # -- one pair --------------------------------------------------------------------------
@@ -215,7 +184,7 @@ class PairFeatures:
 
         put("quote_marks", bool(_QUOTE_MARKS.search(sentence.text)))
         put("quote_of_other_post", any(
-            p.kind in QUOTE_KINDS for k in ctx.posts if k != key for p in ctx.pieces.get((index, k), ())))
+            p.kind in QUOTE_KINDS for k in ctx.keys_at(index) - {key} for p in ctx.pieces[(index, k)]))
         put("unmatched_quote", index in self.unmatched)
         # a quote that did not match the post's text is someone else's words; when the post's
         # text is not on the page, the quote may be the post's own

@@ -58,7 +58,7 @@ from postlink.cite.context import (
 )
 from postlink.cite.features import PairFeatures
 from postlink.cite.model import KIND_ORDER, Citation, CiteResult, PostText, UnmatchedQuote
-from postlink.cite.paraphrase import PARA_SECTION_STRONG, overlap, restates, stems
+from postlink.cite.paraphrase import PARA_SECTION_STRONG, overlap, restates, stems_of
 from postlink.cite.quotes import Quote, find_quotes
 from postlink.cite.scorer import Scorer, shipped
 from postlink.extract.model import Document, Sentence
@@ -199,7 +199,7 @@ class _Resolver(PageContext):
                 end = min(quote.end, sentence.end)
             score = 1.0 if kind == "verbatim" else min(m.score, 0.99)
             post_span = (post.words.words[pairs[0][1]].start, post.words.words[pairs[-1][1]].end)
-            self.pieces[(sentence.index, key)].append(Piece(
+            self.add_piece(sentence.index, key, Piece(
                 kind, score, (start, end), self.doc.text[start:end], post_span, m.diff,
                 m.beyond_truncation))
 
@@ -212,7 +212,7 @@ class _Resolver(PageContext):
             sentence = sentence_at(self.doc.sentences, link.start)
             if sentence is None or is_credit_line(sentence.text):
                 continue
-            self.pieces[(sentence.index, ref.key)].append(Piece("link", 1.0, (link.start, link.end)))
+            self.add_piece(sentence.index, ref.key, Piece("link", 1.0, (link.start, link.end)))
             self.link_offsets[ref.key].append(link.start)
 
     # -- 3 and 4. paraphrase and attribution -----------------------------------------------
@@ -221,7 +221,8 @@ class _Resolver(PageContext):
             if is_credit_line(sentence.text) or self.is_heading(sentence) or self.in_quote(sentence):
                 continue
             attributed: list[tuple[str, Evidence]] = []
-            for key, post in self.posts.items():
+            for key in self.posts_for(sentence):
+                post = self.posts[key]
                 if self._is_embed_text(sentence, post):
                     continue
                 ev = self.evidence(sentence, key)
@@ -229,21 +230,21 @@ class _Resolver(PageContext):
                     continue
                 adjacent = self.adjacent(sentence, key)
                 names = {w for phrase in post.names.strong for w in phrase} | set(post.names.weak)
-                ov = overlap(stems(sentence.text, exclude=names), post.stems, post.strong)
+                ov = overlap(stems_of(self.content_words(sentence), names), post.stems, post.strong)
                 # in the text leading up to the embed (looked up only where it can matter)
                 section = adjacent or ((ev.definite or ov.strong >= PARA_SECTION_STRONG)
                                        and self._in_own_section(sentence, key))
                 follows = ov.strong > 0 and self._follows_quote(sentence, key)
                 if restates(ov, ev, adjacent, section, follows):
                     score = round(min(0.95, 0.3 + 0.6 * ov.score + 0.1 * bool(ev.mention)), 3)
-                    self.pieces[(sentence.index, key)].append(Piece(
+                    self.add_piece(sentence.index, key, Piece(
                         "paraphrase", score, (sentence.start, sentence.end),
                         post_span=(0, len(post.post.text))))
                 elif self.speaks_for(sentence, key, ev, ov.shared):
                     # "the post", "retweeted it": a description of the post, not of what it says
                     kind = "attribution" if ev.definite or ev.verb else "paraphrase"
                     score = round(min(0.8, 0.4 + 0.3 * ov.score + 0.1 * bool(ev.mention)), 3)
-                    self.pieces[(sentence.index, key)].append(Piece(
+                    self.add_piece(sentence.index, key, Piece(
                         kind, score, (sentence.start, sentence.end),
                         post_span=(0, len(post.post.text)) if kind == "paraphrase" else None))
                 if self._tags_other_quote(sentence, key):
@@ -256,8 +257,7 @@ class _Resolver(PageContext):
             for key, ev in self._nearest_unnamed(sentence, self._nearest_per_author(sentence, attributed)):
                 score = round(min(0.9, 0.4 + 0.1 * ev.mention + 0.1 * ev.near_cue
                                   + 0.1 * self.adjacent(sentence, key)), 3)
-                self.pieces[(sentence.index, key)].append(
-                    Piece("attribution", score, (sentence.start, sentence.end)))
+                self.add_piece(sentence.index, key, Piece("attribution", score, (sentence.start, sentence.end)))
 
     def _nearest_per_author(self, sentence: Sentence, found: list[tuple[str, Evidence]]
                             ) -> list[tuple[str, Evidence]]:
@@ -286,7 +286,7 @@ class _Resolver(PageContext):
 
     def _is_embed_text(self, sentence: Sentence, post: PreparedPost) -> bool:
         """A sentence that is the post's own text (an embed the extractor left in the body)."""
-        words, _ = split_words(sentence.text)
+        words = self.sentence_words(sentence)
         if len(words) < 5:
             return False
         keys, pkeys = [w.key for w in words], post.words.keys

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _QUOTES = str.maketrans({c: "'" for c in "\"“”„‟«»‹›‘’‚‛`´″′"})
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
@@ -28,6 +29,7 @@ class Normalized:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+@lru_cache(maxsize=4096)  # a sentence is normalised for its quotes, words and stems alike
 def normalize(text: str) -> Normalized:
     """NFKC, one quote and one dash style, `&` as "and", no links, single spaces, lower case."""
     masked = _LINKS.sub(lambda m: " " * len(m.group(0)), text)

@@ -67,13 +67,18 @@ class Overlap:
 
 def stems(text: str, exclude: Iterable[str] = ()) -> frozenset[str]:
     """Content stems of ``text``; ``exclude`` drops words (e.g. the author's own name)."""
+    return stems_of(content_words(text), exclude)
+
+
+def content_words(text: str) -> tuple[str, ...]:
+    """The normalised words of ``text`` that may carry content (no stopwords, no short words)."""
+    return tuple(w for w in _WORD.findall(normalize(text).text)
+                 if w not in STOPWORDS and (len(w) >= 3 or w.isdigit()))
+
+
+def stems_of(words: Iterable[str], exclude: Iterable[str] = ()) -> frozenset[str]:
     skip = set(exclude)
-    out = set()
-    for w in _WORD.findall(normalize(text).text):
-        if w in STOPWORDS or w in skip or (len(w) < 3 and not w.isdigit()):
-            continue
-        out.add(_lemma(w.translate(_UMLAUTS))[:STEM])
-    return frozenset(out)
+    return frozenset(_lemma(w.translate(_UMLAUTS))[:STEM] for w in words if w not in skip)
 
 
 def _lemma(word: str) -> str:

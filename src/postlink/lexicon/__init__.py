@@ -25,7 +25,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 # The categories every language file fills (tests check each is non-empty).
@@ -75,6 +75,7 @@ _WORD = re.compile(r"\w+")
 _KANA_MARKS = ("\u3099", "\u309a")  # dakuten and handakuten: part of the kana, not accents
 
 
+@lru_cache(maxsize=16384)  # words and sentences recur: each is folded once
 def fold(text: str) -> str:
     """Lower case without accents, as cite/attribution.py compares words: "Léa" -> "lea",
     "März" -> "marz". Kana keep their voicing marks (ポ is not ホ)."""
@@ -187,12 +188,21 @@ def _count_substrings(text: str, category: str, lang: str | None) -> int:
 
 def count_words(folded: Sequence[str], category: str, lang: str | None = None) -> int:
     """``count`` over words already folded (a caller that has tokenised the sentence)."""
-    single, multi = cues(category, lang), phrases(category, lang)
-    hits = sum(1 for w in folded if w in single)
-    for phrase in multi:
-        n = len(phrase)
-        hits += sum(1 for i in range(len(folded) - n + 1) if tuple(folded[i:i + n]) == phrase)
+    single, by_first = cues(category, lang), _phrases_by_first(category, lang)
+    hits = 0
+    for i, w in enumerate(folded):
+        hits += w in single
+        for phrase in by_first.get(w, ()):
+            hits += tuple(folded[i:i + len(phrase)]) == phrase
     return hits
+
+
+@cache
+def _phrases_by_first(category: str, lang: str | None) -> dict[str, tuple[tuple[str, ...], ...]]:
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases(category, lang):
+        grouped.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(group) for first, group in grouped.items()}
 
 
 def detect_language(text: str) -> str | None:
@@ -200,11 +210,7 @@ def detect_language(text: str) -> str | None:
     A stopword shared by several languages counts for each by a share."""
     folded = words(text)
     score = dict.fromkeys(languages(), 0.0)
-    owners: dict[str, list[str]] = {}
-    for code in languages():
-        if language(code).spaced:
-            for w in cues("stopwords", code):
-                owners.setdefault(w, []).append(code)
+    owners = _stopword_owners()
     for w in folded:
         for code in owners.get(w, ()):
             score[code] += 1 / len(owners[w])
@@ -217,6 +223,17 @@ def detect_language(text: str) -> str | None:
     if top < MIN_EVIDENCE or top < MIN_MARGIN * second:
         return None
     return best
+
+
+@cache
+def _stopword_owners() -> dict[str, list[str]]:
+    """Stopword -> the spaced languages that list it."""
+    owners: dict[str, list[str]] = {}
+    for code in languages():
+        if language(code).spaced:
+            for w in cues("stopwords", code):
+                owners.setdefault(w, []).append(code)
+    return owners
 
 
 @cache
