@@ -376,8 +376,11 @@ class Store:
         if vacuum:
             self.conn.execute("VACUUM")
         steps["vacuumed"] = vacuum
-        busy, wal_pages, moved = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        steps["checkpoint"] = {"busy": bool(busy), "wal_pages": wal_pages, "moved": moved}
+        wal = Path(f"{self.path}-wal")
+        wal_bytes = wal.stat().st_size if wal.exists() else 0
+        # TRUNCATE reports no frame counts once it has emptied the WAL: measure the file
+        busy = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        steps["checkpoint"] = {"busy": bool(busy), "wal_bytes": wal_bytes}
         return steps
 
     # -- short links and redirects (resolve) ----------------------------------------------
