@@ -173,7 +173,10 @@ def add_article(store: Store, article: ArticleInput, *, source_id: int | None = 
         ensure_ascii=False))
 
     link_refs = [parse_post_url(link.url) for link in doc.links]  # the post each link names
-    linked = [ref for ref in link_refs if ref is not None]
+    # Post links the main text left out (image credits, collapsed parts) are the article's
+    # too: stored as links without offsets, so the audit lists their posts.
+    outside = [p for p in doc.post_links if p.start is None]
+    linked = [ref for ref in (*link_refs, *(parse_post_url(p.url) for p in outside)) if ref is not None]
     posts = _post_texts(embeds, store.post_texts(ref.key for ref in linked), linked)
     result = link_citations(doc, posts)
 
@@ -204,6 +207,7 @@ def add_article(store: Store, article: ArticleInput, *, source_id: int | None = 
                 *((link.href, link.url, link.text, link.start, link.end,
                    ref.key if ref else None, None)
                   for link, ref in zip(doc.links, link_refs, strict=True)),
+                *((p.href, p.url, p.text, None, None, p.key, None) for p in outside),
                 *_embed_links(embeds),
             ])
         store.replace_citations(

@@ -19,7 +19,7 @@ import trafilatura
 
 from postlink.errors import InputError
 from postlink.extract.decode import decode_bytes
-from postlink.extract.embeds import Found, find_candidates, select
+from postlink.extract.embeds import Found, find_candidates, one_per_rendering, select
 from postlink.extract.embeds.flattened import (
     FlattenedPost,
     find_posts,
@@ -112,7 +112,7 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None) ->
         text=builder.text,
         sentences=split_sentences(builder.text, builder.paragraphs),
         links=tuple(builder.links),
-        embeds=tuple(positioned),
+        embeds=tuple(one_per_rendering(positioned)),
         **_metadata(tree),
         url=url,
         paragraphs=tuple(builder.paragraphs),

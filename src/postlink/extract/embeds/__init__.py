@@ -17,13 +17,16 @@ Embeds are found before main-content extraction, on the raw DOM. What does not c
 - embeds in site chrome: ``select`` takes the judge (``region.BodyRegion.is_article`` once the
   body is known, else ``chrome.in_chrome``);
 - copies inside ``<noscript>``/``<template>`` of a post also embedded outside them (a lazy
-  loader's fallback); a post found only inside one still counts once.
+  loader's fallback); a post found only inside one still counts once;
+- the hidden original beside a rendered widget: a platform script that renders an embed
+  (an iframe) often leaves the publisher's blockquote in place, hidden. The two are one
+  embed (``one_per_rendering``): the rendered state's markup, the original's text and author.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from types import ModuleType
 
 from lxml.html import HtmlElement
@@ -36,6 +39,7 @@ from postlink.extract.embeds import (
     linkedin,
     mastodon,
     reddit,
+    scripts,
     standalone,
     telegram,
     threads,
@@ -73,7 +77,7 @@ def _entry(module: ModuleType) -> PlatformFinder:
 # Order matters only when two finders claim the same element: the first one wins.
 PLATFORM_FINDERS: tuple[PlatformFinder, ...] = tuple(_entry(m) for m in (
     x, bluesky, mastodon, truthsocial, threads, instagram, facebook, tiktok, youtube, reddit,
-    linkedin, telegram, cards, standalone, wrappers,
+    linkedin, telegram, cards, standalone, wrappers, scripts,
 ))
 _WANTS = Wants.union(entry.wants for entry in PLATFORM_FINDERS)
 _INERT = frozenset({"noscript", "template"})
@@ -123,3 +127,32 @@ def select(candidates: Iterable[Found], is_article: Callable[[HtmlElement], bool
 
 def _is_inert(el: HtmlElement) -> bool:
     return any(anc.tag in _INERT for anc in el.iterancestors())
+
+
+def one_per_rendering(embeds: Sequence[Embed]) -> list[Embed]:
+    """Embeds in page order with each rendered widget and its original merged into one.
+
+    Two embeds are one rendering when they are next to each other with no body text between
+    them (the same ``position``), name the same post and come in different markup (the
+    widget and the blockquote it was rendered from). The same post shown twice in one markup,
+    or with article text between, still counts twice.
+    """
+    out: list[Embed] = []
+    for emb in embeds:
+        prev = out[-1] if out else None
+        if prev is not None and prev.key == emb.key and prev.position == emb.position \
+                and prev.markup != emb.markup:
+            out[-1] = _merged(prev, emb)
+        else:
+            out.append(emb)
+    return out
+
+
+def _merged(a: Embed, b: Embed) -> Embed:
+    """The rendered state's markup with what either copy knows of the post; the copy with
+    the post's text (the original) gives text, author, date and truncation."""
+    original, shown = (a, b) if len(a.text) >= len(b.text) else (b, a)
+    return replace(original, markup=shown.markup,
+                   author_handle=original.author_handle or shown.author_handle,
+                   author_name=original.author_name or shown.author_name,
+                   url=original.url or shown.url)

@@ -19,6 +19,8 @@ from postlink.platforms import PostRef, parse_post_url
 
 # Where an iframe keeps its address: src, or a lazy-loader's attribute until it scrolls into view.
 IFRAME_URL_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url")
+# AMP pages write iframes as <amp-iframe src=…>; a finder that wants iframes gets both.
+IFRAME_TAGS = ("iframe", "amp-iframe")
 # Iframe wrappers that carry the real address in a query parameter (Iframely, Embedly).
 _WRAPPER_PARAMS = ("url", "src", "href")
 
@@ -79,10 +81,11 @@ class Page:
 
     def __init__(self, tree: HtmlElement, wants: Wants) -> None:
         self.tree = tree
-        self._by_tag: dict[str, list[HtmlElement]] = {tag: [] for tag in wants.tags}
+        tags = (*wants.tags, *IFRAME_TAGS) if "iframe" in wants.tags else wants.tags
+        self._by_tag: dict[str, list[HtmlElement]] = {tag: [] for tag in tags}
         self.divs: list[HtmlElement] = []  # only those with one of wants.div_classes
         div_class = _class_words_regex(wants.div_classes) if wants.div_classes else None
-        scan = set(wants.tags) | ({"div"} if div_class else set())
+        scan = set(tags) | ({"div"} if div_class else set())
         for el in tree.iter(*scan) if scan else ():
             tag = el.tag
             if tag == "div" and div_class and div_class.search(el.get("class") or ""):
@@ -100,12 +103,12 @@ class Page:
         return self._by_tag[tag]
 
     def iframe_urls(self) -> list[tuple[HtmlElement, list[str]]]:
-        """Each iframe with its non-empty ``IFRAME_URL_ATTRS`` values in that order, read once
-        for the ten finders that look at iframes."""
+        """Each iframe (``amp-iframe`` too) with its non-empty ``IFRAME_URL_ATTRS`` values in
+        that order, read once for the finders that look at iframes."""
         if self._iframe_urls is None:
             self._iframe_urls = [
                 (iframe, [v for v in (iframe.get(a) for a in IFRAME_URL_ATTRS) if v])
-                for iframe in self.tagged("iframe")]
+                for tag in IFRAME_TAGS for iframe in self.tagged(tag)]
         return self._iframe_urls
 
     def attributed(self, *names: str) -> list[HtmlElement]:
@@ -200,16 +203,22 @@ def find_iframes(page: Page, platform: str, *, rendered_classes: Iterable[str] =
     """Iframes (lazy ones included) showing one of ``platform``'s posts.
 
     An iframe carrying one of ``rendered_classes`` was put there by the platform's script, so
-    its markup is ``rendered``; otherwise the publisher wrote it and it is ``iframe``.
+    its markup is ``rendered``; an ``amp-iframe`` is ``amp``; otherwise the publisher wrote
+    it and it is ``iframe``.
     """
-    rendered = set(rendered_classes)
+    rendered = frozenset(rendered_classes)
     for iframe, urls in page.iframe_urls():
         for value in urls:
             ref = page.iframe_ref(value, platform, fediverse=fediverse)
             if ref is not None:
-                markup = "rendered" if rendered & classes(iframe) else "iframe"
-                yield iframe, embed_of(ref, markup)
+                yield iframe, embed_of(ref, iframe_markup(iframe, rendered))
                 break
+
+
+def iframe_markup(iframe: HtmlElement, rendered_classes: Iterable[str] = ()) -> str:
+    if iframe.tag != "iframe":
+        return "amp"
+    return "rendered" if not classes(iframe).isdisjoint(rendered_classes) else "iframe"
 
 
 def embed_of(ref: PostRef, markup: str, **fields: object) -> Embed:

@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from postlink.extract.embeds.markup import (
-    IFRAME_URL_ATTRS,
     Page,
     Wants,
+    classes,
     embed_of,
+    iframe_markup,
     one_line,
     ref_from_attrs,
     ref_from_links,
@@ -45,12 +46,11 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
             continue
         m = POST_BY.search(one_line(" ".join(bq.itertext())))  # divs run together otherwise
         yield bq, embed_of(ref, "blockquote", author_handle=m.group("handle") if m else ref.handle)
-    for iframe in page.tagged("iframe"):
-        marked = "mastodon-embed" in (iframe.get("class") or "").split()
-        for name in IFRAME_URL_ATTRS:
-            src = iframe.get(name) or ""
+    for iframe, urls in page.iframe_urls():
+        marked = BLOCKQUOTE_CLASS in classes(iframe)
+        for src in urls:
             if marked or EMBED_SRC.match(src):
                 ref = page.ref(src, PLATFORM, fediverse=True)
                 if ref is not None:
-                    yield iframe, embed_of(ref, "iframe")
+                    yield iframe, embed_of(ref, iframe_markup(iframe))
                     break

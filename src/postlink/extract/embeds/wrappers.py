@@ -3,7 +3,10 @@
 Publishers that embed through Iframely write ``div.iframely-embed`` holding either the
 rendered ``<iframe src="https://cdn.iframe.ly/api/iframe?url=<post URL>&key=…">`` or, before
 its script runs, an ``<a href="<post URL>" data-iframely-url="…">``. Embedly's iframes carry the
-post in ``url=``/``src=`` the same way. A platform's own finder claims the wrappers it knows
+post in ``url=``/``src=`` the same way, and its card markup is ``blockquote.embedly-card``
+around a link to the post. Some wrappers keep nothing but the address they wrap, in
+``data-embedded-url`` (Iframely's and several CMSs' embed blocks) on an otherwise empty
+element, or an ``<a data-iframely-url>`` outside any wrapper div. A platform's own finder claims the wrappers it knows
 (YouTube, Facebook…); this one runs last and catches the rest, X included. The markup is
 ``iframe``, as the corpus labels wrappers.
 """
@@ -19,11 +22,17 @@ from postlink.extract.model import Embed
 from postlink.platforms import parse_post_url
 
 WRAPPER_DIV_CLASSES = ("iframely-embed",)
+CARD_CLASS = "embedly-card"
+# Attributes whose value is the wrapped post's own address, on any tag.
+EMBEDDED_URL_ATTRS = ("data-embedded-url",)
+# Iframely's link before its script runs: the post is the link's href.
+IFRAMELY_LINK_ATTR = "data-iframely-url"
 # Hosts of wrapper iframes; their query names the post (markup._wrapped_urls).
 WRAPPER_HOSTS = ("iframe.ly", "embedly.com")
 PLATFORMS = ("x", "bluesky", "mastodon", "truthsocial", "threads", "instagram", "facebook",
              "tiktok", "youtube", "reddit", "linkedin", "telegram")
-WANTS = Wants(tags=("iframe",), div_classes=WRAPPER_DIV_CLASSES)
+WANTS = Wants(tags=("iframe", "blockquote"), div_classes=WRAPPER_DIV_CLASSES,
+              attributes=(*EMBEDDED_URL_ATTRS, IFRAMELY_LINK_ATTR))
 
 
 def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
@@ -37,6 +46,18 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         embed = _from_urls(urls, page)
         if embed is not None:
             yield iframe, embed
+    for el in page.attributed(*EMBEDDED_URL_ATTRS):
+        embed = _from_urls([el.get(a) or "" for a in EMBEDDED_URL_ATTRS], page)
+        if embed is not None:
+            yield el, embed
+    for el in page.attributed(IFRAMELY_LINK_ATTR):
+        ref = parse_post_url(el.get("href") or "") if el.tag == "a" else None
+        if ref is not None:
+            yield el, embed_of(ref, "iframe")
+    for bq in with_class(page.tagged("blockquote"), CARD_CLASS):
+        ref = next((r for r in (parse_post_url(a.get("href") or "") for a in bq.iter("a")) if r), None)
+        if ref is not None:
+            yield bq, embed_of(ref, "iframe")
 
 
 def _from_wrapper_div(div: HtmlElement, page: Page) -> Embed | None:

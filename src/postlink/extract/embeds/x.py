@@ -16,10 +16,10 @@ from lxml.html import HtmlElement
 
 from postlink.extract.embeds.flattened import parse_flattened
 from postlink.extract.embeds.markup import (
-    IFRAME_URL_ATTRS,
     Page,
     Wants,
     embed_of,
+    iframe_markup,
     one_line,
     paragraphs_text,
     ref_from_links,
@@ -38,7 +38,8 @@ BLOCKQUOTE_CLASSES = ("twitter-tweet", "twitter-video")
 # Blockquotes whose class a CMS sanitiser stripped are recognised by structure (a status
 # permalink and an "— Name (@handle)" author line), as tweetfinder does (reference §15.1).
 BARE_PERMALINK = "/status"
-# The widget iframe, in src or a lazy loader's attribute.
+# The widget iframe, in src or a lazy loader's attribute; widgets.js marks its own.
+RENDERED_CLASSES = ("twitter-tweet", "twitter-tweet-rendered")
 IFRAME_ADDRESS = "platform.twitter.com/embed"
 AMP_TAG, AMP_ID = "amp-twitter", "data-tweetid"
 # widgets.js output names the post in data-tweet-id on one of these tags.
@@ -66,14 +67,11 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         embed = _from_blockquote(bq)
         if embed and (embed.author_name or not paragraphs_text(bq.xpath(".//p"))):
             yield bq, embed
-    iframes = [f for f in page.tagged("iframe")
-               if any(IFRAME_ADDRESS in (f.get(a) or "") for a in IFRAME_URL_ATTRS)]
-    for iframe in iframes:
-        for name in IFRAME_URL_ATTRS:
-            ids = parse_qs(urlsplit(iframe.get(name) or "").query).get("id")
+    for iframe, urls in page.iframe_urls():
+        for url in urls:
+            ids = parse_qs(urlsplit(url).query).get("id") if IFRAME_ADDRESS in url else None
             if ids and _ID.fullmatch(ids[0]):
-                markup = "rendered" if "twitter-tweet" in (iframe.get("class") or "") else "iframe"
-                yield iframe, _by_id(ids[0], markup)
+                yield iframe, _by_id(ids[0], iframe_markup(iframe, RENDERED_CLASSES))
                 break
     for amp in page.tagged(AMP_TAG):
         if amp.get(AMP_ID) is None:
