@@ -52,4 +52,5 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         text = paragraphs_text(bq.xpath(".//p")).replace("[image or embed]", "").strip()
         yield bq, embed_of(ref, "blockquote", author_handle=handle or ref.handle,
                            author_name=name, text=text, date_text=date)
-    yield from find_iframes(page, PLATFORM)
+    # embed.js swaps the blockquote for an iframe that keeps its class: a rendered embed.
+    yield from find_iframes(page, PLATFORM, rendered_classes=(BLOCKQUOTE_CLASS,))

@@ -216,9 +216,13 @@ def find_iframes(page: Page, platform: str, *, rendered_classes: Iterable[str] =
 
 
 def iframe_markup(iframe: HtmlElement, rendered_classes: Iterable[str] = ()) -> str:
+    """``amp`` for an ``amp-iframe``; ``rendered`` when the iframe or the box the platform's
+    script put it in carries one of ``rendered_classes``; else ``iframe``."""
     if iframe.tag != "iframe":
         return "amp"
-    return "rendered" if not classes(iframe).isdisjoint(rendered_classes) else "iframe"
+    parent = iframe.getparent()
+    marks = classes(iframe) | (classes(parent) if parent is not None else set())
+    return "rendered" if not marks.isdisjoint(rendered_classes) else "iframe"
 
 
 def embed_of(ref: PostRef, markup: str, **fields: object) -> Embed:

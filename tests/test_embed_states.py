@@ -1,0 +1,154 @@
+"""Every state an embed can be in (issue 12, point 2), and what the archive keeps of it.
+
+The pages here and under tests/data/embeds/ (rendered.html, scripts.html, wrapped.html,
+amp.html) are SYNTHETIC, written for these tests from reference/platforms.md; fake ids.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from postlink.extract.document import extract_html
+from postlink.pipeline import ArticleInput, add_article
+from postlink.report.audit import build_audit
+from postlink.store import Store
+
+DATA = Path(__file__).parent / "data" / "embeds"
+LEAD = ("<p>The council met on Tuesday evening to discuss the new bus timetable for the valley "
+        "towns. Residents spoke in favour of later services on weekends.</p>")
+TAIL = ("<p>Officials said the ferry would resume on Friday once the harbour crane had been "
+        "repaired and inspected by the port engineers.</p>")
+
+
+def page(body: str) -> str:
+    return f"<html><head><title>t</title></head><body><article>{LEAD}{body}{TAIL}</article></body></html>"
+
+
+# -- a rendered widget beside its hidden original ------------------------------------------
+
+def test_hidden_original_gives_the_rendered_embed_its_text_and_never_becomes_prose() -> None:
+    doc = extract_html((DATA / "rendered.html").read_bytes())
+    texts = {e.key: e.text for e in doc.embeds}
+    assert texts["x:1740000000000000201"].startswith("The coast road is open again.")
+    assert texts["bsky:did:plc:fakefake4444lmno/3kstormlib22a"].startswith("The reading room stays dry")
+    assert texts["instagram:CzStOrMcAfE"].startswith("Our terrace this morning.")
+    for words in ("coast road", "reading room", "terrace this morning"):
+        assert words not in doc.text
+        assert not any(words in s.text for s in doc.sentences)
+
+
+def test_widget_and_original_with_prose_between_them_are_two_showings() -> None:
+    widget = '<iframe class="twitter-tweet twitter-tweet-rendered" data-tweet-id="1740000000000000202"></iframe>'
+    original = ('<blockquote class="twitter-tweet"><p>Fog at the pass.</p>&mdash; A (@a_ex) '
+                '<a href="https://twitter.com/a_ex/status/1740000000000000202">May 2, 2024</a></blockquote>')
+    doc = extract_html(page(widget + "<p>Drivers were asked to wait for the fog to lift before the climb.</p>"
+                            + original))
+    assert [e.markup for e in doc.embeds] == ["rendered", "blockquote"]
+
+
+def test_two_copies_in_the_same_markup_side_by_side_stay_two() -> None:
+    bq = ('<blockquote class="twitter-tweet"><p>Twice.</p>&mdash; A (@a_ex) '
+          '<a href="https://twitter.com/a_ex/status/1740000000000000203">May 2, 2024</a></blockquote>')
+    doc = extract_html(page(bq + bq))
+    assert [e.key for e in doc.embeds] == ["x:1740000000000000203"] * 2
+
+
+# -- scripts that inject an embed at a placeholder ---------------------------------------------
+
+def test_script_injected_embeds_sit_at_their_placeholder() -> None:
+    doc = extract_html((DATA / "scripts.html").read_bytes())
+    at = {e.key: e.position for e in doc.embeds}
+    youtube, tweet = at["youtube:PaRaDeVid01"], at["x:1740000000000000301"]
+    assert youtube is not None and tweet is not None
+    # The placeholder div, not the script after the next paragraph, is where the film shows.
+    assert doc.text[:youtube].rstrip().endswith("opening parade.")
+    assert doc.text[:tweet].rstrip().endswith("without serious incident.")
+
+
+@pytest.mark.parametrize("decoy", [
+    # no placeholder: the URL is an analytics target
+    '<p>Prose before the script keeps the slot from being empty.</p>'
+    '<script>track("https://twitter.com/a_ex/status/1740000000000000304")</script>',
+    # data, not code
+    '<div class="slot"></div><script type="application/json">{"u": "https://youtu.be/AbCdEfGhIj0"}</script>',
+    # a bundle-sized script naming a post
+    '<div class="slot"></div><script>var x = "' + "a" * 5000
+    + '"; load("https://twitter.com/a_ex/status/1740000000000000305")</script>',
+    # two posts: a gallery or a state blob, not one embed
+    '<div class="slot"></div><script>load(["https://youtu.be/AbCdEfGhIj0", "https://youtu.be/ZyXwVuTsRq1"])</script>',
+])
+def test_scripts_that_do_not_inject_one_embed_are_not_embeds(decoy: str) -> None:
+    assert extract_html(page(decoy)).embeds == ()
+
+
+def test_placeholder_named_by_id_anywhere_in_the_article() -> None:
+    doc = extract_html(page(
+        '<span id="clip-9"></span><p>The mayor spoke for ten minutes about the late buses and fares.</p>'
+        '<script>document.querySelector("#clip-9").outerHTML = "<iframe src=\\"https:\\/\\/www.youtube.com\\/embed\\/ClIpNiNe009\\"></iframe>"</script>'))
+    (embed,) = doc.embeds
+    assert embed.key == "youtube:ClIpNiNe009"
+    assert embed.position is not None and doc.text[embed.position:].lstrip().startswith("The mayor spoke")
+
+
+# -- post links on every alias host -------------------------------------------------------------
+
+@pytest.mark.parametrize(("href", "key"), [
+    ("https://mobile.twitter.com/a_ex/status/1740000000000000401", "x:1740000000000000401"),
+    ("https://x.com/a_ex/status/1740000000000000401?s=20&t=abc", "x:1740000000000000401"),
+    ("https://mobile.x.com/a_ex/status/1740000000000000401/photo/1", "x:1740000000000000401"),
+    ("https://twitter.com/i/web/status/1740000000000000401", "x:1740000000000000401"),
+    ("https://fxtwitter.com/a_ex/status/1740000000000000401", "x:1740000000000000401"),
+    ("https://m.facebook.com/examplepage/posts/1234567890123456", "facebook:1234567890123456"),
+    ("https://m.facebook.com/story.php?story_fbid=1234567890123456&id=42", "facebook:1234567890123456"),
+    ("https://web.facebook.com/examplepage/posts/1234567890123456", "facebook:1234567890123456"),
+    ("https://m.youtube.com/watch?v=AbCdEfGhIj0&feature=share", "youtube:AbCdEfGhIj0"),
+    ("https://youtu.be/AbCdEfGhIj0?si=tracking", "youtube:AbCdEfGhIj0"),
+    ("https://www.youtube.com/shorts/AbCdEfGhIj0", "youtube:AbCdEfGhIj0"),
+    ("https://old.reddit.com/r/valleytown_ex/comments/1abcde/slug/", "reddit:1abcde"),
+    ("https://np.reddit.com/r/valleytown_ex/comments/1abcde/slug/", "reddit:1abcde"),
+    ("https://redd.it/1abcde", "reddit:1abcde"),
+    ("https://m.tiktok.com/@mayor.example/video/7295627671319383328", "tiktok:7295627671319383328"),
+    ("https://www.instagram.com/reels/CxYzAbCdEfG/", "instagram:CxYzAbCdEfG"),
+    ("https://instagr.am/p/CxYzAbCdEfG/", "instagram:CxYzAbCdEfG"),
+    ("https://www.threads.com/@chef.example/post/DG5ETJ7xAe7", "threads:DG5ETJ7xAe7"),
+    ("https://telegram.me/ferrynews_example/1234", "telegram:ferrynews_example/1234"),
+    ("https://truthsocial.com/@examplepolitician/posts/114491534347862682", "truthsocial:114491534347862682"),
+])
+def test_post_link_on_an_alias_host_names_the_canonical_post(href: str, key: str) -> None:
+    doc = extract_html(page(f'<p>The first report was <a href="{href}">posted here</a> on Monday morning.</p>'))
+    assert [p.key for p in doc.post_links] == [key]
+    assert [link.start is not None for link in doc.post_links] == [True]
+
+
+# -- through the archive: add + audit -------------------------------------------------------------
+
+def _audit(tmp_path: Path, html: str) -> dict:
+    store = Store(tmp_path / "archive.db")
+    add_article(store, ArticleInput("https://news.example/a", html.encode(), "html"))
+    audit = build_audit(store, "https://news.example/a")
+    store.close()
+    return audit
+
+
+def test_a_post_embedded_and_linked_is_one_post_and_its_link_sentence_cites_it(tmp_path: Path) -> None:
+    audit = _audit(tmp_path, page(
+        '<p>The ferry operator <a href="https://x.com/ferryco_ex/status/1740000000000000501">announced the '
+        'restart</a> in a short post.</p>'
+        '<blockquote class="twitter-tweet"><p>Sailings resume on Friday at 6am.</p>&mdash; Ferry Co '
+        '(@ferryco_ex) <a href="https://twitter.com/ferryco_ex/status/1740000000000000501">May 3, 2024</a>'
+        '</blockquote>'))
+    (post,) = audit["posts"]
+    assert post["key"] == "x:1740000000000000501" and post["embedded"] is True
+    links = [c for c in audit["citations"] if c["kind"] == "link"]
+    assert [(c["post_key"], "announced the restart" in c["sentence"]) for c in links] == [
+        ("x:1740000000000000501", True)]
+
+
+def test_a_post_link_the_main_text_leaves_out_is_still_the_articles(tmp_path: Path) -> None:
+    audit = _audit(tmp_path, page(
+        '<figure><img src="/harbour.jpg" alt=""><figcaption>Photo: '
+        '<a href="https://twitter.com/harbourcam_ex/status/1740000000000000502/photo/1">Harbour Cam</a>'
+        '</figcaption></figure>'))
+    assert [(p["key"], p["embedded"]) for p in audit["posts"]] == [("x:1740000000000000502", False)]
