@@ -18,6 +18,7 @@ from tests.conftest import DATA
 NEW_INDEXES = {"citations_version", "citations_post", "unmatched_quotes_version", "embeds_post",
                "links_post", "articles_source", "articles_original_url", "articles_date",
                "source_items_state_time", "posts_handle", "short_links_expires",
+               "article_versions_article",
                "fetch_log_errors"}
 
 
@@ -47,7 +48,7 @@ def test_schema_1_archive_gains_the_indexes_and_keeps_its_rows(
         old.close()
 
     new = Store(path)
-    assert new.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
+    assert new.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 4
     assert set(_indexes(new)) >= NEW_INDEXES
     assert "version_id" in _indexes(new)["citations_post"]  # the widened index replaced the old
     assert _counts(new) == before

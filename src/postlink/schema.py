@@ -121,4 +121,10 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX posts_provisional_handle;
     CREATE INDEX posts_handle ON posts(lower(author_handle), provisional);
     """,
+    # 4: `posts` counts the articles citing a post through one article_versions lookup per
+    # citation; rows of that table hold the article text, so 25,000 lookups read 25,000
+    # pages. This index holds just (id, article_id): a few hundred pages (75 -> 21 ms).
+    """
+    CREATE INDEX article_versions_article ON article_versions(id, article_id);
+    """,
 )

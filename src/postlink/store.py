@@ -554,10 +554,11 @@ class Store:
     def citation_counts(self, key: str) -> tuple[int, int]:
         """(sentences, articles) citing the post ``key``: read from the citations_post index
         and the article_versions primary key, never from the sentences themselves."""
+        # INDEXED BY: the planner prefers the rowid lookup, which reads the wide table rows
         row = self.conn.execute(
             "SELECT count(*), count(DISTINCT v.article_id) FROM citations c"
-            " JOIN article_versions v ON v.id = c.version_id WHERE c.post_key = ?",
-            (key,)).fetchone()
+            " JOIN article_versions v INDEXED BY article_versions_article ON v.id = c.version_id"
+            " WHERE c.post_key = ?", (key,)).fetchone()
         return int(row[0]), int(row[1])
 
     def cited_sentences(self, key: str, version_ids: Iterable[int]) -> set[tuple[int, int]]:
