@@ -218,6 +218,11 @@ class _Reading:
     cues: tuple[int, ...]  # positions of post cues
     credits_source: bool
     according_to_post: bool
+    plural: bool
+    definite: bool
+    media: bool
+    verb: bool
+    speech: bool
 
 
 @lru_cache(maxsize=4096)
@@ -228,8 +233,13 @@ def _read(sentence: str) -> _Reading:
     cues = tuple(i for i, w in enumerate(words) if w in POST_CUES or (
         w in PLATFORMS and i > 0 and words[i - 1] in _PLATFORM_PREPOSITIONS
         and not _follows(words, i)))
-    return _Reading(raw, words, tuple(t[:1].isupper() for t in raw), cues,
-                    _credits_source(words), bool(_ACCORDING_TO_POST.search(sentence)))
+    return _Reading(
+        raw, words, tuple(t[:1].isupper() for t in raw), cues,
+        credits_source=_credits_source(words),
+        according_to_post=bool(_ACCORDING_TO_POST.search(sentence)),
+        plural=any(words[c] in PLURAL_CUES for c in cues) or "both" in words,
+        definite=bool(DEFINITE_POST.search(sentence)), media=bool(DEFINITE_MEDIA.search(sentence)),
+        verb=any(w in POST_VERBS for w in words), speech=any(w in SPEECH_VERBS for w in words))
 
 
 def evidence(sentence: str, names: AuthorNames) -> Evidence:
@@ -251,12 +261,9 @@ def evidence(sentence: str, names: AuthorNames) -> Evidence:
                 for i, w in enumerate(words)) or reading.credits_source
     other = other and not reading.according_to_post
     return Evidence(
-        mention=strength, near_cue=near, cue=bool(cues),
-        plural=any(words[c] in PLURAL_CUES for c in cues) or "both" in words,
-        other_source=other, definite=bool(DEFINITE_POST.search(sentence)),
-        media=bool(DEFINITE_MEDIA.search(sentence)),
-        verb=any(w in POST_VERBS for w in words),
-        speech=any(w in SPEECH_VERBS for w in words),
+        mention=strength, near_cue=near, cue=bool(cues), plural=reading.plural,
+        other_source=other, definite=reading.definite, media=reading.media,
+        verb=reading.verb, speech=reading.speech,
     )
 
 

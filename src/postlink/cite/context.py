@@ -41,7 +41,7 @@ from postlink.cite.attribution import (
 )
 from postlink.cite.compare import PostWords, post_words, split_words
 from postlink.cite.model import PostText
-from postlink.cite.paraphrase import content_words, stems, stems_of, strong_stems
+from postlink.cite.paraphrase import content_words, stem, stems, strong_stems
 from postlink.cite.quotes import Quote
 from postlink.extract.model import Document, Sentence
 from postlink.lexicon import cues_any
@@ -76,8 +76,10 @@ _ANONYMOUS_LEADS = cues_any("anonymous_leads")
 _LEADING_WORDS = cues_any("sentence_openers")
 # How far a continuation may reach from a citing sentence (sentences, either way).
 CONTINUE_STEPS = 2
-# A sentence this many sentences from an embed of a post, or nearer, is compared with it.
+# A sentence this many sentences from an embed of a post, or nearer, is compared with it,
+# if no more than NEAREST_EMBEDS other embed places lie between them.
 WINDOW = 12
+NEAREST_EMBEDS = 2
 # Shared content stems that make a far-away, unnamed sentence worth comparing with a post.
 CANDIDATE_SHARED = 2
 
@@ -150,6 +152,8 @@ class PageContext:
         self._introduced: dict[int, set[str]] | None = None
         self._nearby: dict[int, set[str]] | None = None
         self._quote_index: _QuoteIndex | None = None
+        self._named: dict[int, set[str]] = {}
+        self._stems: dict[int, tuple[tuple[str, str], ...]] = {}
 
     # -- evidence found so far -------------------------------------------------------------
     def add_piece(self, index: int, key: str, piece: Piece) -> None:
@@ -166,6 +170,14 @@ class PageContext:
         if found is None:
             found = self._words[sentence.index] = content_words(sentence.text)
         return found
+
+    def content_stems(self, sentence: Sentence, exclude: frozenset[str] | set[str] = frozenset()
+                      ) -> frozenset[str]:
+        """paraphrase.stems of the sentence, without the words in ``exclude``."""
+        pairs = self._stems.get(sentence.index)
+        if pairs is None:
+            pairs = self._stems[sentence.index] = tuple((w, stem(w)) for w in self.content_words(sentence))
+        return frozenset(s for w, s in pairs if w not in exclude)
 
     def sentence_words(self, sentence: Sentence) -> list:
         found = self._split.get(sentence.index)
@@ -191,11 +203,14 @@ class PageContext:
 
     def _build_nearby(self) -> dict[int, set[str]]:
         found: dict[int, set[str]] = defaultdict(set)
+        if not self.posts:
+            return found
         n = len(self.doc.sentences)
         names: dict[str, set[str]] = defaultdict(set)
         by_stem: dict[str, set[str]] = defaultdict(set)
         by_handle: dict[str, set[str]] = defaultdict(set)  # the handle's letters
         by_surname: dict[str, set[str]] = defaultdict(set)  # the handle after its first letter
+        embeds_at: dict[int, set[str]] = defaultdict(set)  # first sentence after an embed -> posts
         for key, post in self.posts.items():
             for phrase in post.names.strong:
                 names[phrase[-1]].add(key)
@@ -205,12 +220,19 @@ class PageContext:
                 names[post.names.handle].add(key)
                 by_handle[post.names.handle].add(key)
                 by_surname[post.names.handle[1:]].add(key)
-            for stem in post.stems:
-                by_stem[stem].add(key)
+            for word_stem in post.stems:
+                by_stem[word_stem].add(key)
             for pos in post.post.positions:
-                at = bisect_left(self._sentence_starts, pos)
-                for i in range(max(0, at - WINDOW), min(n, at + WINDOW)):
-                    found[i].add(key)
+                embeds_at[bisect_left(self._sentence_starts, pos)].add(key)
+        # near: the embeds of the NEAREST_EMBEDS closest embed places on either side, within
+        # WINDOW sentences (a live blog of one post every other sentence stays a few per
+        # sentence); every rule asks about the next or previous embed, or one next to it
+        places = sorted(embeds_at)
+        for j, at in enumerate(places):
+            lo = places[j - NEAREST_EMBEDS] if j >= NEAREST_EMBEDS else 0
+            hi = places[j + NEAREST_EMBEDS] if j + NEAREST_EMBEDS < len(places) else n
+            for i in range(max(lo, at - WINDOW), min(hi, at + WINDOW, n)):
+                found[i].update(embeds_at[at])
         # a stem shared by very many posts tells nothing; skipping it keeps the cost linear
         common = max(8, len(self.posts) // 4)
         for sentence in self.doc.sentences:
@@ -223,8 +245,8 @@ class PageContext:
                 for form in forms:
                     found[sentence.index].update((by_surname if surname else by_handle).get(form, ()))
             shared: dict[str, int] = defaultdict(int)
-            for stem in stems_of(self.content_words(sentence)):
-                keys = by_stem.get(stem, ())
+            for word_stem in self.content_stems(sentence):
+                keys = by_stem.get(word_stem, ())
                 if len(keys) <= common:
                     for key in keys:
                         shared[key] += 1
@@ -340,9 +362,16 @@ class PageContext:
         """The sentence names the author of another post (and not this post's author)."""
         if self.evidence(sentence, key).mention:
             return False
-        mine = (self.posts[key].post.author_handle or "").lower()
-        return any(self.evidence(sentence, k).mention == 2 for k in self.nearby(sentence.index)
-                   if k != key and (self.posts[k].post.author_handle or "").lower() != mine)
+        return bool(self._named_authors(sentence) - {(self.posts[key].post.author_handle or "").lower()})
+
+    def _named_authors(self, sentence: Sentence) -> set[str]:
+        """The handles (lower case) of the posts whose author the sentence names in full."""
+        found = self._named.get(sentence.index)
+        if found is None:
+            found = self._named[sentence.index] = {
+                (self.posts[k].post.author_handle or "").lower() for k in self.nearby(sentence.index)
+                if self.evidence(sentence, k).mention == 2}
+        return found
 
     def _posts_unnamed(self, sentence: Sentence, key: str) -> bool:
         """A verb of posting in a sentence that names no author of the page's posts."""

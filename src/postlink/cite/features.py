@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from postlink import lexicon
 from postlink.cite.context import QUOTE_KINDS, WINDOW, PageContext
 from postlink.cite.model import PostText
-from postlink.cite.paraphrase import overlap, stems_of
-from postlink.extract.model import Sentence
+from postlink.cite.paraphrase import overlap
 
 # A quote of this many words matched to a post rarely comes from anywhere else.
 LONG_QUOTE_WORDS = 6
@@ -90,8 +89,8 @@ class PairFeatures:
         self.ctx = ctx
         self.unmatched = set(unmatched_sentences)
         self._starts = [s.start for s in ctx.doc.sentences]
-        self._sentence_stems: dict[int, frozenset[str]] = {}
         self._cues: dict[int, SentenceCues] = {}
+        self._author_nearest: dict[tuple[int, str], tuple[int, int]] = {}
         self._by_author: dict[str, list[str]] = defaultdict(list)  # author -> post keys
         for key, p in ctx.posts.items():
             self._by_author[_author(p.post)].append(key)
@@ -99,6 +98,12 @@ class PairFeatures:
         self._embeds = sorted((bisect_left(self._starts, pos), key)
                               for key, p in ctx.posts.items() for pos in p.post.positions)
         self._embed_at = [at for at, _ in self._embeds]
+        # author -> (sorted embed places, the posts embedded at each): a place is the index
+        # of the first sentence after the embed
+        grouped: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for at, key in self._embeds:
+            grouped[_author(ctx.posts[key].post)][at].append(key)
+        self._author_places = {a: (sorted(g), [g[at] for at in sorted(g)]) for a, g in grouped.items()}
         # the paragraphs holding a link to each post
         self._link_paragraphs: dict[str, set[int]] = defaultdict(set)
         for key, offsets in ctx.link_offsets.items():
@@ -112,12 +117,6 @@ class PairFeatures:
         for sentence in self.ctx.doc.sentences:
             pairs.update((sentence.index, key) for key in self.ctx.nearby(sentence.index))
         return sorted(pairs)
-
-    def stems(self, sentence: Sentence) -> frozenset[str]:
-        found = self._sentence_stems.get(sentence.index)
-        if found is None:
-            found = self._sentence_stems[sentence.index] = stems_of(self.ctx.content_words(sentence))
-        return found
 
     # -- one pair --------------------------------------------------------------------------
     def vector(self, index: int, key: str) -> list[float]:
@@ -176,7 +175,7 @@ class PairFeatures:
             put("chars_away", 1)
 
         names = {w for phrase in post.names.strong for w in phrase} | set(post.names.weak)
-        ov = overlap(frozenset(s for s in self.stems(sentence) if s not in names), post.stems, post.strong)
+        ov = overlap(ctx.content_stems(sentence, names), post.stems, post.strong)
         put("overlap", ov.score)
         put("shared", min(ov.shared, 6) / 6)
         put("strong_shared", min(ov.strong, 3) / 3)
@@ -217,14 +216,22 @@ class PairFeatures:
 
     def _nearest_of_author(self, index: int, key: str) -> bool:
         """Of the author's posts embedded here, this one's embed is the nearest."""
-        posts, sentence = self.ctx.posts, self.ctx.doc.sentences[index]
+        author = _author(self.ctx.posts[key].post)
+        nearest = self._author_nearest.get((index, author))
+        if nearest is None:
+            # only the author's embed places right before and right after the sentence can
+            # be nearest (an author may have hundreds of posts in a live blog)
+            places, keys = self._author_places[author]
+            j = bisect_right(places, index)
+            near = [keys[i] for i in (j - 1, j) if 0 <= i < len(places)]
+            nearest = self._author_nearest[(index, author)] = min(
+                (self._away(index, k) for group in near for k in group), default=(0, 0))
+        return self._away(index, key) <= nearest
 
-        def away(k: str) -> tuple[int, int]:  # in sentences, then in characters
-            return (self._sentence_distance(index, posts[k].post.positions)[0],
-                    self.ctx.distance(sentence, k))
-        mine = away(key)
-        return all(mine <= away(k) for k in self._by_author[_author(posts[key].post)]
-                   if posts[k].post.positions)
+    def _away(self, index: int, key: str) -> tuple[int, int]:
+        """How far the post's nearest embed is from sentence ``index``: sentences, then characters."""
+        return (self._sentence_distance(index, self.ctx.posts[key].post.positions)[0],
+                self.ctx.distance(self.ctx.doc.sentences[index], key))
 
     def _sentence_distance(self, index: int, positions: Iterable[int]) -> tuple[int, bool]:
         """Sentences between sentence ``index`` and the nearest embed position, and whether

@@ -58,7 +58,7 @@ from postlink.cite.context import (
 )
 from postlink.cite.features import PairFeatures
 from postlink.cite.model import KIND_ORDER, Citation, CiteResult, PostText, UnmatchedQuote
-from postlink.cite.paraphrase import PARA_SECTION_STRONG, overlap, restates, stems_of
+from postlink.cite.paraphrase import PARA_SECTION_STRONG, overlap, restates
 from postlink.cite.quotes import Quote, find_quotes
 from postlink.cite.scorer import Scorer, shipped
 from postlink.extract.model import Document, Sentence
@@ -230,7 +230,7 @@ class _Resolver(PageContext):
                     continue
                 adjacent = self.adjacent(sentence, key)
                 names = {w for phrase in post.names.strong for w in phrase} | set(post.names.weak)
-                ov = overlap(stems_of(self.content_words(sentence), names), post.stems, post.strong)
+                ov = overlap(self.content_stems(sentence, names), post.stems, post.strong)
                 # in the text leading up to the embed (looked up only where it can matter)
                 section = adjacent or ((ev.definite or ov.strong >= PARA_SECTION_STRONG)
                                        and self._in_own_section(sentence, key))

@@ -29,30 +29,49 @@ class Normalized:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+# Runs the fast path copies whole: printable ASCII but "&" (which becomes " and ").
+_RUNS = re.compile(r"([!-%'-~]+)|(\s+)|(.)", re.S)
+_ASCII = str.maketrans({'"': "'", "`": "'"})
+
+
 @lru_cache(maxsize=4096)  # a sentence is normalised for its quotes, words and stems alike
 def normalize(text: str) -> Normalized:
     """NFKC, one quote and one dash style, `&` as "and", no links, single spaces, lower case."""
     masked = _LINKS.sub(lambda m: " " * len(m.group(0)), text)
     out: list[str] = []
     offsets: list[int] = []
-    for i, ch in enumerate(masked):
-        piece = unicodedata.normalize("NFKC", ch).translate(_QUOTES).translate(_DASHES).lower()
-        if ch == "&":
-            piece = " and "
-        if ch == "…":
-            piece = "..."
-        for p in piece:
-            if p.isspace():
-                if not out or out[-1] == " ":
-                    continue
-                p = " "
-            out.append(p)
-            offsets.append(i)
-    while out and out[-1] == " ":
-        out.pop()
-        offsets.pop()
+    space = True  # the output is empty or ends in a space: a space would be doubled
+    for m in _RUNS.finditer(masked):
+        plain, blank = m.group(1), m.group(2)
+        if plain:  # ASCII maps one to one: translate and lower the whole run at once
+            out.append(plain.translate(_ASCII).lower())
+            offsets.extend(range(m.start(), m.end()))
+            space = False
+        elif blank:
+            if not space:
+                out.append(" ")
+                offsets.append(m.start())
+                space = True
+        else:
+            i, ch = m.start(), m.group(3)
+            piece = unicodedata.normalize("NFKC", ch).translate(_QUOTES).translate(_DASHES).lower()
+            if ch == "&":
+                piece = " and "
+            if ch == "…":
+                piece = "..."
+            for p in piece:
+                if p.isspace():
+                    if space:
+                        continue
+                    p = " "
+                out.append(p)
+                offsets.append(i)
+                space = p == " "
+    joined = "".join(out)
+    trimmed = joined.rstrip(" ")
+    del offsets[len(trimmed):]
     offsets.append(len(text))
-    return Normalized("".join(out), tuple(offsets))
+    return Normalized(trimmed, tuple(offsets))
 
 
 def words(text: str) -> list[str]:

@@ -67,7 +67,8 @@ class Overlap:
 
 def stems(text: str, exclude: Iterable[str] = ()) -> frozenset[str]:
     """Content stems of ``text``; ``exclude`` drops words (e.g. the author's own name)."""
-    return stems_of(content_words(text), exclude)
+    skip = set(exclude)
+    return frozenset(stem(w) for w in content_words(text) if w not in skip)
 
 
 def content_words(text: str) -> tuple[str, ...]:
@@ -76,9 +77,8 @@ def content_words(text: str) -> tuple[str, ...]:
                  if w not in STOPWORDS and (len(w) >= 3 or w.isdigit()))
 
 
-def stems_of(words: Iterable[str], exclude: Iterable[str] = ()) -> frozenset[str]:
-    skip = set(exclude)
-    return frozenset(_lemma(w.translate(_UMLAUTS))[:STEM] for w in words if w not in skip)
+def stem(word: str) -> str:
+    return _lemma(word.translate(_UMLAUTS))[:STEM]
 
 
 def _lemma(word: str) -> str:
