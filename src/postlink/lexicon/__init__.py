@@ -117,10 +117,18 @@ def language(code: str) -> Language:
     raw = tomllib.loads(_DATA.joinpath(f"{code}.toml").read_text(encoding="utf-8"))
     entries = {key: frozenset(" ".join(words(e)) for e in value if words(e))
                for key, value in raw.items() if key != "months" and isinstance(value, list)}
-    months = tuple(tuple(fold(m) for m in month) for month in raw.get("months", ()))
+    months = tuple(tuple(fold(m) for m in month) for month in _months().get(code, ()))
     entries["months"] = frozenset(m for month in months for m in month)
     return Language(code, str(raw.get("name", code)), bool(raw.get("spaced", True)),
                     entries, months)
+
+
+@cache
+def _months() -> dict[str, list[list[str]]]:
+    """Month names by language, from months.toml: the one table that dates (extract/dates.py)
+    and these cues share."""
+    table = tomllib.loads(files("postlink").joinpath("lexicon", "months.toml").read_text(encoding="utf-8"))
+    return {code: section["months"] for code, section in table.items()}
 
 
 def _known(category: str) -> None:
