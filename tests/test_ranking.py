@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import postlink.store as store_module
+import postlink.search as search_module
 from postlink.ranking import bm25_order, estimate_rows, tokens
 from postlink.store import Store
 
@@ -62,7 +62,7 @@ def test_common_word_ranks_only_the_newest_window(tmp_path: Path,
                                    source="embed")
     exact = [r["key"] for r in store.search_posts("flood", limit=5)]
     assert set(exact) <= {f"x:{n}" for n in range(30)}  # bm25 prefers the repeated word
-    monkeypatch.setattr(store_module, "RANK_WINDOW", 20)
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 20)
     seen: list[str] = []
     store.conn.set_trace_callback(seen.append)
     windowed = [r["key"] for r in store.search_posts("flood", limit=5)]

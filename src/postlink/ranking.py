@@ -2,7 +2,7 @@
 
 FTS5's ``bm25()`` counts, for every query, all the rows that hold each word (its IDF), so a
 search for a word in a million sentences reads a million doclist entries before it returns
-twenty (issue 15: 27 s for a common word). ``store.py`` therefore ranks with ``bm25()`` only
+twenty (issue 15: 27 s for a common word). ``search.py`` therefore ranks with ``bm25()`` only
 when every word is in at most a window's worth of rows; otherwise it takes the newest window
 of matches and ranks them here, with the same formula and FTS5's constants, from word counts
 it estimated without reading every row. Pure functions: no SQL.
