@@ -153,6 +153,7 @@ class PageContext:
         self._nearby: dict[int, set[str]] | None = None
         self._quote_index: _QuoteIndex | None = None
         self._named: dict[int, set[str]] = {}
+        self._quote_words: dict[tuple[int, int], int] = {}
         self._stems: dict[int, tuple[tuple[str, str], ...]] = {}
 
     # -- evidence found so far -------------------------------------------------------------
@@ -310,10 +311,13 @@ class PageContext:
         para = self.paragraph_of(sentence.start)
         return sentence if bisect_right(self._para_starts, pos - 1) - 1 == para else None
 
-    @staticmethod
-    def _n_words(quote: Quote) -> int:
-        words, _ = split_words(quote.text)
-        return sum(1 for w in words if not w.editorial)
+    def _n_words(self, quote: Quote) -> int:
+        """Words of the quote, not counting [editorial] ones; asked several times a quote."""
+        found = self._quote_words.get((quote.start, quote.end))
+        if found is None:
+            words, _ = split_words(quote.text)
+            found = self._quote_words[(quote.start, quote.end)] = sum(1 for w in words if not w.editorial)
+        return found
 
     # -- the lead-up to an embed -----------------------------------------------------------
     def in_section(self, sentence: Sentence, key: str) -> bool:
