@@ -1,6 +1,6 @@
 """Precision and recall of embed and post-link detection on the real-page corpus.
 
-    .venv/bin/python bench/embeds.py [CORPUS_DIR] [--json] [--verbose]
+    .venv/bin/python bench/embeds.py [CORPUS_DIR] [--e2e] [--json] [--verbose]
 
 CORPUS_DIR defaults to ../shared/corpus/real/dev (labels.json beside the pages). A scored pair
 is (page, post key): the labels' post URLs are turned into keys with ``parse_post_url``, the
@@ -10,6 +10,10 @@ Embeds and post links are scored separately, then together (the union of both pa
 With citations.json beside the pages, it also counts the labelled citing sentences (each
 citation's ``sentence_contains``, whitespace collapsed) found inside one extracted sentence:
 a citing sentence the main text loses can never be cited. ``--verbose`` lists the lost ones.
+
+``--e2e`` scores the same pairs as a user gets them: each page through ``add_article`` into a
+fresh SQLite archive, then the audit JSON, whose posts say ``found.embedded`` and
+``found.linked`` (kinds ``audit_embeds``, ``audit_post_links``, ``audit_combined``).
 """
 
 from __future__ import annotations
@@ -17,11 +21,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 from postlink.extract.document import extract_html
+from postlink.extract.links import canonical_url
+from postlink.pipeline import ArticleInput, add_article
 from postlink.platforms import parse_post_url
+from postlink.report.audit import build_audit
+from postlink.store import Store
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real" / "dev"
 Pair = tuple[str, str, str]  # (file, platform, key)
@@ -66,6 +75,26 @@ def collect(corpus: Path) -> tuple[dict[str, set[Pair]], dict[str, set[Pair]]]:
     return want, got
 
 
+def through_audit(corpus: Path) -> dict[str, set[Pair]]:
+    """Pairs from the audit JSON of each page added to a fresh archive (``--e2e``)."""
+    labels = json.loads((corpus / "labels.json").read_text(encoding="utf-8"))
+    got: dict[str, set[Pair]] = {"audit_embeds": set(), "audit_post_links": set()}
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "archive.db")
+        for name, label in sorted(labels.items()):
+            url = canonical_url(label.get("url") or f"https://corpus.invalid/{name}")
+            add_article(store, ArticleInput(url, (corpus / name).read_bytes(), "html"))
+            for post in build_audit(store, url)["posts"]:
+                pair = (name, post["platform"], post["key"])
+                if post["found"]["embedded"]:
+                    got["audit_embeds"].add(pair)
+                if post["found"]["linked"]:
+                    got["audit_post_links"].add(pair)
+        store.close()
+    got["audit_combined"] = got["audit_embeds"] | got["audit_post_links"]
+    return got
+
+
 def score(want: set[Pair], got: set[Pair]) -> dict[str, float | int]:
     tp = len(want & got)
     return {
@@ -75,10 +104,16 @@ def score(want: set[Pair], got: set[Pair]) -> dict[str, float | int]:
     }
 
 
-def report(corpus: Path) -> dict[str, dict[str, dict[str, float | int]]]:
+def report(corpus: Path, *, e2e: bool = False) -> dict[str, dict[str, dict[str, float | int]]]:
     want, got = collect(corpus)
+    kinds = ["embeds", "post_links", "combined"]
+    if e2e:
+        got.update(through_audit(corpus))
+        for kind in ("embeds", "post_links", "combined"):
+            want[f"audit_{kind}"] = want[kind]
+            kinds.append(f"audit_{kind}")
     out: dict[str, dict[str, dict[str, float | int]]] = {}
-    for kind in ("embeds", "post_links", "combined"):
+    for kind in kinds:
         per: dict[str, dict[str, float | int]] = {"overall": score(want[kind], got[kind])}
         platforms = defaultdict(lambda: (set(), set()))  # type: ignore[var-annotated]
         for pair in want[kind]:
@@ -93,7 +128,7 @@ def report(corpus: Path) -> dict[str, dict[str, dict[str, float | int]]]:
         "recall": len(got["citing"]) / len(want["citing"]) if want["citing"] else 1.0}}
     out["_errors"] = {  # type: ignore[assignment]
         kind: {"missed": sorted(want[kind] - got[kind]), "extra": sorted(got[kind] - want[kind])}
-        for kind in ("embeds", "post_links", "citing")
+        for kind in (*kinds, "citing")
     }
     return out
 
@@ -101,22 +136,23 @@ def report(corpus: Path) -> dict[str, dict[str, dict[str, float | int]]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--e2e", action="store_true", help="also score through add + audit JSON")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     parser.add_argument("--verbose", action="store_true", help="list missed and extra pairs")
     args = parser.parse_args()
     if not (args.corpus / "labels.json").exists():
         print(f"{args.corpus}: no labels.json here; pass the corpus folder", file=sys.stderr)
         return 2
-    result = report(args.corpus)
+    result = report(args.corpus, e2e=args.e2e)
     errors = result.pop("_errors")
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"{'kind':<11} {'platform':<12} {'labelled':>8} {'found':>6} {'tp':>4} {'P':>6} {'R':>6}")
+    print(f"{'kind':<16} {'platform':<12} {'labelled':>8} {'found':>6} {'tp':>4} {'P':>6} {'R':>6}")
     citing = result.pop("citing_sentences")["overall"]
     for kind, per in result.items():
         for platform, s in per.items():
-            print(f"{kind:<11} {platform:<12} {s['labelled']:>8} {s['found']:>6} {s['tp']:>4} "
+            print(f"{kind:<16} {platform:<12} {s['labelled']:>8} {s['found']:>6} {s['tp']:>4} "
                   f"{s['precision']:>6.3f} {s['recall']:>6.3f}")
     print(f"citing sentences present in the extracted sentences: {citing['found']} of "
           f"{citing['labelled']} ({citing['recall']:.3f})")

@@ -1,6 +1,7 @@
 """Gate: embed and post-link precision/recall on the real-page corpus must not drop.
 
-Scores come from bench/embeds.py (pairs of page and post key); floors are pinned in
+Scores come from bench/embeds.py (pairs of page and post key), from extraction and through
+add + audit JSON (the ``audit_*`` kinds, as users and the held-out check see them); floors are pinned in
 tests/data/embeds_baseline.json. Skips when the corpus is not beside the repository.
 """
 
@@ -33,7 +34,7 @@ def _bench() -> ModuleType:
 
 @pytest.fixture(scope="module")
 def scores() -> dict:
-    return _bench().report(CORPUS)
+    return _bench().report(CORPUS, e2e=True)
 
 
 FLOORS = [

@@ -152,3 +152,41 @@ def test_a_post_link_the_main_text_leaves_out_is_still_the_articles(tmp_path: Pa
         '<a href="https://twitter.com/harbourcam_ex/status/1740000000000000502/photo/1">Harbour Cam</a>'
         '</figcaption></figure>'))
     assert [(p["key"], p["embedded"]) for p in audit["posts"]] == [("x:1740000000000000502", False)]
+
+
+# -- why each post was kept: the audit's "found" ------------------------------------------------
+
+def test_found_says_embedded_and_linked_markup_region_and_position(tmp_path: Path) -> None:
+    audit = _audit(tmp_path, page(
+        '<p>The ferry operator <a href="https://x.com/ferryco_ex/status/1740000000000000601">announced the '
+        'restart</a> in a short post, and the port <a href="https://twitter.com/port_ex/status/1740000000000000602">'
+        'agreed</a> within the hour.</p>'
+        '<blockquote class="twitter-tweet"><p>Sailings resume on Friday at 6am.</p>&mdash; Ferry Co '
+        '(@ferryco_ex) <a href="https://twitter.com/ferryco_ex/status/1740000000000000601">May 3, 2024</a>'
+        '</blockquote>'))
+    found = {p["key"]: p["found"] for p in audit["posts"]}
+    both, linked = found["x:1740000000000000601"], found["x:1740000000000000602"]
+    assert (both["embedded"], both["linked"], both["markup"], both["in_body_region"]) == (True, True, "blockquote", True)
+    assert (linked["embedded"], linked["linked"], linked["markup"], linked["in_body_region"]) == (False, True, None, True)
+    sentence = next(c["sentence"] for c in audit["citations"] if c["post_key"] == "x:1740000000000000602")
+    assert "agreed" in sentence and linked["position"] is not None
+    assert both["position"] is not None and both["position"] > linked["position"]
+
+
+def test_found_tells_an_embed_kept_outside_the_body_region(tmp_path: Path) -> None:
+    # The embed sits after the article in a box no chrome word names: kept, but not in the region.
+    html = ("<html><head><title>t</title></head><body><article>" + LEAD + TAIL + "</article>"
+            '<div class="extra"><iframe src="https://www.youtube.com/embed/OuTsIdE0001"></iframe></div>'
+            "</body></html>")
+    (post,) = _audit(tmp_path, html)["posts"]
+    assert post["found"]["embedded"] is True and post["found"]["in_body_region"] is False
+
+
+def test_found_of_a_post_link_the_main_text_left_out(tmp_path: Path) -> None:
+    audit = _audit(tmp_path, page(
+        '<figure><img src="/harbour.jpg" alt=""><figcaption>Photo: '
+        '<a href="https://twitter.com/harbourcam_ex/status/1740000000000000603/photo/1">Harbour Cam</a>'
+        '</figcaption></figure>'))
+    (post,) = audit["posts"]
+    assert post["found"] == {"embedded": False, "linked": True, "markup": None,
+                             "in_body_region": True, "position": None}

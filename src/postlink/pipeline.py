@@ -197,17 +197,19 @@ def add_article(store: Store, article: ArticleInput, *, source_id: int | None = 
                 _store_post(store, conn, embed)
                 store.add_embed(conn, saved.version_id, i, post_key=embed.key,
                                 markup=embed.markup, position=embed.position, text=embed.text,
-                                truncated=embed.truncated, date_text=embed.date_text)
+                                truncated=embed.truncated, date_text=embed.date_text,
+                                in_region=embed.in_body_region)
             for ref in linked:
                 store.upsert_post(conn, key=ref.key, platform=ref.platform,
                                   permalink=ref.permalink, author_handle=ref.handle,
                                   author_name=None, created_at=_created(ref.key),
                                   provisional=False)
+            in_region = {p.href.strip(): p.in_body_region for p in doc.post_links}
             store.add_links(conn, saved.version_id, [
                 *((link.href, link.url, link.text, link.start, link.end,
-                   ref.key if ref else None, None)
+                   ref.key if ref else None, None, in_region.get(link.href.strip()) if ref else None)
                   for link, ref in zip(doc.links, link_refs, strict=True)),
-                *((p.href, p.url, p.text, None, None, p.key, None) for p in outside),
+                *((p.href, p.url, p.text, None, None, p.key, None, p.in_body_region) for p in outside),
                 *_embed_links(embeds),
             ])
         store.replace_citations(
@@ -257,7 +259,7 @@ def _embed_links(embeds: Sequence[Embed]) -> list[tuple]:
             seen.add((embed.key, href))
             ref = parse_post_url(href)
             rows.append((href, canonical_url(href), href, None, None, ref.key if ref else None,
-                         embed.key))
+                         embed.key, None))
     return rows
 
 

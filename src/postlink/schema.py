@@ -127,4 +127,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX article_versions_article ON article_versions(id, article_id);
     """,
+    # 5 (issue 12): why each post was kept. Whether an embed or a post link sat inside the
+    # article body region (1) or was kept outside it for want of a chrome class word (0);
+    # NULL where nobody knows (plain-text input, links to no post, rows from before).
+    """
+    ALTER TABLE embeds ADD COLUMN in_region INTEGER;
+    ALTER TABLE links ADD COLUMN in_region INTEGER;
+    """,
 )

@@ -81,6 +81,10 @@ class Store(ArchiveSearch):
             conn.execute("PRAGMA cache_size = -65536")
             self.conn = conn
             self._migrate()
+            # Only an archive held at an earlier schema (the migration tests pin one) lacks
+            # the in_region columns of schema 4; its rows are written without them.
+            self._in_region = any(row[1] == "in_region"
+                                  for row in conn.execute("PRAGMA table_info(embeds)"))
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(
                 f"{path}: cannot open the database ({exc}); check the path and its permissions "
@@ -201,22 +205,29 @@ class Store(ArchiveSearch):
 
     def add_links(self, conn: sqlite3.Connection, version_id: int,
                   links: Iterable[tuple[str, str, str, int | None, int | None, str | None,
-                                        str | None]]) -> None:
-        """Links as (href, url, anchor, start, end, post_key, in_post); ``post_key`` is the
-        post the link points at, ``in_post`` the embedded post whose text holds the link."""
+                                        str | None] | tuple[str, str, str, int | None,
+                                                            int | None, str | None, str | None,
+                                                            bool | None]]) -> None:
+        """Links as (href, url, anchor, start, end, post_key, in_post[, in_region]);
+        ``post_key`` is the post the link points at, ``in_post`` the embedded post whose text
+        holds the link, ``in_region`` (NULL when left off) whether a post link sat inside the
+        article body region."""
+        width = 8 if self._in_region else 7
         conn.executemany(
             'INSERT INTO links (version_id, idx, href, url, anchor, start, "end", post_key,'
-            " in_post) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(version_id, i, *link) for i, link in enumerate(links)],
+            f" in_post{', in_region' if self._in_region else ''}) VALUES ({', '.join('?' * (width + 2))})",
+            [(version_id, i, *(*link, None)[:width]) for i, link in enumerate(links)],
         )
 
     def add_embed(self, conn: sqlite3.Connection, version_id: int, idx: int, *, post_key: str,
                   markup: str, position: int | None, text: str, truncated: bool,
-                  date_text: str | None) -> None:
+                  date_text: str | None, in_region: bool | None = None) -> None:
+        row = (version_id, idx, post_key, markup, position, text, int(truncated), date_text,
+               *((in_region,) if self._in_region else ()))
         conn.execute(
             "INSERT INTO embeds (version_id, idx, post_key, markup, position, text, truncated,"
-            " date_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (version_id, idx, post_key, markup, position, text, int(truncated), date_text),
+            f" date_text{', in_region' if self._in_region else ''}) VALUES ({', '.join('?' * len(row))})",
+            row,
         )
 
     def replace_citations(self, conn: sqlite3.Connection, version_id: int,

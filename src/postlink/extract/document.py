@@ -98,12 +98,13 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None) ->
     kept = {id(f.element) for f in select(
         [Found(markers[i], f.embed) for i, f in enumerate(candidates)], region.is_article)}
     found = [(i, f) for i, f in enumerate(candidates) if id(markers[i]) in kept]
-    raw_post_links = find_post_links(tree, base_url=url, is_article=region.is_article)
+    raw_post_links = find_post_links(tree, base_url=url, is_article=region.is_article,
+                                     in_region=region.holds)
     builder = _BodyBuilder(base_url=url)
     builder.feed_tree(body_tree)
     positioned = [
         replace(f.embed, position=builder.markers[i] if i in builder.markers
-                else _nearby_position(markers[i], builder))
+                else _nearby_position(markers[i], builder), in_body_region=region.holds(markers[i]))
         for i, f in found
     ]
     if not builder.text.strip() and not positioned:
@@ -553,6 +554,6 @@ def _post_links_with_offsets(raw: Iterable[RawPostLink], body_links: Iterable[Li
         first = hits[0] if hits else None
         out.append(PostLink(
             r.ref.key, r.ref.platform, r.href, canonical_url(r.absolute), r.text,
-            first.start if first else None, first.end if first else None,
+            first.start if first else None, first.end if first else None, r.in_region,
         ))
     return tuple(out)

@@ -32,7 +32,9 @@ class PostLink:
 
     ``key`` is the post's canonical key; ``start``/``end`` are the anchor's offsets in the body
     text, or None when the link sits outside the extracted main text (an image credit, a
-    collapsed "read more" part) but still inside the article.
+    collapsed "read more" part) but still inside the article. ``in_body_region``: the link
+    sits inside the article body region (region.py); False when it was kept outside it
+    because no chrome class word names its boxes.
     """
 
     key: str
@@ -42,6 +44,7 @@ class PostLink:
     text: str = ""
     start: int | None = None
     end: int | None = None
+    in_body_region: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Embed:
     ``key`` is the canonical post key (``x:123``) or, for a flattened post without permalink,
     a provisional key (``x:@handle/<hash>``). ``position`` is the offset in the body text where
     the embed sat (None when the main-content extractor dropped its surroundings).
+    ``in_body_region`` as for PostLink; None where there is no region (plain-text input).
     """
 
     platform: str
@@ -64,6 +68,7 @@ class Embed:
     truncated: bool = False
     position: int | None = None
     provisional: bool = False
+    in_body_region: bool | None = None
 
 
 @dataclass(frozen=True)

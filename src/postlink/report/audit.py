@@ -21,13 +21,16 @@ def build_audit(store: Store, article_ref: str) -> dict[str, Any]:
 
     order: list[str] = []
     embed_of: dict[str, dict[str, Any]] = {}
+    link_of: dict[str, dict[str, Any]] = {}  # each linked post's first link in the article
     for e in embeds:
         if e["post_key"] not in embed_of:
             embed_of[e["post_key"]] = e
             order.append(e["post_key"])
     for link in links:
-        if link["post_key"] and link["in_post"] is None and link["post_key"] not in order:
-            order.append(link["post_key"])
+        if link["post_key"] and link["in_post"] is None and link["post_key"] not in link_of:
+            link_of[link["post_key"]] = link
+            if link["post_key"] not in embed_of:
+                order.append(link["post_key"])
     known = store.post_texts(order)
 
     posts = []
@@ -47,6 +50,7 @@ def build_audit(store: Store, article_ref: str) -> dict[str, Any]:
             "truncated": truncated,
             "status": post.get("status", "not_checked"),
             "embedded": embed is not None,
+            "found": _found(embed, link_of.get(key)),
         })
 
     cited = {c["post_key"] for c in citations}
@@ -91,4 +95,20 @@ def build_audit(store: Store, article_ref: str) -> dict[str, Any]:
              "article_span": [u["article_start"], u["article_end"]]}
             for u in unmatched
         ],
+    }
+
+
+def _found(embed: dict[str, Any] | None, link: dict[str, Any] | None) -> dict[str, Any]:
+    """Why the post is the article's: embedded (in which markup), linked from the body, or
+    both; whether that sat inside the article body region; and where in the body text
+    (the embed's position, else the link's start; null when the main text left it out).
+    The embed speaks first: it is what the article shows."""
+    first = embed if embed is not None else link
+    in_region = first.get("in_region") if first is not None else None  # null before schema 4
+    return {
+        "embedded": embed is not None,
+        "linked": link is not None,
+        "markup": embed["markup"] if embed is not None else None,
+        "in_body_region": None if in_region is None else bool(in_region),
+        "position": embed["position"] if embed is not None else link["start"] if link is not None else None,
     }

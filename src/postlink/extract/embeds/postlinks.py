@@ -36,6 +36,7 @@ class RawPostLink:
     absolute: str
     ref: PostRef
     text: str
+    in_region: bool = False  # inside the body region, not only outside chrome
 
 
 def _outside_chrome(a: HtmlElement) -> bool:
@@ -43,8 +44,10 @@ def _outside_chrome(a: HtmlElement) -> bool:
 
 
 def find_post_links(tree: HtmlElement, *, base_url: str | None = None,
-                    is_article: Callable[[HtmlElement], bool] = _outside_chrome) -> list[RawPostLink]:
-    """Links to single posts that ``is_article`` keeps, in page order, each href once."""
+                    is_article: Callable[[HtmlElement], bool] = _outside_chrome,
+                    in_region: Callable[[HtmlElement], bool] | None = None) -> list[RawPostLink]:
+    """Links to single posts that ``is_article`` keeps, in page order, each href once;
+    ``in_region`` says which of them sit inside the body region."""
     out: list[RawPostLink] = []
     seen: set[str] = set()
     for a in tree.iter("a"):
@@ -64,5 +67,6 @@ def find_post_links(tree: HtmlElement, *, base_url: str | None = None,
         if any(anc.tag in _INERT for anc in a.iterancestors()) or not is_article(a):
             continue
         seen.add(href)
-        out.append(RawPostLink(href, absolute, ref, " ".join(a.text_content().split())))
+        out.append(RawPostLink(href, absolute, ref, " ".join(a.text_content().split()),
+                               in_region is not None and in_region(a)))
     return out
