@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ import train_cite  # noqa: E402
 from postlink.cite.match import link_citations, rule_citations  # noqa: E402
 from postlink.cite.model import KIND_ORDER, Citation  # noqa: E402
 from postlink.cite.scorer import Scorer  # noqa: E402
-from postlink.pipeline import add_article  # noqa: E402
+from postlink.pipeline import add_article, extract  # noqa: E402
 from postlink.report.audit import build_audit  # noqa: E402
 from postlink.store import Store  # noqa: E402
 
@@ -187,6 +188,32 @@ def table(name: str, s: Score) -> str:
     return "\n".join(lines)
 
 
+def cost(items: list[labelled.Labelled], repeats: int = 3) -> tuple[float, float]:
+    """Seconds to extract the real pages and to cite them (the best of ``repeats`` runs each,
+    caches cleared between runs): the issue asks citation to cost at most half of extraction."""
+    pages = [item for item in items if item.name.startswith("pages/")] or items
+    best_extract = best_cite = float("inf")
+    for _ in range(repeats):
+        _clear_caches()
+        t0 = time.perf_counter()
+        for item in pages:
+            extract(item.article)
+        t1 = time.perf_counter()
+        for item in pages:
+            link_citations(item.doc, item.posts)
+        t2 = time.perf_counter()
+        best_extract, best_cite = min(best_extract, t1 - t0), min(best_cite, t2 - t1)
+    return best_extract, best_cite
+
+
+def _clear_caches() -> None:
+    """Per-text caches would make a second run of the same pages look cheaper than a first."""
+    from postlink.cite import normalize
+    from postlink.lexicon import fold
+    for cached in (normalize.normalize, fold):
+        cached.cache_clear()
+
+
 def main(argv: list[str]) -> int:
     items = labelled.load(labelled.available_sets())
     figures = {"rules only": rules_only(items), "in-sample": in_sample(items),
@@ -204,6 +231,10 @@ def main(argv: list[str]) -> int:
                 s = scores[group]
                 print(f"{group:<8}{how:<17}{s.gold:>5}{s.predicted:>6}{s.correct:>5}{s.precision:>10.3f}"
                       f"{s.recall:>8.3f}{s.kind_accuracy:>9.3f}{len(s.violations):>9}/{s.must_not_cite}")
+    print()
+    extract_s, cite_s = cost(items)
+    print(f"cost on {sum(i.name.startswith('pages/') for i in items) or len(items)} pages: extraction "
+          f"{extract_s:.2f} s, citation {cite_s:.2f} s, ratio {cite_s / extract_s:.2f} (issue target <= 0.5)")
     print()
     cv = figures["cross-validated"].get("corpus") or figures["cross-validated"]["dev"]
     print(table("cross-validated, corpus" if "corpus" in figures["cross-validated"] else "cross-validated, dev", cv))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from postlink.lexicon import cues, cues_any, fold
 
@@ -202,14 +201,8 @@ def handle_spellings(words: Sequence[str], capitalised: Sequence[bool]
             yield i, j, False, (forms + (initials,)) if len(initials) >= HANDLE_INITIALS else forms
 
 
-def read_words(sentence: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
-    """The folded words of ``sentence`` and which of them are capitalised."""
-    reading = _read(sentence)
-    return reading.words, reading.capitalised
-
-
 @dataclass(frozen=True)
-class _Reading:
+class Reading:
     """What ``evidence`` reads from a sentence whichever post it is asked about."""
 
     raw: tuple[str, ...]
@@ -225,15 +218,15 @@ class _Reading:
     speech: bool
 
 
-@lru_cache(maxsize=4096)
-def _read(sentence: str) -> _Reading:
-    """Cached: a sentence is asked about every post of its page."""
+def read(sentence: str) -> Reading:
+    """The part of ``evidence`` that does not depend on the post: a sentence is asked about
+    many posts, so callers keep this (PageContext does, per sentence of its page)."""
     raw = tuple(_TOKEN.findall(sentence))
     words = tuple(_fold(t.lower()) for t in raw)
     cues = tuple(i for i, w in enumerate(words) if w in POST_CUES or (
         w in PLATFORMS and i > 0 and words[i - 1] in _PLATFORM_PREPOSITIONS
         and not _follows(words, i)))
-    return _Reading(
+    return Reading(
         raw, words, tuple(t[:1].isupper() for t in raw), cues,
         credits_source=_credits_source(words),
         according_to_post=bool(_ACCORDING_TO_POST.search(sentence)),
@@ -242,9 +235,10 @@ def _read(sentence: str) -> _Reading:
         verb=any(w in POST_VERBS for w in words), speech=any(w in SPEECH_VERBS for w in words))
 
 
-def evidence(sentence: str, names: AuthorNames) -> Evidence:
-    """Attribution evidence linking ``sentence`` to the author named by ``names``."""
-    reading = _read(sentence)
+def evidence(sentence: str | Reading, names: AuthorNames) -> Evidence:
+    """Attribution evidence linking ``sentence`` (or its ``read``) to the author named by
+    ``names``."""
+    reading = read(sentence) if isinstance(sentence, str) else sentence
     raw, words, cues = reading.raw, reading.words, reading.cues
     strength, at = mention_positions(words, names, reading.capitalised)
     # the author owns or performs the cue ("Ellison's post", "Okafor ... posted"), the cue

@@ -32,11 +32,12 @@ from postlink.cite.attribution import (
     SPEECH_VERBS,
     AuthorNames,
     Evidence,
+    Reading,
     author_names,
     evidence,
     handle_spellings,
     is_credit_line,
-    read_words,
+    read,
     tokens,
 )
 from postlink.cite.compare import PostWords, post_words, split_words
@@ -154,6 +155,7 @@ class PageContext:
         self._quote_index: _QuoteIndex | None = None
         self._named: dict[int, set[str]] = {}
         self._quote_words: dict[tuple[int, int], int] = {}
+        self._readings: dict[int, Reading] = {}
         self._stems: dict[int, tuple[tuple[str, str], ...]] = {}
 
     # -- evidence found so far -------------------------------------------------------------
@@ -170,6 +172,12 @@ class PageContext:
         found = self._words.get(sentence.index)
         if found is None:
             found = self._words[sentence.index] = content_words(sentence.text)
+        return found
+
+    def reading(self, sentence: Sentence) -> Reading:
+        found = self._readings.get(sentence.index)
+        if found is None:
+            found = self._readings[sentence.index] = read(sentence.text)
         return found
 
     def content_stems(self, sentence: Sentence, exclude: frozenset[str] | set[str] = frozenset()
@@ -237,7 +245,8 @@ class PageContext:
         # a stem shared by very many posts tells nothing; skipping it keeps the cost linear
         common = max(8, len(self.posts) // 4)
         for sentence in self.doc.sentences:
-            words, capitalised = read_words(sentence.text)
+            reading = self.reading(sentence)
+            words, capitalised = reading.words, reading.capitalised
             for word in set(words):
                 # a name with a short ending ("Ellison's", "Mohrs"): attribution._same_word
                 for cut in (word, word[:-1], word[:-2]):
@@ -258,7 +267,7 @@ class PageContext:
     def evidence(self, sentence: Sentence, key: str) -> Evidence:
         ev = self._evidence.get((sentence.index, key))
         if ev is None:
-            ev = evidence(sentence.text, self.posts[key].names)
+            ev = evidence(self.reading(sentence), self.posts[key].names)
             self._evidence[(sentence.index, key)] = ev
         return ev
 
@@ -334,10 +343,11 @@ class PageContext:
         """Sentences after ``sentence`` and before ``pos``, counted up to one past
         SECTION_SENTENCES. Headings and list items are lines, not sentences of the lead-up."""
         ahead = 0
-        for s in self.doc.sentences[sentence.index + 1:]:
-            if s.start >= pos or ahead > SECTION_SENTENCES:
+        sentences = self.doc.sentences
+        for i in range(sentence.index + 1, len(sentences)):  # no slice: it would copy the rest
+            if sentences[i].start >= pos or ahead > SECTION_SENTENCES:
                 break
-            ahead += not self.is_heading(s)
+            ahead += not self.is_heading(sentences[i])
         return ahead
 
     def _in_own_section(self, sentence: Sentence, key: str) -> bool:
