@@ -8,6 +8,9 @@ Over every page of the corpus (default ../shared/corpus/real/dev/*.html), in one
 - ``postlink.extract.document.extract_html`` (main text, sentences, embeds, post links),
 then prints pages per second and the ratio of each to trafilatura, and where extract_html's
 time goes, stage by stage (each stage's function timed in place, inside the same calls).
+The three run in turn, one pass each per round, for ``--repeat`` rounds; the figures are
+medians, and the ratio is the median of each round's own ratio: on a shared, noisy machine
+a burst of load then slows both sides of one ratio, not one side of the comparison.
 Peak memory (tracemalloc) is measured for N and 2N pages (the corpus once and twice over): it
 should not grow with N. ``--profile`` adds a cProfile breakdown of extract_html by function.
 ``--shapes`` times hostile page shapes (one line, no newlines: thousands of paragraphs, post
@@ -23,6 +26,7 @@ import cProfile
 import gc
 import io
 import pstats
+import statistics
 import sys
 import time
 import tracemalloc
@@ -39,6 +43,22 @@ from postlink.extract.decode import decode_bytes
 from postlink.extract.document import extract_html
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real" / "dev"
+
+
+def interleaved(fns: Sequence[Callable[[str], object]], pages: Sequence[str],
+                rounds: int) -> list[list[float]]:
+    """Seconds of one pass of each of ``fns`` over ``pages``, in turn, for each round."""
+    out: list[list[float]] = []
+    for _ in range(rounds):
+        row = []
+        for fn in fns:
+            gc.collect()
+            start = time.perf_counter()
+            for page in pages:
+                fn(page)
+            row.append(time.perf_counter() - start)
+        out.append(row)
+    return out
 
 
 def timed(fn: Callable[[str], object], pages: Sequence[str], repeat: int) -> float:
@@ -162,7 +182,8 @@ def shapes(n: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--repeat", type=int, default=3, help="passes per measure; best counts")
+    parser.add_argument("--repeat", type=int, default=7,
+                        help="rounds (medians count); stage times are the best of them")
     parser.add_argument("--profile", action="store_true", help="print a cProfile breakdown")
     parser.add_argument("--shapes", type=int, metavar="N", nargs="?", const=3000,
                         help="only time hostile page shapes at N and 10N units (default 3000)")
@@ -189,17 +210,19 @@ def main() -> int:
 
     for fn in (ours, bare_parse, trafi):  # warm caches, imports and lazy regex compilation
         fn(pages[0])
-    t_parse = timed(bare_parse, pages, args.repeat)
-    t_trafi = timed(trafi, pages, args.repeat)
-    t_ours = timed(ours, pages, args.repeat)
+    rounds = interleaved((bare_parse, trafi, ours), pages, args.repeat)
+    t_parse, t_trafi, t_ours = (statistics.median(r[i] for r in rounds) for i in range(3))
     n = len(pages)
-    print(f"pages: {n} ({size_mb:.1f} MB of HTML), best of {args.repeat}")
+    print(f"pages: {n} ({size_mb:.1f} MB of HTML), medians of {args.repeat} interleaved rounds")
     print(f"{'step':<34} {'seconds':>8} {'pages/s':>8} {'vs trafilatura':>15}")
-    for label, t in (("lxml.html.fromstring (bare parse)", t_parse),
-                     ("trafilatura.extract (default)", t_trafi),
-                     ("postlink extract_html (full)", t_ours)):
-        print(f"{label:<34} {t:>8.3f} {n / t:>8.1f} {t / t_trafi:>15.2f}")
-    print(f"extract_html / bare parse: {t_ours / t_parse:.2f}x")
+    for i, (label, t) in enumerate((("lxml.html.fromstring (bare parse)", t_parse),
+                                    ("trafilatura.extract (default)", t_trafi),
+                                    ("postlink extract_html (full)", t_ours))):
+        ratio = statistics.median(r[i] / r[1] for r in rounds)
+        print(f"{label:<34} {t:>8.3f} {n / t:>8.1f} {ratio:>15.2f}")
+    spread = sorted(r[2] / r[1] for r in rounds)
+    print(f"extract_html / trafilatura.extract per round: {spread[0]:.2f} .. {spread[-1]:.2f}; "
+          f"extract_html / bare parse: {t_ours / t_parse:.2f}x")
     _, stages = stage_times(pages, args.repeat)
     print(f"extract_html by stage (best of {args.repeat} each; timers add a little):")
     for label, t in stages.items():

@@ -1,8 +1,9 @@
 """HTML or plain text to a Document: body text with offsets, sentences, links and embeds.
 
 HTML is parsed once with lxml. Embeds are found on the raw DOM and each is replaced by a
-marker paragraph; trafilatura then picks the main content from the same tree (it edits the
-tree, which is ours alone), and its element tree is walked into body text with link offsets.
+marker paragraph; trafilatura then picks the main content from the same tree (it works on
+a copy of its own, so ours stays whole for the body region), and its element tree is walked
+into body text with link offsets.
 The markers give each embed its position in the body and keep embed text out of sentences.
 """
 
@@ -39,6 +40,10 @@ _MARKER = "PLEMBED{}X"
 _MARKER_RE = re.compile(r"^PLEMBED([0-9]{1,9})X$")
 _FALLBACK_PARAGRAPHS = "//p[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Scripts, styles, vector drawings, media and form controls: no article text among them.
+_UNREAD_BY_EXTRACTOR = ("head", "script", "style", "svg", "iframe", "button", "canvas", "video",
+                        "audio", "object", "embed", "link", "meta", "input", "select",
+                        "textarea", "picture")
 _BLOCKS = {"p", "head", "item", "quote", "code", "cell", "list", "table", "row", "main", "doc", "body"}
 
 
@@ -79,6 +84,13 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None) ->
             parent.replace(f.element, marker)
         markers.append(marker)
 
+    # Read before the tree loses its head and meta tags (below).
+    metadata = _metadata(tree)
+    # Elements that trafilatura deletes unread and that nothing after it reads: it copies the
+    # tree and runs its pruning XPaths over every element before deleting them, so leaving
+    # them out first saves both (7% of extraction on the corpus, the same text). Embeds in
+    # them were found above; their markers are paragraphs, which these never hold.
+    lxml.etree.strip_elements(tree, *_UNREAD_BY_EXTRACTOR, with_tail=False)
     # bare_extraction hands back trafilatura's own element tree: no XML serialisation and
     # re-parse (that round trip cost as much as the extraction itself on the corpus). Its
     # metadata pass (htmldate, author heuristics) cost a fifth of the extraction time, so
@@ -114,7 +126,7 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None) ->
         sentences=split_sentences(builder.text, builder.paragraphs),
         links=tuple(builder.links),
         embeds=tuple(one_per_rendering(positioned)),
-        **_metadata(tree),
+        **metadata,
         url=url,
         paragraphs=tuple(builder.paragraphs),
         post_links=_post_links_with_offsets(raw_post_links, builder.links),

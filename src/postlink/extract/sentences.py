@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable
+from ctypes import byref, c_char_p, c_int, c_int32, create_string_buffer
 
 import blingfire
 
@@ -50,9 +51,35 @@ def split_sentences(text: str, paragraphs: Iterable[tuple[int, int]],
 _MAYBE_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+\S")
 
 
+# The shared library the blingfire package loads (its module attribute of the same name).
+_LIBRARY = blingfire.blingfire
+
+
+def sentence_offsets(text: str) -> list[tuple[int, int]]:
+    """blingfire's sentence (start, end) character offsets, as ``text_to_sentences_and_offsets``
+    gives them. That wrapper maps the library's UTF-8 byte offsets back to characters with a
+    Python loop over every byte of the text (15% of extraction time on the corpus); here an
+    ASCII text needs no mapping and any other is mapped by decoding the prefix before each
+    offset, in C."""
+    data = text.encode("utf-8")
+    size = len(data) * 2
+    out = create_string_buffer(size)
+    starts, ends = (c_int32 * size)(), (c_int32 * size)()
+    n = _LIBRARY.TextToSentencesWithOffsets(c_char_p(data), c_int(len(data)), byref(out),
+                                            byref(starts), byref(ends), c_int(size))
+    if n == -1 or n > size:
+        return []
+    count = out.value.count(b"\n") + 1
+    # An end offset is the sentence's last byte; the character after it starts at end + 1.
+    pairs = zip(starts[:count], ends[:count], strict=True)
+    if len(data) == len(text):
+        return [(s, min(e + 1, len(text))) for s, e in pairs]
+    return [(len(data[:s].decode("utf-8", "ignore")), len(data[:e + 1].decode("utf-8", "ignore")))
+            for s, e in pairs]
+
+
 def _segmenter_spans(chunk: str) -> Iterable[tuple[int, int]]:
-    _, offsets = blingfire.text_to_sentences_and_offsets(chunk)
-    for start, end in offsets:
+    for start, end in sentence_offsets(chunk):
         piece = chunk[start:end]
         stripped = piece.strip()
         if stripped:

@@ -26,7 +26,7 @@ from postlink.platforms import PostRef, parse_post_url
 # ran fourteen contains() per link inside libxml2's evaluator.
 _HINTS = ("twitter.", "x.com", "bsky", "threads.", "instagr", "facebook", "tiktok", "youtu",
           "redd", "linkedin", "t.me", "telegram", "truthsocial", "/@")
-_HINT = re.compile("|".join(re.escape(h) for h in _HINTS))
+POST_URL_HINT = re.compile("|".join(re.escape(h) for h in _HINTS))
 _INERT = frozenset({"noscript", "template"})
 
 
@@ -52,7 +52,7 @@ def find_post_links(tree: HtmlElement, *, base_url: str | None = None,
     seen: set[str] = set()
     for a in tree.iter("a"):
         raw = a.get("href")
-        if raw is None or not _HINT.search(raw):
+        if raw is None or not POST_URL_HINT.search(raw):
             continue
         href = raw.strip()
         if not href or href in seen:

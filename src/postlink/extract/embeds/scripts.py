@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from lxml.html import HtmlElement
 
 from postlink.extract.embeds.markup import Page, Wants, embed_of
+from postlink.extract.embeds.postlinks import POST_URL_HINT
 from postlink.extract.model import Embed
 from postlink.platforms import PostRef, parse_post_url
 
@@ -47,8 +48,8 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         if script.get("src") is not None or (script.get("type") or "").strip().lower() not in JS_TYPES:
             continue
         code = script.text or ""
-        if not code.strip() or len(code) > MAX_SCRIPT_CHARS:
-            continue
+        if len(code) > MAX_SCRIPT_CHARS or not (POST_URL_HINT.search(code) or "createTweet" in code):
+            continue  # most scripts name no platform at all
         ref = _post_named(code)
         if ref is None:
             continue
