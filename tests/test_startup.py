@@ -54,6 +54,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ["audit", "1"],
     ["posts", "x:1791000000000000002"],
     ["search", "outage"],
+    ["list"],
+    ["status"],
 ], ids=" ".join)
 def test_read_command_imports_no_extraction_stack(db: Path, args: list[str]) -> None:
     exit_line, heavy = _run(*(args if args == ["--version"] else ["--db", str(db), *args]))

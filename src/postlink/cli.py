@@ -396,6 +396,91 @@ def search(app: AppContext, text: str, limit: int, offset: int, as_json: bool) -
         click.echo(f"  {r['key']} {who}: {' '.join(r['text'].split())}")
 
 
+# -- list, status, maintain ------------------------------------------------------------------
+
+@cli.command("list")
+@click.option("--source", help="only articles from this source (its name, url or path)")
+@click.option("--tag", help="only articles from sources with this tag")
+@click.option("--since", metavar="DATE", help="published (else first archived) on or after DATE")
+@click.option("--until", metavar="DATE", help="published (else first archived) on or before DATE")
+@click.option("--before", type=int, metavar="ID",
+              help="cursor: only articles with an id below ID (the next page starts there)")
+@page_options(50)
+@click.option("--json", "as_json", is_flag=True, help="print the rows as JSON")
+@click.pass_obj
+def list_(app: AppContext, source: str | None, tag: str | None, since: str | None,
+          until: str | None, before: int | None, limit: int, offset: int,
+          as_json: bool) -> None:
+    """Archived articles, newest first: versions, and the posts, citations and unmatched
+    quotes of the latest version."""
+    from postlink.listing import ArticleFilter, list_articles
+    from postlink.report.listing import article_lines
+
+    rows = list_articles(app.store, ArticleFilter(source, tag, since, until), limit=limit,
+                         offset=offset, before=before)
+    full = len(rows) == limit
+    if as_json:
+        click.echo(json.dumps({"articles": rows, "next_before": rows[-1]["id"] if full else None},
+                              ensure_ascii=False, indent=2))
+        return
+    for line in article_lines(rows):
+        click.echo(line)
+    click.echo(f"{len(rows)} article(s)" + (f"; more: --before {rows[-1]['id']}" if full else ""))
+
+
+@cli.command()
+@page_options(50)
+@click.option("--errors", "error_count", default=10, show_default=True,
+              type=click.IntRange(min=0), help="how many of the latest failures to show")
+@click.option("--json", "as_json", is_flag=True, help="print the status as JSON")
+@click.pass_obj
+def status(app: AppContext, limit: int, offset: int, error_count: int, as_json: bool) -> None:
+    """Sources with their state and due times, the queue, and the latest failures."""
+    from postlink.listing import queue_totals, recent_errors, source_status
+    from postlink.report.listing import status_lines
+
+    sources = source_status(app.store, limit=limit, offset=offset)
+    queue = queue_totals(app.store)
+    errors = recent_errors(app.store, limit=error_count) if error_count else []
+    if as_json:
+        click.echo(json.dumps({"sources": sources, "queue": queue, "errors": errors},
+                              ensure_ascii=False, indent=2))
+        return
+    for line in status_lines(sources, queue, errors):
+        click.echo(line)
+    more = next_page(len(sources), limit, offset)
+    if more:
+        click.echo(more)
+
+
+@cli.command()
+@click.option("--vacuum", is_flag=True, help="also rewrite the file compactly (slow; needs "
+              "free disk space as large as the archive)")
+@click.pass_obj
+def maintain(app: AppContext, vacuum: bool) -> None:
+    """Keep a big archive fast: checkpoint the WAL, merge the full-text indexes, refresh the
+    query planner's statistics; --vacuum also reclaims free pages.
+
+    Readers keep working meanwhile. Exit code 1 if the checkpoint could not finish (another
+    process was writing: run it again later).
+    """
+    import time
+
+    store = app.store
+    started = time.perf_counter()
+    steps = store.maintain(vacuum=vacuum)
+    check = steps["checkpoint"]
+    click.echo("full-text indexes merged; statistics refreshed (ANALYZE)")
+    click.echo("vacuum: done" if vacuum else "vacuum: skipped (--vacuum)")
+    click.echo(f"checkpoint: {check['wal_bytes'] / 1e6:.1f} MB of WAL "
+               + ("not all written back (busy: another process was writing)" if check["busy"]
+                  else "written back, WAL emptied"))
+    size = store.path.stat().st_size if store.path.exists() else 0
+    click.echo(f"{store.path}: {size / 1e6:.1f} MB; {time.perf_counter() - started:.1f}s")
+    if check["busy"]:
+        sys.exit(1)
+
+
 # -- check-posts -------------------------------------------------------------------------------
 
 @cli.command("check-posts")
