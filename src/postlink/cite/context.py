@@ -156,6 +156,7 @@ class PageContext:
         self._named: dict[int, set[str]] = {}
         self._quote_words: dict[tuple[int, int], int] = {}
         self._readings: dict[int, Reading] = {}
+        self._all_stems: dict[str, frozenset[str]] = {}
         self._stems: dict[int, tuple[tuple[str, str], ...]] = {}
 
     # -- evidence found so far -------------------------------------------------------------
@@ -187,6 +188,13 @@ class PageContext:
         if pairs is None:
             pairs = self._stems[sentence.index] = tuple((w, stem(w)) for w in self.content_words(sentence))
         return frozenset(s for w, s in pairs if w not in exclude)
+
+    def all_stems(self, post: PreparedPost) -> frozenset[str]:
+        """The content stems of the post's text, its author's name included."""
+        found = self._all_stems.get(post.post.key)
+        if found is None:
+            found = self._all_stems[post.post.key] = stems(post.post.text)
+        return found
 
     def sentence_words(self, sentence: Sentence) -> list:
         found = self._split.get(sentence.index)

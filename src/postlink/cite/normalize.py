@@ -34,6 +34,16 @@ _RUNS = re.compile(r"([!-%'-~]+)|(\s+)|(.)", re.S)
 _ASCII = str.maketrans({'"': "'", "`": "'"})
 
 
+@lru_cache(maxsize=4096)  # curly quotes, dashes, accented letters: the same few recur
+def _piece(ch: str) -> str:
+    """What one character outside the ASCII fast path becomes."""
+    if ch == "&":
+        return " and "
+    if ch == "…":
+        return "..."
+    return unicodedata.normalize("NFKC", ch).translate(_QUOTES).translate(_DASHES).lower()
+
+
 @lru_cache(maxsize=4096)  # a sentence is normalised for its quotes, words and stems alike
 def normalize(text: str) -> Normalized:
     """NFKC, one quote and one dash style, `&` as "and", no links, single spaces, lower case."""
@@ -53,13 +63,8 @@ def normalize(text: str) -> Normalized:
                 offsets.append(m.start())
                 space = True
         else:
-            i, ch = m.start(), m.group(3)
-            piece = unicodedata.normalize("NFKC", ch).translate(_QUOTES).translate(_DASHES).lower()
-            if ch == "&":
-                piece = " and "
-            if ch == "…":
-                piece = "..."
-            for p in piece:
+            i = m.start()
+            for p in _piece(m.group(3)):
                 if p.isspace():
                     if space:
                         continue
