@@ -78,9 +78,10 @@ _LEADING_WORDS = cues_any("sentence_openers")
 # How far a continuation may reach from a citing sentence (sentences, either way).
 CONTINUE_STEPS = 2
 # A sentence this many sentences from an embed of a post, or nearer, is compared with it,
-# if no more than NEAREST_EMBEDS other embed places lie between them.
+# if fewer than NEAREST_EMBEDS other embed places lie between them (1: only the embeds right
+# before and right after the sentence; every rule asks about one of those).
 WINDOW = 12
-NEAREST_EMBEDS = 2
+NEAREST_EMBEDS = 1
 # Shared content stems that make a far-away, unnamed sentence worth comparing with a post.
 CANDIDATE_SHARED = 2
 
@@ -243,7 +244,7 @@ class PageContext:
                 embeds_at[bisect_left(self._sentence_starts, pos)].add(key)
         # near: the embeds of the NEAREST_EMBEDS closest embed places on either side, within
         # WINDOW sentences (a live blog of one post every other sentence stays a few per
-        # sentence); every rule asks about the next or previous embed, or one next to it
+        # sentence)
         places = sorted(embeds_at)
         for j, at in enumerate(places):
             lo = places[j - NEAREST_EMBEDS] if j >= NEAREST_EMBEDS else 0
