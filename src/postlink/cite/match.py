@@ -78,7 +78,30 @@ def link_citations(doc: Document, posts: Sequence[PostText], scorer: Scorer | No
     ``scorer`` defaults to the shipped weights (scorer.shipped)."""
     resolver, unmatched = _resolve(doc, posts)
     features = PairFeatures(resolver, (u.sentence_index for u in unmatched))
-    return CiteResult(resolver.decide(features, scorer or shipped()), tuple(unmatched))
+    citations = resolver.decide(features, scorer or shipped())
+    return CiteResult(citations, tuple(_with_doubted_quotes(resolver, citations, unmatched)))
+
+
+def _with_doubted_quotes(resolver: _Resolver, citations: Sequence[Citation],
+                         unmatched: list[UnmatchedQuote]) -> list[UnmatchedQuote]:
+    """A quote whose words match a post but whose pair the scorer did not keep is still a
+    quote the reader should see: it joins the unmatched quotes instead of vanishing."""
+    kept = {(c.sentence_index, c.post_key) for c in citations}
+    covered = [c.article_span for c in citations if c.kind in QUOTE_KINDS]
+    listed = {u.article_span for u in unmatched}
+    out = list(unmatched)
+    for (index, key), pieces in resolver.pieces.items():
+        if (index, key) in kept:
+            continue
+        for piece in pieces:
+            span = piece.article_span
+            if piece.kind not in QUOTE_KINDS or span in listed or len(piece.quote.split()) < MIN_UNMATCHED_WORDS \
+                    or any(a <= span[0] and span[1] <= b for a, b in covered):
+                continue
+            listed.add(span)
+            out.append(UnmatchedQuote(index, piece.quote, span))
+    out.sort(key=lambda u: u.article_span)
+    return out
 
 
 def rule_citations(doc: Document, posts: Sequence[PostText]) -> CiteResult:

@@ -1,0 +1,113 @@
+"""The learned scorer (cite/scorer.py) and the pair features it reads (cite/features.py).
+
+The scorer's accuracy is measured by test_cite_eval.py; these tests pin its mechanics: what
+thresholds keep, how weights are read, which features a clear sentence gets, and that the
+candidate pairs stay linear in the page.
+"""
+
+from __future__ import annotations
+
+import math
+
+from postlink.cite.features import FEATURES, INDEX
+from postlink.cite.match import PostText, candidate_features, link_citations, rule_citations
+from postlink.cite.scorer import Scorer
+from postlink.extract.document import extract_text
+
+ARTICLE = """Bridge to close
+
+"The bridge will close for three weeks from Monday so crews can replace the deck joints," councillor Mara Ellison wrote on X.
+
+The bridge will close for three weeks from Monday so crews can replace the deck joints. I know this is a pain. — Mara Ellison (@MaraEllison) May 2, 2024
+
+Shopkeeper Dev Patel told the Herald the closure was "a disaster for the high street".
+
+The works start on Monday.
+"""
+
+
+def _page(text: str = ARTICLE):
+    doc = extract_text(text)
+    posts = [PostText(e.key, e.text, e.author_handle, e.author_name, e.truncated,
+                      positions=(e.position,) if e.position is not None else ()) for e in doc.embeds]
+    return doc, posts
+
+
+def _scorer(evidence: float, context: float) -> Scorer:
+    zero = tuple(0.0 for _ in FEATURES)
+    return Scorer(zero, zero, zero, evidence, context)
+
+
+def _sentence(doc, start: str) -> int:
+    return next(s.index for s in doc.sentences if s.text.startswith(start))
+
+
+def test_the_shipped_scorer_keeps_a_named_verbatim_quote_and_not_another_sources_quote() -> None:
+    doc, posts = _page()
+    result = link_citations(doc, posts)
+    kinds = {(c.sentence_index, c.kind) for c in result.citations}
+    assert (_sentence(doc, '"The bridge will close'), "verbatim") in kinds
+    herald = _sentence(doc, "Shopkeeper Dev Patel")
+    assert herald not in {c.sentence_index for c in result.citations}
+    assert "a disaster for the high street" in [u.quote for u in result.unmatched_quotes]
+
+
+def test_a_threshold_of_zero_keeps_every_candidate_and_above_one_keeps_none() -> None:
+    doc, posts = _page()
+    everything = link_citations(doc, posts, _scorer(0.0, 0.0)).citations
+    pairs = {(i, key) for i, key, _ in candidate_features(doc, posts)}
+    assert {(c.sentence_index, c.post_key) for c in everything} == pairs
+    assert link_citations(doc, posts, _scorer(1.01, 1.01)).citations == ()
+
+
+def test_a_quote_the_scorer_doubts_is_listed_as_unmatched_not_lost() -> None:
+    doc, posts = _page()
+    quoted = next(c for c in rule_citations(doc, posts).citations if c.kind == "verbatim")
+    doubted = link_citations(doc, posts, _scorer(1.01, 1.01))
+    assert quoted.quote in [u.quote for u in doubted.unmatched_quotes]
+    kept = link_citations(doc, posts)
+    assert quoted.quote not in [u.quote for u in kept.unmatched_quotes]
+
+
+def test_weights_are_read_by_name_and_missing_features_weigh_nothing() -> None:
+    scorer = Scorer.from_weights({
+        "evidence": {"bias": -1.0, "quote_verbatim": 3.0, "a_feature_from_the_future": 9.0},
+        "context": {"bias": -2.0}, "kind": {},
+        "thresholds": {"evidence": 0.5, "context": 0.9},
+    })
+    x = [0.0] * len(FEATURES)
+    x[INDEX["bias"]] = 1.0
+    assert math.isclose(scorer.p_cite(x), 1 / (1 + math.exp(2.0)))  # no evidence: context model
+    x[INDEX["quote_verbatim"]] = 1.0
+    assert math.isclose(scorer.p_cite(x), 1 / (1 + math.exp(-2.0)))  # evidence model
+    assert scorer.keeps(x, scorer.p_cite(x))
+    assert scorer.p_paraphrase(x) == 0.5
+
+
+def test_features_of_a_clear_quote_and_of_another_sources_quote() -> None:
+    doc, posts = _page()
+    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
+    key = posts[0].key
+    quote = vectors[(_sentence(doc, '"The bridge will close'), key)]
+    assert len(quote) == len(FEATURES)
+    assert quote[INDEX["quote_verbatim"]] == 1.0 and quote[INDEX["mention_full"]] == 1.0
+    assert quote[INDEX["before_embed"]] == 1.0 and quote[INDEX["cue"]] == 1.0
+    herald = vectors.get((_sentence(doc, "Shopkeeper Dev Patel"), key))
+    assert herald is not None and herald[INDEX["other_source"]] == 1.0
+    assert herald[INDEX["quote_verbatim"]] == 0.0 and herald[INDEX["unmatched_quote"]] == 1.0
+
+
+def test_candidates_stay_a_few_per_sentence_on_a_live_blog_of_many_posts() -> None:
+    """A post every other paragraph, 300 of them: each sentence meets the posts around it,
+    not all 300 (sentences times posts would be 180,000 pairs)."""
+    parts = ["Live: the harbour festival"]
+    for i in range(300):
+        parts.append(f"Crowds gathered at stage {i} as the band started playing.")
+        parts.append(f"Stage {i} is packed tonight, come down! — Fan {i} (@fan{i}) May 2, 2024")
+    doc, posts = _page("\n\n".join(parts) + "\n")
+    assert len(posts) == 300
+    pairs = candidate_features(doc, posts)
+    assert len(pairs) <= 6 * len(doc.sentences)
+    seventh = _sentence(doc, "Crowds gathered at stage 7 ")
+    fan7 = next(p.key for p in posts if p.author_handle == "fan7")
+    assert (seventh, fan7) in {(i, key) for i, key, _ in pairs}  # the post right after it
