@@ -20,11 +20,10 @@ attributions, and fills ``pieces`` and ``_quotes``, which the questions here rea
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 
 from postlink.cite.attribution import (
     PLATFORMS,
@@ -35,15 +34,15 @@ from postlink.cite.attribution import (
     Reading,
     author_names,
     evidence,
-    handle_spellings,
     is_credit_line,
     read,
     tokens,
 )
+from postlink.cite.candidates import nearby_posts
 from postlink.cite.compare import PostWords, post_words, split_words
 from postlink.cite.model import PostText
 from postlink.cite.paraphrase import content_words, stem, stems, strong_stems
-from postlink.cite.quotes import Quote
+from postlink.cite.quotes import Quote, QuoteIndex
 from postlink.extract.model import Document, Sentence
 from postlink.lexicon import cues_any
 
@@ -77,13 +76,6 @@ _ANONYMOUS_LEADS = cues_any("anonymous_leads")
 _LEADING_WORDS = cues_any("sentence_openers")
 # How far a continuation may reach from a citing sentence (sentences, either way).
 CONTINUE_STEPS = 2
-# A sentence this many sentences from an embed of a post, or nearer, is compared with it,
-# if fewer than NEAREST_EMBEDS other embed places lie between them (1: only the embeds right
-# before and right after the sentence; every rule asks about one of those).
-WINDOW = 12
-NEAREST_EMBEDS = 1
-# Shared content stems that make a far-away, unnamed sentence worth comparing with a post.
-CANDIDATE_SHARED = 2
 
 
 @dataclass(frozen=True)
@@ -153,7 +145,7 @@ class PageContext:
         self._split: dict[int, list] = {}
         self._introduced: dict[int, set[str]] | None = None
         self._nearby: dict[int, set[str]] | None = None
-        self._quote_index: _QuoteIndex | None = None
+        self._quote_index: QuoteIndex | None = None
         self._named: dict[int, set[str]] = {}
         self._quote_words: dict[tuple[int, int], int] = {}
         self._readings: dict[int, Reading] = {}
@@ -216,61 +208,8 @@ class PageContext:
         """Posts embedded within WINDOW sentences of sentence ``index``, or whose author's
         name or handle it has, or that share CANDIDATE_SHARED content stems with it."""
         if self._nearby is None:
-            self._nearby = self._build_nearby()
+            self._nearby = nearby_posts(self.doc, self.posts, self.reading, self.content_stems)
         return self._nearby.get(index, set())
-
-    def _build_nearby(self) -> dict[int, set[str]]:
-        found: dict[int, set[str]] = defaultdict(set)
-        if not self.posts:
-            return found
-        n = len(self.doc.sentences)
-        names: dict[str, set[str]] = defaultdict(set)
-        by_stem: dict[str, set[str]] = defaultdict(set)
-        by_handle: dict[str, set[str]] = defaultdict(set)  # the handle's letters
-        by_surname: dict[str, set[str]] = defaultdict(set)  # the handle after its first letter
-        embeds_at: dict[int, set[str]] = defaultdict(set)  # first sentence after an embed -> posts
-        for key, post in self.posts.items():
-            for phrase in post.names.strong:
-                names[phrase[-1]].add(key)
-            for word in post.names.weak:
-                names[word].add(key)
-            if post.names.handle:
-                names[post.names.handle].add(key)
-                by_handle[post.names.handle].add(key)
-                by_surname[post.names.handle[1:]].add(key)
-            for word_stem in post.stems:
-                by_stem[word_stem].add(key)
-            for pos in post.post.positions:
-                embeds_at[bisect_left(self._sentence_starts, pos)].add(key)
-        # near: the embeds of the NEAREST_EMBEDS closest embed places on either side, within
-        # WINDOW sentences (a live blog of one post every other sentence stays a few per
-        # sentence)
-        places = sorted(embeds_at)
-        for j, at in enumerate(places):
-            lo = places[j - NEAREST_EMBEDS] if j >= NEAREST_EMBEDS else 0
-            hi = places[j + NEAREST_EMBEDS] if j + NEAREST_EMBEDS < len(places) else n
-            for i in range(max(lo, at - WINDOW), min(hi, at + WINDOW, n)):
-                found[i].update(embeds_at[at])
-        # a stem shared by very many posts tells nothing; skipping it keeps the cost linear
-        common = max(8, len(self.posts) // 4)
-        for sentence in self.doc.sentences:
-            reading = self.reading(sentence)
-            words, capitalised = reading.words, reading.capitalised
-            for word in set(words):
-                # a name with a short ending ("Ellison's", "Mohrs"): attribution._same_word
-                for cut in (word, word[:-1], word[:-2]):
-                    found[sentence.index].update(names.get(cut, ()))
-            for _, _, surname, forms in handle_spellings(words, capitalised):
-                for form in forms:
-                    found[sentence.index].update((by_surname if surname else by_handle).get(form, ()))
-            shared: dict[str, int] = defaultdict(int)
-            for word_stem in self.content_stems(sentence):
-                keys = by_stem.get(word_stem, ())
-                if len(keys) <= common:
-                    for key in keys:
-                        shared[key] += 1
-            found[sentence.index].update(k for k, c in shared.items() if c >= CANDIDATE_SHARED)
-        return found
 
     # -- where a sentence stands -----------------------------------------------------------
     def evidence(self, sentence: Sentence, key: str) -> Evidence:
@@ -307,9 +246,9 @@ class PageContext:
         someone's quoted words, which cite a post only by quoting it."""
         return self.quote_index().covers(sentence.start)
 
-    def quote_index(self) -> _QuoteIndex:
+    def quote_index(self) -> QuoteIndex:
         if self._quote_index is None:
-            self._quote_index = _QuoteIndex(self._quotes)
+            self._quote_index = QuoteIndex(self._quotes)
         return self._quote_index
 
     def embed_between(self, a: Sentence, b: Sentence) -> bool:
@@ -638,27 +577,3 @@ def _share_name(a: str, b: str) -> bool:
     names_a, names_b = _names(a), _names(b)
     return bool(names_a & (names_b | first_b) or names_b & first_a)
 
-
-class _QuoteIndex:
-    """The page's quotes by start and by end, for questions asked once per sentence."""
-
-    def __init__(self, quotes: Sequence[Quote]) -> None:
-        self.by_start = sorted(quotes, key=lambda q: (q.start, q.end))
-        self.starts = [q.start for q in self.by_start]
-        self.reach = list(accumulate((q.end for q in self.by_start), max))  # furthest end so far
-        self.by_end = sorted(quotes, key=lambda q: (q.end, q.start))
-        self.ends = [q.end for q in self.by_end]
-
-    def covers(self, offset: int) -> bool:
-        """A quote opens before ``offset`` and closes after it."""
-        i = bisect_left(self.starts, offset) - 1
-        return i >= 0 and self.reach[i] > offset
-
-    def starting_in(self, sentence: Sentence) -> list[Quote]:
-        lo, hi = bisect_left(self.starts, sentence.start), bisect_left(self.starts, sentence.end)
-        return self.by_start[lo:hi]
-
-    def ending_in(self, lo: int, hi: int) -> list[Quote]:
-        """Quotes ending at an offset in [lo, hi], first-opened first."""
-        found = self.by_end[bisect_left(self.ends, lo):bisect_right(self.ends, hi)]
-        return sorted(found, key=lambda q: q.start)

@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from postlink import lexicon
-from postlink.cite.context import QUOTE_KINDS, WINDOW, PageContext
+from postlink.cite.candidates import WINDOW
+from postlink.cite.context import QUOTE_KINDS, PageContext
 from postlink.cite.model import PostText
 from postlink.cite.paraphrase import overlap
 

@@ -9,9 +9,12 @@ paragraph end, because multi-paragraph quotes leave the first paragraph open by 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
+
+from postlink.extract.model import Sentence
 
 
 @dataclass(frozen=True)
@@ -99,3 +102,29 @@ def _spans(chunk: str) -> list[tuple[int, int, int]]:
             push(ch, i)
     out.sort()
     return out
+
+
+class QuoteIndex:
+    """The page's quotes by start and by end, for questions asked once per sentence."""
+
+    def __init__(self, quotes: Sequence[Quote]) -> None:
+        self.by_start = sorted(quotes, key=lambda q: (q.start, q.end))
+        self.starts = [q.start for q in self.by_start]
+        self.reach = list(accumulate((q.end for q in self.by_start), max))  # furthest end so far
+        self.by_end = sorted(quotes, key=lambda q: (q.end, q.start))
+        self.ends = [q.end for q in self.by_end]
+
+    def covers(self, offset: int) -> bool:
+        """A quote opens before ``offset`` and closes after it."""
+        i = bisect_left(self.starts, offset) - 1
+        return i >= 0 and self.reach[i] > offset
+
+    def starting_in(self, span: Sentence) -> list[Quote]:
+        """Quotes opening inside ``span`` (anything with ``start`` and ``end``)."""
+        lo, hi = bisect_left(self.starts, span.start), bisect_left(self.starts, span.end)
+        return self.by_start[lo:hi]
+
+    def ending_in(self, lo: int, hi: int) -> list[Quote]:
+        """Quotes ending at an offset in [lo, hi], first-opened first."""
+        found = self.by_end[bisect_left(self.ends, lo):bisect_right(self.ends, hi)]
+        return sorted(found, key=lambda q: q.start)
