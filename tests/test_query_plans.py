@@ -138,3 +138,36 @@ def test_archive_is_big_enough_to_matter(archive: tuple[Store, Built, Words]) ->
     store, built, _ = archive
     sentences = store.conn.execute("SELECT max(id) FROM sentences").fetchone()[0]
     assert built.articles > 800 and sentences > 25_000
+
+
+def test_remove_reads_and_deletes_no_large_table_whole(
+        archive: tuple[Store, Built, Words]) -> None:
+    """`remove` (issue 13) finds each row of the article, its posts' other users, its
+    captures' other holders and its queue items through indexes, in its deletes too. Last in
+    this file: it changes the shared archive (an article no read above asks for)."""
+    store, built, _ = archive
+    popular = max(built.embeds_of, key=lambda k: built.embeds_of[k])
+    article = store.query(
+        "SELECT v.article_id FROM embeds e JOIN article_versions v ON v.id = e.version_id"
+        " WHERE e.post_key = ? AND v.article_id NOT IN (17) ORDER BY v.article_id DESC LIMIT 1",
+        (popular,))[0]["article_id"]
+    with store.transaction() as conn:  # a fetched article: its capture and fetch_log rows
+        cur = conn.execute("INSERT INTO captures (url, fetched_at, body, sha256)"
+                           " VALUES ('u', 'now', x'00', 'plans-capture')")
+        conn.execute("UPDATE article_versions SET capture_id = ? WHERE article_id = ?",
+                     (cur.lastrowid, article))
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    try:
+        planned = store.remove_article(article, dry_run=True)
+        done = store.remove_article(article)
+    finally:
+        store.conn.set_trace_callback(None)
+    assert planned.posts_kept >= 1 and done.captures == 1 and done.source_items == 1
+    assert done == type(done)(**{**planned.__dict__, "dry_run": False})
+    statements = [s for s in seen if s.lstrip().upper().startswith(
+        ("SELECT", "WITH", "DELETE", "UPDATE"))]
+    assert any(s.startswith("DELETE FROM sentences") for s in statements)
+    scans = {sql: steps for sql in statements if (steps := _scans(store.conn, sql))}
+    assert not scans, scans
+    assert store.query("SELECT count(*) AS n FROM articles WHERE id = ?", (article,))[0]["n"] == 0

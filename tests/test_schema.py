@@ -19,7 +19,8 @@ NEW_INDEXES = {"citations_version", "citations_post", "unmatched_quotes_version"
                "links_post", "articles_source", "articles_original_url", "articles_date",
                "source_items_state_time", "posts_handle", "short_links_expires",
                "article_versions_article",
-               "fetch_log_errors"}
+               "fetch_log_errors", "source_items_article", "article_versions_capture",
+               "fetch_log_url"}
 
 
 def _indexes(store: Store) -> dict[str, str]:
@@ -48,7 +49,7 @@ def test_schema_1_archive_gains_the_indexes_and_keeps_its_rows(
         old.close()
 
     new = Store(path)
-    assert new.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 5
+    assert new.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 6
     assert set(_indexes(new)) >= NEW_INDEXES
     assert "version_id" in _indexes(new)["citations_post"]  # the widened index replaced the old
     assert _counts(new) == before

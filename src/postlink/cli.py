@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ import click
 from postlink import __version__
 from postlink.config import Config, load_config
 from postlink.errors import PostlinkError
-from postlink.store import Store
+from postlink.store import RemovedArticle, Store
 
 
 @dataclass
@@ -479,6 +479,51 @@ def maintain(app: AppContext, vacuum: bool) -> None:
     click.echo(f"{store.path}: {size / 1e6:.1f} MB; {time.perf_counter() - started:.1f}s")
     if check["busy"]:
         sys.exit(1)
+
+
+# -- remove ------------------------------------------------------------------------------------
+
+def _interactive() -> bool:
+    """Whether a person can answer a question (a test sets this)."""
+    return sys.stdin.isatty()
+
+
+@cli.command()
+@click.argument("article")
+@click.option("--yes", "-y", is_flag=True, help="do not ask for confirmation")
+@click.option("--dry-run", is_flag=True, help="print what would be removed; change nothing")
+@click.option("--json", "as_json", is_flag=True, help="print the counts as JSON")
+@click.pass_obj
+def remove(app: AppContext, article: str, yes: bool, dry_run: bool, as_json: bool) -> None:
+    """Delete ARTICLE (id, URL or the path given to add) and every row only it uses.
+
+    Deleted, in one transaction: its versions, sentences (and their full-text rows),
+    citations, unmatched quotes, embeds and links; its captures (raw bytes) unless another
+    article's version holds the same bytes; the fetch_log rows of its URLs; the posts no
+    other article embeds, links or cites, with their versions. Kept: every post another
+    article still uses (with all its versions) and short-link resolutions (a cache shared
+    with `resolve`). Queue items naming the article are marked `removed`, so a feed that
+    still lists it does not bring it back on the next poll (`postlink add` does). On a
+    terminal it asks first unless --yes. Exit code 1 if ARTICLE is not in the archive.
+    """
+    store = app.store
+    found = store.find_article(article)
+    plan = store.remove_article(found["id"], dry_run=True)
+    if not dry_run and not yes and _interactive():
+        click.confirm(f"remove article {plan.article_id} ({plan.url}): {_counts_line(plan)}?",
+                      abort=True, err=True)
+    done = plan if dry_run else store.remove_article(found["id"])
+    if as_json:
+        click.echo(json.dumps(asdict(done), ensure_ascii=False, indent=2))
+        return
+    verb = "would remove" if dry_run else "removed"
+    click.echo(f"{verb} article {done.article_id} ({done.url}): {_counts_line(done)}")
+
+
+def _counts_line(r: RemovedArticle) -> str:
+    keep = "would keep" if r.dry_run else "kept"
+    return (f"{r.versions} versions, {r.sentences} sentences, {r.citations} citations, "
+            f"{r.embeds} embeds; {keep} {r.posts_kept} shared posts")
 
 
 # -- check-posts -------------------------------------------------------------------------------

@@ -134,4 +134,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE embeds ADD COLUMN in_region INTEGER;
     ALTER TABLE links ADD COLUMN in_region INTEGER;
     """,
+    # 6 (issue 13): `remove ARTICLE` finds every row of one article through an index, and so
+    # do the foreign-key checks its deletes make: the queue items naming the article, the
+    # versions holding a capture (a capture is kept while another version holds it), and the
+    # fetch_log rows of the article's URLs.
+    """
+    CREATE INDEX source_items_article ON source_items(article_id);
+    CREATE INDEX article_versions_capture ON article_versions(capture_id);
+    CREATE INDEX fetch_log_url ON fetch_log(url);
+    """,
 )

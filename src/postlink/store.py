@@ -59,6 +59,26 @@ class SavedVersion:
     created: bool  # False when the same content was already archived
 
 
+@dataclass(frozen=True)
+class RemovedArticle:
+    """What ``remove_article`` deleted (or, with ``dry_run``, would delete)."""
+
+    article_id: int
+    url: str
+    versions: int
+    sentences: int
+    citations: int
+    unmatched_quotes: int
+    embeds: int
+    links: int
+    captures: int
+    fetch_log: int
+    source_items: int  # marked removed, not deleted
+    posts_removed: int  # embedded, linked or cited by no other article
+    posts_kept: int  # still used by another article
+    dry_run: bool
+
+
 class Store(ArchiveSearch):
     """The archive database (its cross-article searches come from search.ArchiveSearch). ``Store(path)`` creates and migrates it if needed.
 
@@ -364,6 +384,95 @@ class Store(ArchiveSearch):
             " (SELECT href FROM links WHERE version_id = ?)", (version_id,))
         return {row["url"]: row for row in rows}
 
+    # -- removing an article (remove) -------------------------------------------------------
+    def remove_article(self, article_id: int, *, dry_run: bool = False) -> RemovedArticle:
+        """Delete one article and every row that is only its own, in one transaction.
+
+        Gone: its versions with their sentences (and full-text rows, by trigger), embeds,
+        links, citations and unmatched quotes; the captures no other article's version holds;
+        the fetch_log rows of its URLs; the posts no other article embeds, links or cites
+        (with their versions). Kept: every post another article still uses, with all its
+        versions, and short-link resolutions (a cache keyed by URL, shared with `resolve`,
+        that expires on its own). Queue items (source_items) naming it are marked
+        ``removed`` instead of deleted, so the next poll of a feed that still lists it does
+        not archive it again. With ``dry_run`` the counts are computed and nothing changes.
+        """
+        conn = self.conn
+        conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
+        try:
+            removed = self._remove_article(conn, article_id, dry_run=dry_run)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("ROLLBACK" if dry_run else "COMMIT")
+        return removed
+
+    def _remove_article(self, conn: sqlite3.Connection, article_id: int, *,
+                        dry_run: bool) -> RemovedArticle:
+        row = conn.execute("SELECT url, original_url FROM articles WHERE id = ?",
+                           (article_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no article {article_id} in the archive")
+        url, original_url = row
+        versions = conn.execute("SELECT id, capture_id FROM article_versions"
+                                " WHERE article_id = ?", (article_id,)).fetchall()
+        version_ids = [v[0] for v in versions]
+        marks = ", ".join("?" * len(version_ids)) or "NULL"
+
+        def count(table: str) -> int:
+            return int(conn.execute(f"SELECT count(*) FROM {table} WHERE version_id IN ({marks})",
+                                    version_ids).fetchone()[0])
+
+        counts = {table: count(table) for table in
+                  ("sentences", "citations", "unmatched_quotes", "embeds", "links")}
+        keys = sorted({r[0] for table in ("embeds", "citations", "links") for r in conn.execute(
+            f"SELECT DISTINCT post_key FROM {table} WHERE version_id IN ({marks})"
+            " AND post_key IS NOT NULL", version_ids)})
+        # A post is shared while a row of another article names it: each lookup walks the
+        # post's index entries and stops at the first one outside this article. INDEXED BY:
+        # with LIMIT 1 and statistics where most rows share one value (links to no post,
+        # versions without a capture) the planner would rather scan the table.
+        shared = [key for key in keys if any(conn.execute(
+            f"SELECT 1 FROM {table} INDEXED BY {index} WHERE post_key = ?"
+            f" AND version_id NOT IN ({marks}) LIMIT 1", (key, *version_ids)).fetchone()
+            for table, index in (("embeds", "embeds_post"), ("citations", "citations_post"),
+                                 ("links", "links_post")))]
+        orphans = [key for key in keys if key not in shared]
+        captures = sorted({v[1] for v in versions if v[1] is not None and conn.execute(
+            "SELECT 1 FROM article_versions INDEXED BY article_versions_capture"
+            " WHERE capture_id = ? AND article_id != ? LIMIT 1",
+            (v[1], article_id)).fetchone() is None})
+        items = [r[0] for r in conn.execute(
+            "SELECT id FROM source_items WHERE article_id = ?", (article_id,))]
+        items += [r[0] for r in conn.execute(
+            "SELECT id FROM source_items WHERE url = ? AND article_id IS NULL", (url,))]
+        fetched = sorted({u for u in (url, original_url) if u} | {r[0] for i in items for r in
+                         conn.execute("SELECT fetch_url FROM source_items WHERE id = ?", (i,))})
+        fetch_rows = sum(int(conn.execute("SELECT count(*) FROM fetch_log WHERE url = ?",
+                                          (u,)).fetchone()[0]) for u in fetched)
+        removed = RemovedArticle(
+            article_id=article_id, url=url, versions=len(versions),
+            sentences=counts["sentences"], citations=counts["citations"],
+            unmatched_quotes=counts["unmatched_quotes"], embeds=counts["embeds"],
+            links=counts["links"], captures=len(captures), fetch_log=fetch_rows,
+            source_items=len(items), posts_removed=len(orphans), posts_kept=len(shared),
+            dry_run=dry_run)
+        if dry_run:
+            return removed
+        for table in ("citations", "unmatched_quotes", "embeds", "links", "sentences"):
+            conn.execute(f"DELETE FROM {table} WHERE version_id IN ({marks})", version_ids)
+        conn.execute("DELETE FROM article_versions WHERE article_id = ?", (article_id,))
+        conn.executemany("DELETE FROM captures WHERE id = ?", [(c,) for c in captures])
+        conn.executemany(
+            "UPDATE source_items SET state = 'removed', article_id = NULL, error = NULL,"
+            " updated_at = ? WHERE id = ?", [(now(), i) for i in items])
+        conn.executemany("DELETE FROM fetch_log WHERE url = ?", [(u,) for u in fetched])
+        conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        for key in orphans:
+            conn.execute("DELETE FROM post_versions WHERE post_key = ?", (key,))
+            conn.execute("DELETE FROM posts WHERE key = ?", (key,))
+        return removed
+
 
     # -- maintenance (maintain) ---------------------------------------------------------------
     def maintain(self, *, vacuum: bool = False) -> dict[str, Any]:
@@ -429,7 +538,8 @@ class Store(ArchiveSearch):
     # Schedule state lives here so a restart continues where the last process stopped:
     # `sources` holds each source's validators, adaptive interval and next due time;
     # `source_items` is the queue of discovered articles, one row per canonical URL however
-    # many sources list it, with state pending | done | failed | skipped (robots.txt).
+    # many sources list it, with state pending | done | failed | skipped (robots.txt) |
+    # removed (`postlink remove`: never archived again by a poll).
 
     def sync_sources(self, sources: Sequence[Any]) -> dict[str, int]:
         """Insert or update configured sources (config.SourceConfig); disable the others."""
@@ -472,6 +582,7 @@ class Store(ArchiveSearch):
 
         A known item goes back to pending only when its stamp changed (the source says the
         article was updated); the same article listed by a second source is not queued twice.
+        An item whose article was removed (`postlink remove`) stays ``removed``.
         """
         new = changed = 0
         stamp_now = now()
@@ -484,7 +595,7 @@ class Store(ArchiveSearch):
                     " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                     (source_id, key, fetch_url, stamp, stamp_now, stamp_now))
                 new += 1
-            elif stamp is not None and stamp != row[1] and row[2] != "pending":
+            elif stamp is not None and stamp != row[1] and row[2] not in ("pending", "removed"):
                 conn.execute(
                     "UPDATE source_items SET state = 'pending', stamp = ?, attempts = 0,"
                     " error = NULL, source_id = ?, updated_at = ? WHERE id = ?",
