@@ -115,16 +115,26 @@ def add(app: AppContext, sources: tuple[str, ...], url: str | None, offline: boo
 
 @cli.command()
 @click.argument("article")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "md", "annotations"]),
+              default="table", show_default=True,
+              help="md: Markdown; annotations: W3C Web Annotation JSON-LD")
 @click.pass_obj
 def audit(app: AppContext, article: str, fmt: str) -> None:
     """Which sentences of ARTICLE (id, URL or the path given to add) cite which posts."""
-    from postlink.report.audit import build_audit
+    from postlink.report.audit import audit_body_text, build_audit
 
     report = build_audit(app.store, article)
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    elif fmt == "md":
+        from postlink.report.markdown import render_markdown
+
+        click.echo(render_markdown(report), nl=False)
+    elif fmt == "annotations":
+        from postlink.report.annotations import render_annotations
+
+        annotations = render_annotations(report, audit_body_text(app.store, report))
+        click.echo(json.dumps(annotations, ensure_ascii=False, indent=2))
     else:
         from rich.console import Console
 

@@ -112,3 +112,11 @@ def _found(embed: dict[str, Any] | None, link: dict[str, Any] | None) -> dict[st
         "in_body_region": None if in_region is None else bool(in_region),
         "position": embed["position"] if embed is not None else link["start"] if link is not None else None,
     }
+
+
+def audit_body_text(store: Store, audit: dict[str, Any]) -> str:
+    """The stored body text of the version an audit describes (what ``article_span`` indexes)."""
+    art = audit["article"]
+    rows = store.query("SELECT text FROM article_versions WHERE article_id = ? AND version = ?",
+                       (art["id"], art["version"]))
+    return str(rows[0]["text"]) if rows else ""
