@@ -152,7 +152,7 @@ def test_unknown_article_is_one_error_line_and_exit_1(archive: Path) -> None:
         assert result.exit_code == 1
         assert result.output == run(archive, "audit", ref).output  # resolved as audit does
         assert result.output == (f"Error: no article {ref!r} in the archive; list them with "
-                                 "`postlink search` or add it with `postlink add`\n")
+                                 "`postlink list` or add it with `postlink add`\n")
     assert _counts(archive) == counts
     assert run(archive, "remove").exit_code == 2  # usage
 

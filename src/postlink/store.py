@@ -355,7 +355,7 @@ class Store(ArchiveSearch):
             rows = self.query("SELECT * FROM articles WHERE input_path IN (?, ?)"
                               " ORDER BY last_seen DESC LIMIT 1", (ref, resolved))
         if not rows:
-            raise NotFound(f"no article {ref!r} in the archive; list them with `postlink search`"
+            raise NotFound(f"no article {ref!r} in the archive; list them with `postlink list`"
                            " or add it with `postlink add`")
         return rows[0]
 
