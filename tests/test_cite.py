@@ -638,3 +638,12 @@ def test_author_named_with_a_verb_of_saying_in_the_lead_up_restates_the_post() -
         lead="Ida Nkemelu argued otherwise at the meeting. The vote is on Thursday. Both "
              "parties have asked for a delay.")
     assert _cite(text)[0] == []
+
+
+def test_brackets_the_post_itself_wrote_are_quoted_exactly() -> None:
+    """"[link]" in the post is the post's text: quoting it unchanged is not an alteration."""
+    post = post_words("New timetable from Monday [link] see the station boards")
+    m = match_quote("New timetable from Monday [link] see the station boards", post)
+    assert m is not None and m.kind == "verbatim" and m.diff is None
+    edited = match_quote("New timetable from Monday [for all lines] see the station boards", post)
+    assert edited is not None and edited.kind == "altered"

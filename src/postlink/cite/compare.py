@@ -97,6 +97,12 @@ def match_quote(quote: str, post: PostWords, *, allow_short: bool = False) -> Qu
     inner_ellipsis = any(0 < e < len(words) for e in ellipses)
     altered_marks = inner_ellipsis or len(core) < len(words)
     at = _find(post.keys, keys)
+    if len(core) < len(words) and not inner_ellipsis:
+        # "[link]", "[sic]" written in the post itself are the post's words, not the
+        # article's editorial brackets: a quote of them unchanged is exact
+        whole = _find(post.keys, [w.key for w in words])
+        if whole >= 0 and (len(words) > SHORT_QUOTE_WORDS or allow_short):
+            return _exact(words, post, tuple((qi, whole + qi) for qi in range(len(words))))
     if len(keys) <= SHORT_QUOTE_WORDS and (not allow_short or at < 0 or altered_marks):
         return None
     if at >= 0 and not altered_marks:
