@@ -8,9 +8,8 @@ the author named in it, or words of the post in it. So the work grows with the p
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from postlink.cite.attribution import Reading, handle_spellings
@@ -29,15 +28,16 @@ CANDIDATE_SHARED = 2
 
 
 def nearby_posts(doc: Document, posts: Mapping[str, PreparedPost],
+                 embed_places: Sequence[tuple[int, str]],
                  read_sentence: Callable[[Sentence], Reading],
                  content_stems: Callable[[Sentence], frozenset[str]]) -> dict[int, set[str]]:
     """For each sentence index, the posts embedded right before or after it within WINDOW
     sentences, the posts whose author's name or handle it has (or a name the handle spells),
-    and the posts that share CANDIDATE_SHARED content stems with it."""
+    and the posts that share CANDIDATE_SHARED content stems with it. ``embed_places`` are
+    (index of the first sentence after an embed, post key), as PageContext has them."""
     found: dict[int, set[str]] = defaultdict(set)
     if not posts:
         return found
-    starts = [sentence.start for sentence in doc.sentences]
     n = len(doc.sentences)
     names: dict[str, set[str]] = defaultdict(set)
     by_stem: dict[str, set[str]] = defaultdict(set)
@@ -55,8 +55,8 @@ def nearby_posts(doc: Document, posts: Mapping[str, PreparedPost],
             by_surname[post.names.handle[1:]].add(key)
         for word_stem in post.stems:
             by_stem[word_stem].add(key)
-        for pos in post.post.positions:
-            embeds_at[bisect_left(starts, pos)].add(key)
+    for at, key in embed_places:
+        embeds_at[at].add(key)
     # near: the embeds of the NEAREST_EMBEDS closest embed places on either side, within
     # WINDOW sentences (a live blog of one post every other sentence stays a few per
     # sentence)

@@ -20,7 +20,7 @@ attributions, and fills ``pieces`` and ``_quotes``, which the questions here rea
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -138,7 +138,10 @@ class PageContext:
         self._echoes: dict[str, list[str]] = defaultdict(list)  # key -> quotes of a textless post
         self.link_offsets: dict[str, list[int]] = defaultdict(list)  # key -> where it is linked
         self._all_positions = sorted(pos for p in self.posts.values() for pos in p.post.positions)
-        self._sentence_starts = [sentence.start for sentence in doc.sentences]
+        self.sentence_starts = [sentence.start for sentence in doc.sentences]
+        # every embed as (its place: the index of the first sentence after it, post key)
+        self.embed_places = sorted((bisect_left(self.sentence_starts, pos), key)
+                                   for key, p in self.posts.items() for pos in p.post.positions)
         self._keys_at: dict[int, set[str]] = defaultdict(set)  # sentence -> posts with pieces there
         self._order = {key: i for i, key in enumerate(self.posts)}
         self._words: dict[int, tuple[str, ...]] = {}
@@ -208,7 +211,8 @@ class PageContext:
         """Posts embedded within WINDOW sentences of sentence ``index``, or whose author's
         name or handle it has, or that share CANDIDATE_SHARED content stems with it."""
         if self._nearby is None:
-            self._nearby = nearby_posts(self.doc, self.posts, self.reading, self.content_stems)
+            self._nearby = nearby_posts(self.doc, self.posts, self.embed_places, self.reading,
+                                        self.content_stems)
         return self._nearby.get(index, set())
 
     # -- where a sentence stands -----------------------------------------------------------
@@ -261,7 +265,7 @@ class PageContext:
 
     def last_before(self, pos: int) -> Sentence | None:
         """The sentence right before the embed at ``pos``, if it ends the paragraph before it."""
-        i = bisect_right(self._sentence_starts, pos - 1) - 1
+        i = bisect_right(self.sentence_starts, pos - 1) - 1
         if i < 0:
             return None
         sentence = self.doc.sentences[i]
@@ -303,7 +307,7 @@ class PageContext:
         quote of another post, or a sentence that names another post's author."""
         if self.keys_at(sentence.index) - {key}:
             return False
-        return self.in_section(sentence, key) and not self._names_other_author(sentence, key)
+        return self.in_section(sentence, key) and not self.names_other_author(sentence, key)
 
     def introduces(self, sentence: Sentence, key: str) -> bool:
         """The sentence names the author and is the last one before an embed of the post."""
@@ -320,7 +324,7 @@ class PageContext:
                         self._introduced[before.index].add(k)
         return bool(self._introduced.get(sentence.index, set()) - {key})
 
-    def _names_other_author(self, sentence: Sentence, key: str) -> bool:
+    def names_other_author(self, sentence: Sentence, key: str) -> bool:
         """The sentence names the author of another post (and not this post's author)."""
         if self.evidence(sentence, key).mention:
             return False
@@ -338,7 +342,7 @@ class PageContext:
     def _posts_unnamed(self, sentence: Sentence, key: str) -> bool:
         """A verb of posting in a sentence that names no author of the page's posts."""
         ev = self.evidence(sentence, key)
-        return ev.verb and not ev.mention and not self._names_other_author(sentence, key)
+        return ev.verb and not ev.mention and not self.names_other_author(sentence, key)
 
     def _posting_by_embed(self, sentence: Sentence, key: str, ev: Evidence) -> bool:
         """A verb of posting in the sentence right before the embed, with no author named
@@ -353,7 +357,7 @@ class PageContext:
         unstable ..."), or, right before the embed, the author named a sentence or two
         before and referred to by a pronoun ("They criticised ...", "... he's had nothing to
         say about ..."), or an unnamed user ("Another wondered why ...")."""
-        if ev.other_source or self._names_other_author(sentence, key):
+        if ev.other_source or self.names_other_author(sentence, key):
             return False
         if ev.mention == 2 and ev.speech and shared >= 1 and self._in_own_section(sentence, key):
             return True
@@ -372,7 +376,7 @@ class PageContext:
                 return False
             if self.evidence(previous, key).mention == 2:
                 return True
-            if self._names_other_author(previous, key) or _opens_on_a_name(previous.text):
+            if self.names_other_author(previous, key) or _opens_on_a_name(previous.text):
                 return False  # "Mayor Tom Reyes defended the rise. He blamed ...": not her
         return False
 
@@ -502,7 +506,7 @@ class PageContext:
                 or self.in_quote(nxt) or abs(self.paragraph_of(current.start) - self.paragraph_of(nxt.start)) > 1:
             return False
         ev = self.evidence(nxt, key)
-        if ev.other_source or self._names_other_author(nxt, key) or self._leads_into_other(nxt, key):
+        if ev.other_source or self.names_other_author(nxt, key) or self._leads_into_other(nxt, key):
             return False
         later = nxt if step == 1 else current
         tagged = bool(_PRONOUN_TAG.search(later.text))

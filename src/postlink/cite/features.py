@@ -6,9 +6,9 @@ quotes and what it shares with the post's words. The resolver's deterministic ev
 (quote matches, links, and the reported-speech rules of match.py and context.py) enters as
 features too, so the classifier learns how far to trust each rule instead of obeying it.
 
-``candidate_posts`` keeps the number of pairs linear in the article: a post is a candidate
-for a sentence only if the sentence is near one of its embeds, names its author, shares its
-words, or already holds evidence for it.
+``PairFeatures.candidates`` keeps the number of pairs linear in the article: a post is a
+candidate for a sentence only if the sentence is next to one of its embeds, names its author,
+shares its words (candidates.py), or already holds evidence for it.
 """
 
 from __future__ import annotations
@@ -89,15 +89,12 @@ class PairFeatures:
     def __init__(self, ctx: PageContext, unmatched_sentences: Iterable[int]) -> None:
         self.ctx = ctx
         self.unmatched = set(unmatched_sentences)
-        self._starts = [s.start for s in ctx.doc.sentences]
         self._cues: dict[int, SentenceCues] = {}
         self._author_nearest: dict[tuple[int, str], tuple[int, int]] = {}
         self._by_author: dict[str, list[str]] = defaultdict(list)  # author -> post keys
         for key, p in ctx.posts.items():
             self._by_author[_author(p.post)].append(key)
-        # every embed as (index of the first sentence after it, post key), in page order
-        self._embeds = sorted((bisect_left(self._starts, pos), key)
-                              for key, p in ctx.posts.items() for pos in p.post.positions)
+        self._embeds = ctx.embed_places
         self._embed_at = [at for at, _ in self._embeds]
         # author -> (sorted embed places, the posts embedded at each): a place is the index
         # of the first sentence after the embed
@@ -153,7 +150,7 @@ class PairFeatures:
         for name in ("near_cue", "cue", "verb", "speech", "definite", "media", "other_source"):
             put(name, getattr(ev, name))
         put("plural_cue", ev.plural)
-        put("other_author_named", ctx._names_other_author(sentence, key))
+        put("other_author_named", ctx.names_other_author(sentence, key))
         cues = self._cues.get(index) or self._cues.setdefault(index, SentenceCues.of(sentence.text))
         put("pronoun_start", cues.pronoun_start)
         # "He added that ...": the author named a sentence or two before, nothing between
@@ -239,7 +236,7 @@ class PairFeatures:
         the sentence comes before it."""
         best = (10**9, False)
         for pos in positions:
-            at = bisect_left(self._starts, pos)  # the first sentence after the embed
+            at = bisect_left(self.ctx.sentence_starts, pos)  # the first sentence after the embed
             if index < at:
                 best = min(best, (at - index, True))
             else:
