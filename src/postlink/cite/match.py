@@ -1,7 +1,11 @@
 """Link article sentences to the posts they quote, restate, name or link.
 
-``link_citations(doc, posts)`` is the entry point. For each (sentence, post) pair it
-collects evidence of every kind, then keeps one Citation by precedence (model.KIND_ORDER):
+``link_citations(doc, posts)`` is the entry point. It collects evidence of every kind for
+the page's (sentence, post) pairs, then the learned scorer (scorer.py, over the features of
+features.py) decides which candidate pairs cite; each kept pair is one Citation, its kind
+the evidence's by precedence (model.KIND_ORDER) or, with no quote or link, the scorer's
+paraphrase-or-attribution call. ``rule_citations`` keeps every pair with evidence instead
+(the resolver before it learned). The evidence, step by step:
 
 1. quotes (quotes.py) compared with each post (compare.py): verbatim, altered, partial, with
    beyond_truncation for quotes that run past a cut embed. Quotes of one or two words are
@@ -29,7 +33,7 @@ collects evidence of every kind, then keeps one Citation by precedence (model.KI
 Quotes that match no post are returned as unmatched, never forced onto the nearest post.
 Headings and captions cite only by quoting; credit lines never cite.
 
-This module owns the entry point, steps 1 to 4 and the assembly of one Citation per
+This module owns the entry points, steps 1 to 4 and the assembly of one Citation per
 (sentence, post). context.py owns the sentence neighbourhood the steps ask about (next to
 an embed, in the lead-up to it, the speech tag of a quote) and steps 5 and 6;
 paraphrase.restates decides when a sentence's overlap with a post is a paraphrase.
@@ -76,8 +80,7 @@ _PRONOUNS = cues_any("pronouns") | cues_any("neuter_pronouns") | cues_any("posse
 def link_citations(doc: Document, posts: Sequence[PostText], scorer: Scorer | None = None) -> CiteResult:
     """Every citation of ``posts`` in ``doc``'s sentences, and the quotes that match none.
     ``scorer`` defaults to the shipped weights (scorer.shipped)."""
-    resolver, unmatched = _resolve(doc, posts)
-    features = PairFeatures(resolver, (u.sentence_index for u in unmatched))
+    resolver, unmatched, features = _resolve(doc, posts)
     citations = resolver.decide(features, scorer or shipped())
     return CiteResult(citations, tuple(_with_doubted_quotes(resolver, citations, unmatched)))
 
@@ -108,21 +111,21 @@ def rule_citations(doc: Document, posts: Sequence[PostText]) -> CiteResult:
     """The deterministic layer alone: every pair with evidence, its kind by precedence. This
     is what postlink did before the scorer; the scorer reads the same evidence as features.
     bench/cite.py reports it as the baseline, and tests check each rule through it."""
-    resolver, unmatched = _resolve(doc, posts)
-    features = PairFeatures(resolver, (u.sentence_index for u in unmatched))
+    resolver, unmatched, features = _resolve(doc, posts)
     return CiteResult(resolver.decide(features, None), tuple(unmatched))
 
 
 def candidate_features(doc: Document, posts: Sequence[PostText]) -> list[tuple[int, str, list[float]]]:
     """(sentence index, post key, feature vector) of every candidate pair: what the scorer
     sees, for training it (bench/train_cite.py)."""
-    resolver, unmatched = _resolve(doc, posts)
-    features = PairFeatures(resolver, (u.sentence_index for u in unmatched))
+    _, _, features = _resolve(doc, posts)
     return [(i, key, features.vector(i, key)) for i, key in features.candidates()]
 
 
-def _resolve(doc: Document, posts: Sequence[PostText]) -> tuple[_Resolver, list[UnmatchedQuote]]:
-    """The deterministic steps: quote matches, links and the reported-speech evidence."""
+def _resolve(doc: Document, posts: Sequence[PostText]
+             ) -> tuple[_Resolver, list[UnmatchedQuote], PairFeatures]:
+    """The deterministic steps (quote matches, links, the reported-speech evidence), and the
+    features of the candidate pairs they leave."""
     resolver = _Resolver(doc, posts)
     unmatched = resolver.quotes()
     resolver.links()
@@ -130,7 +133,7 @@ def _resolve(doc: Document, posts: Sequence[PostText]) -> tuple[_Resolver, list[
     resolver.lead_ins()
     resolver.echoes()
     resolver.continuations()
-    return resolver, unmatched
+    return resolver, unmatched, PairFeatures(resolver, (u.sentence_index for u in unmatched))
 
 
 class _Resolver(PageContext):

@@ -9,7 +9,7 @@ that its pairs reach the target precision; pairs at or above it are kept.
 ``kind`` tells a restatement (paraphrase) from a mere naming (attribution) for
 kept pairs that neither quote the post nor link it; quote kinds and links stay
 deterministic. The weights are data (weights.json, shipped in the package), fitted by
-``bench/train_cite.py`` on the labelled corpus; the threshold is chosen there for precision
+``bench/train_cite.py`` on the labelled corpus; the thresholds are chosen there for precision
 on cross-validated predictions. Inference is a dot product: no numerical library is needed.
 """
 
