@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from postlink.cite.attribution import (
     PLATFORMS,
@@ -41,10 +42,13 @@ from postlink.cite.attribution import (
 from postlink.cite.candidates import nearby_posts
 from postlink.cite.compare import PostWords, post_words, split_words
 from postlink.cite.model import PostText
-from postlink.cite.paraphrase import content_words, stem, stems, strong_stems
+from postlink.cite.paraphrase import content_words, stem, strong_stems
 from postlink.cite.quotes import Quote, QuoteIndex
 from postlink.extract.model import Document, Sentence
 from postlink.lexicon import cues_any
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 QUOTE_KINDS = ("verbatim", "altered", "partial")
 HEADING_MAX_WORDS = 12
@@ -85,8 +89,9 @@ class PreparedPost:
     post: PostText
     words: PostWords
     names: AuthorNames
-    stems: frozenset[str]
+    stems: frozenset[str]  # content stems, the author's own name left out
     strong: frozenset[str]  # numbers, hashtags and handles (paraphrase.strong_stems)
+    all_stems: frozenset[str]  # content stems, the name included
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,15 @@ class Piece:
     post_span: tuple[int, int] | None = None
     diff: str | None = None
     beyond_truncation: bool = False
+
+
+def _once(cache: dict[K, V], key: K, compute: Callable[[], V]) -> V:
+    """``cache[key]``, computed on first use: the per-sentence and per-quote answers that
+    every post of the page asks for again."""
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = compute()
+    return found
 
 
 def sentence_at(sentences: Sequence[Sentence], offset: int) -> Sentence | None:
@@ -127,9 +141,11 @@ class PageContext:
                 continue
             names = author_names(p.author_handle, p.author_name)
             name_words = {w for phrase in names.strong for w in phrase} | set(names.weak)
-            self.posts[p.key] = PreparedPost(p, post_words(p.text, p.truncated), names,
-                                             stems(p.text, exclude=name_words),
-                                             strong_stems(p.text))
+            words = content_words(p.text)
+            self.posts[p.key] = PreparedPost(
+                p, post_words(p.text, p.truncated), names,
+                frozenset(stem(w) for w in words if w not in name_words), strong_stems(p.text),
+                frozenset(stem(w) for w in words))
         self.pieces: dict[tuple[int, str], list[Piece]] = defaultdict(list)
         self._evidence: dict[tuple[int, str], Evidence] = {}
         self._para_starts = [start for start, _ in doc.paragraphs]
@@ -144,7 +160,6 @@ class PageContext:
                                    for key, p in self.posts.items() for pos in p.post.positions)
         self._keys_at: dict[int, set[str]] = defaultdict(set)  # sentence -> posts with pieces there
         self._order = {key: i for i, key in enumerate(self.posts)}
-        self._words: dict[int, tuple[str, ...]] = {}
         self._split: dict[int, list] = {}
         self._introduced: dict[int, set[str]] | None = None
         self._nearby: dict[int, set[str]] | None = None
@@ -152,7 +167,6 @@ class PageContext:
         self._named: dict[int, set[str]] = {}
         self._quote_words: dict[tuple[int, int], int] = {}
         self._readings: dict[int, Reading] = {}
-        self._all_stems: dict[str, frozenset[str]] = {}
         self._stems: dict[int, tuple[tuple[str, str], ...]] = {}
 
     # -- evidence found so far -------------------------------------------------------------
@@ -165,38 +179,18 @@ class PageContext:
         return self._keys_at.get(index, set())
 
     # -- per-sentence work, done once whatever post it is compared with ---------------------
-    def content_words(self, sentence: Sentence) -> tuple[str, ...]:
-        found = self._words.get(sentence.index)
-        if found is None:
-            found = self._words[sentence.index] = content_words(sentence.text)
-        return found
-
     def reading(self, sentence: Sentence) -> Reading:
-        found = self._readings.get(sentence.index)
-        if found is None:
-            found = self._readings[sentence.index] = read(sentence.text)
-        return found
+        return _once(self._readings, sentence.index, lambda: read(sentence.text))
 
     def content_stems(self, sentence: Sentence, exclude: frozenset[str] | set[str] = frozenset()
                       ) -> frozenset[str]:
         """paraphrase.stems of the sentence, without the words in ``exclude``."""
-        pairs = self._stems.get(sentence.index)
-        if pairs is None:
-            pairs = self._stems[sentence.index] = tuple((w, stem(w)) for w in self.content_words(sentence))
+        pairs = _once(self._stems, sentence.index,
+                      lambda: tuple((w, stem(w)) for w in content_words(sentence.text)))
         return frozenset(s for w, s in pairs if w not in exclude)
 
-    def all_stems(self, post: PreparedPost) -> frozenset[str]:
-        """The content stems of the post's text, its author's name included."""
-        found = self._all_stems.get(post.post.key)
-        if found is None:
-            found = self._all_stems[post.post.key] = stems(post.post.text)
-        return found
-
     def sentence_words(self, sentence: Sentence) -> list:
-        found = self._split.get(sentence.index)
-        if found is None:
-            found = self._split[sentence.index] = split_words(sentence.text)[0]
-        return found
+        return _once(self._split, sentence.index, lambda: split_words(sentence.text)[0])
 
     # -- which posts a sentence is compared with -------------------------------------------
     def posts_for(self, sentence: Sentence) -> list[str]:
@@ -274,11 +268,8 @@ class PageContext:
 
     def _n_words(self, quote: Quote) -> int:
         """Words of the quote, not counting [editorial] ones; asked several times a quote."""
-        found = self._quote_words.get((quote.start, quote.end))
-        if found is None:
-            words, _ = split_words(quote.text)
-            found = self._quote_words[(quote.start, quote.end)] = sum(1 for w in words if not w.editorial)
-        return found
+        return _once(self._quote_words, (quote.start, quote.end),
+                     lambda: sum(1 for w in split_words(quote.text)[0] if not w.editorial))
 
     # -- the lead-up to an embed -----------------------------------------------------------
     def in_section(self, sentence: Sentence, key: str) -> bool:
@@ -332,12 +323,9 @@ class PageContext:
 
     def _named_authors(self, sentence: Sentence) -> set[str]:
         """The handles (lower case) of the posts whose author the sentence names in full."""
-        found = self._named.get(sentence.index)
-        if found is None:
-            found = self._named[sentence.index] = {
-                (self.posts[k].post.author_handle or "").lower() for k in self.nearby(sentence.index)
-                if self.evidence(sentence, k).mention == 2}
-        return found
+        return _once(self._named, sentence.index, lambda: {
+            (self.posts[k].post.author_handle or "").lower() for k in self.nearby(sentence.index)
+            if self.evidence(sentence, k).mention == 2})
 
     def _posts_unnamed(self, sentence: Sentence, key: str) -> bool:
         """A verb of posting in a sentence that names no author of the page's posts."""

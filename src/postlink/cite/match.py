@@ -312,7 +312,7 @@ class _Resolver(PageContext):
 
     def _is_embed_text(self, sentence: Sentence, post: PreparedPost) -> bool:
         """A sentence that is the post's own text (an embed the extractor left in the body)."""
-        if not self.content_stems(sentence) <= self.all_stems(post):
+        if not self.content_stems(sentence) <= post.all_stems:
             return False  # a word the post does not have: cheaper to know than the run test
         words = self.sentence_words(sentence)
         if len(words) < 5:
