@@ -6,24 +6,23 @@
 
 ``DATE`` is a regular-expression fragment for these forms (flattened.py builds its attribution
 patterns with it); ``parse_date`` turns one into an ISO date. Month names are data: a language
-is a section of months.toml, read once from the package.
+is a section of months.toml, read once through postlink.lexicon.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import UTC, date, datetime
-from importlib.resources import files
+
+from postlink.lexicon import month_table
 
 
 def _load_months() -> tuple[dict[str, int], list[str], list[str]]:
     """Every month form (lower case, no dot) -> month number; connectors; year suffixes."""
-    data = tomllib.loads((files("postlink") / "lexicon" / "months.toml").read_text("utf-8"))
     forms: dict[str, int] = {}
     connectors: set[str] = set()
     suffixes: set[str] = set()
-    for lang in data.values():
+    for lang in month_table().values():
         for number, names in enumerate(lang["months"], start=1):
             for name in names:
                 forms[name.lower().rstrip(".")] = number

@@ -124,11 +124,14 @@ def language(code: str) -> Language:
 
 
 @cache
+def month_table() -> dict[str, dict]:
+    """months.toml by language (``months``, and optional ``connectors`` and ``year_suffix``):
+    the one table the date parser (extract/dates.py) and these cues share."""
+    return tomllib.loads(files("postlink").joinpath("lexicon", "months.toml").read_text(encoding="utf-8"))
+
+
 def _months() -> dict[str, list[list[str]]]:
-    """Month names by language, from months.toml: the one table that dates (extract/dates.py)
-    and these cues share."""
-    table = tomllib.loads(files("postlink").joinpath("lexicon", "months.toml").read_text(encoding="utf-8"))
-    return {code: section["months"] for code, section in table.items()}
+    return {code: section["months"] for code, section in month_table().items()}
 
 
 def _known(category: str) -> None:
