@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from postlink.analysis import ArticleInput, _post_texts, extract
 from postlink.cite.model import PostText
 from postlink.extract.model import Document
-from postlink.pipeline import ArticleInput, _post_texts, extract
 from postlink.platforms import parse_post_url
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,54 +1,48 @@
-"""One article end to end: read or fetch → extract → store → cite → store. Idempotent.
+"""One article end to end: read or fetch → extract → cite (analysis.py) → store. Idempotent.
 
 Adding the same content twice adds nothing; changed content adds a version. Everything an
-article version produces is written in one transaction.
+article version produces is written in one transaction. ``batch`` runs analysis.py on a
+cluster and stores each result with ``store_analysis``, the same writer ``add`` uses.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import re
+import sqlite3
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from postlink.cite.match import PostText, link_citations
-from postlink.cite.normalize import normalize, words
+from postlink.analysis import (
+    Analysis,
+    ArchiveView,
+    ArticleInput,
+    analyse,
+    extract,
+    same_text,
+    wanted,
+)
 from postlink.config import Config
 from postlink.errors import InputError
 from postlink.extract.dates import parse_date
-from postlink.extract.decode import decode_bytes
-from postlink.extract.document import extract_html, extract_text
-from postlink.extract.embeds.flattened import before_cut, text_fingerprint
 from postlink.extract.links import canonical_url, find_text_urls
 from postlink.extract.model import Document, Embed
 from postlink.net.client import Response, fetch_sync
 from postlink.net.guard import Resolver
-from postlink.platforms import PostRef, created_at, parse_post_url
+from postlink.platforms import created_at, parse_post_url
 from postlink.store import Store, sha256
 from postlink.unshorten import Resolution, is_shortener, resolve_sync
 
+__all__ = ["AddResult", "ArticleInput", "add_article", "archive_view", "article_from_response",
+           "extract", "read_input", "resolve_article_links", "store_analysis"]
+
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt", ".md")
-
-
-@dataclass(frozen=True)
-class ArticleInput:
-    """Raw article bytes and where they came from."""
-
-    url: str  # canonical article URL (or a file:// / stdin: name when none is known)
-    body: bytes
-    kind: str  # html | text | markdown
-    original_url: str | None = None
-    input_path: str | None = None
-    status: int | None = None
-    headers: dict[str, str] | None = None
-    charset: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,78 +149,75 @@ def _check_size(name: str, size: int, config: Config) -> None:
                          " bytes); raise it in config.toml to read this input")
 
 
-def extract(article: ArticleInput) -> Document:
-    """Pure extraction of an input (HTML or text)."""
-    base = article.url if article.url.startswith("http") else None
-    if article.kind == "html":
-        return extract_html(article.body, url=base, charset=article.charset)
-    text = decode_bytes(article.body, declared=article.charset, what=article.input_path or article.url)
-    return extract_text(text, url=base, markdown=article.kind == "markdown")
-
-
 def add_article(store: Store, article: ArticleInput, *, source_id: int | None = None) -> AddResult:
     """Extract, store and cite one article; a no-op (apart from last_seen) if unchanged."""
     doc = extract(article)
-    embeds = [_resolve_provisional(store, e) for e in doc.embeds]
-    content_hash = sha256(json.dumps(
-        [doc.text, [(e.key, e.text) for e in embeds], [link.url for link in doc.links]],
-        ensure_ascii=False))
-
-    link_refs = [parse_post_url(link.url) for link in doc.links]  # the post each link names
-    # Post links the main text left out (image credits, collapsed parts) are the article's
-    # too: stored as links without offsets, so the audit lists their posts.
-    outside = [p for p in doc.post_links if p.start is None]
-    linked = [ref for ref in (*link_refs, *(parse_post_url(p.url) for p in outside)) if ref is not None]
-    posts = _post_texts(embeds, store.post_texts(ref.key for ref in linked), linked)
-    result = link_citations(doc, posts)
-
+    analysis = analyse(doc, archive_view(store, doc))
     with store.transaction() as conn:
-        capture_id = store.add_capture(conn, url=article.original_url or article.url,
-                                       body=article.body, status=article.status,
-                                       headers=article.headers,
-                                       content_type=(article.headers or {}).get("content-type"))
-        saved = store.save_article(
-            conn, url=article.url, original_url=article.original_url,
-            input_path=article.input_path, title=doc.title, byline=doc.author,
-            published=doc.published, content_sha256=content_hash, text=doc.text,
-            capture_id=capture_id, source_id=source_id)
-        if saved.created:
-            store.add_sentences(conn, saved.version_id,
-                                ((s.index, s.start, s.end, s.text) for s in doc.sentences))
-            for i, embed in enumerate(embeds):
-                _store_post(store, conn, embed)
-                store.add_embed(conn, saved.version_id, i, post_key=embed.key,
-                                markup=embed.markup, position=embed.position, text=embed.text,
-                                truncated=embed.truncated, date_text=embed.date_text,
-                                in_region=embed.in_body_region)
-            for ref in linked:
-                store.upsert_post(conn, key=ref.key, platform=ref.platform,
-                                  permalink=ref.permalink, author_handle=ref.handle,
-                                  author_name=None, created_at=_created(ref.key),
-                                  provisional=False)
-            in_region = {p.href.strip(): p.in_body_region for p in doc.post_links}
-            store.add_links(conn, saved.version_id, [
-                *((link.href, link.url, link.text, link.start, link.end,
-                   ref.key if ref else None, None, in_region.get(link.href.strip()) if ref else None)
-                  for link, ref in zip(doc.links, link_refs, strict=True)),
-                *((p.href, p.url, p.text, None, None, p.key, None, p.in_body_region) for p in outside),
-                *_embed_links(embeds),
-            ])
-        store.replace_citations(
-            conn, saved.version_id,
-            ({"sentence_idx": c.sentence_index, "post_key": c.post_key, "kind": c.kind,
-              "score": c.score, "quote": c.quote, "article_start": c.article_span[0],
-              "article_end": c.article_span[1],
-              "post_start": c.post_span[0] if c.post_span else None,
-              "post_end": c.post_span[1] if c.post_span else None, "diff": c.diff,
-              "beyond_truncation": int(c.beyond_truncation)} for c in result.citations),
-            ({"sentence_idx": u.sentence_index, "quote": u.quote,
-              "article_start": u.article_span[0], "article_end": u.article_span[1]}
-             for u in result.unmatched_quotes),
-        )
+        return store_analysis(store, conn, article, analysis, source_id=source_id)
+
+
+def archive_view(store: Store, doc: Document) -> ArchiveView:
+    """What the archive knows that changes how ``doc`` is read (analysis.ArchiveView)."""
+    handles, linked = wanted(doc)
+    by_handle = {h.lower(): store.posts_by_handle(h, provisional=False) for h in handles}
+    return ArchiveView({h: rows for h, rows in by_handle.items() if rows},
+                       store.post_texts(linked))
+
+
+def store_analysis(store: Store, conn: sqlite3.Connection, article: ArticleInput,
+                   analysis: Analysis, *, source_id: int | None = None) -> AddResult:
+    """Write one analysed article version inside the caller's transaction ``conn``: the raw
+    capture, the article and, when its content is new, sentences, posts, embeds and links;
+    the citations are replaced either way."""
+    doc, embeds, result = analysis.doc, analysis.embeds, analysis.cited
+    capture_id = store.add_capture(conn, url=article.original_url or article.url,
+                                   body=article.body, status=article.status,
+                                   headers=article.headers,
+                                   content_type=(article.headers or {}).get("content-type"))
+    saved = store.save_article(
+        conn, url=article.url, original_url=article.original_url,
+        input_path=article.input_path, title=doc.title, byline=doc.author,
+        published=doc.published, content_sha256=analysis.content_sha256, text=doc.text,
+        capture_id=capture_id, source_id=source_id)
+    if saved.created:
+        store.add_sentences(conn, saved.version_id,
+                            ((s.index, s.start, s.end, s.text) for s in doc.sentences))
+        for i, embed in enumerate(embeds):
+            _store_post(store, conn, embed)
+            store.add_embed(conn, saved.version_id, i, post_key=embed.key,
+                            markup=embed.markup, position=embed.position, text=embed.text,
+                            truncated=embed.truncated, date_text=embed.date_text,
+                            in_region=embed.in_body_region)
+        for ref in analysis.linked:
+            store.upsert_post(conn, key=ref.key, platform=ref.platform,
+                              permalink=ref.permalink, author_handle=ref.handle,
+                              author_name=None, created_at=_created(ref.key),
+                              provisional=False)
+        in_region = {p.href.strip(): p.in_body_region for p in doc.post_links}
+        outside = [p for p in doc.post_links if p.start is None]
+        store.add_links(conn, saved.version_id, [
+            *((link.href, link.url, link.text, link.start, link.end,
+               ref.key if ref else None, None, in_region.get(link.href.strip()) if ref else None)
+              for link, ref in zip(doc.links, analysis.link_refs, strict=True)),
+            *((p.href, p.url, p.text, None, None, p.key, None, p.in_body_region) for p in outside),
+            *_embed_links(embeds),
+        ])
+    store.replace_citations(
+        conn, saved.version_id,
+        ({"sentence_idx": c.sentence_index, "post_key": c.post_key, "kind": c.kind,
+          "score": c.score, "quote": c.quote, "article_start": c.article_span[0],
+          "article_end": c.article_span[1],
+          "post_start": c.post_span[0] if c.post_span else None,
+          "post_end": c.post_span[1] if c.post_span else None, "diff": c.diff,
+          "beyond_truncation": int(c.beyond_truncation)} for c in result.citations),
+        ({"sentence_idx": u.sentence_index, "quote": u.quote,
+          "article_start": u.article_span[0], "article_end": u.article_span[1]}
+         for u in result.unmatched_quotes),
+    )
     return AddResult(saved.article_id, saved.version_id, saved.version, saved.created, article.url,
-                     len(doc.sentences), len({p.key for p in posts}), len(result.citations),
-                     len(result.unmatched_quotes))
+                     len(doc.sentences), len({p.key for p in analysis.posts}),
+                     len(result.citations), len(result.unmatched_quotes))
 
 
 def resolve_article_links(store: Store, config: Config, version_id: int, *,
@@ -263,31 +254,7 @@ def _embed_links(embeds: Sequence[Embed]) -> list[tuple]:
     return rows
 
 
-def _post_texts(embeds: list[Embed], known: dict[str, dict],
-                linked: Sequence[PostRef] = ()) -> list[PostText]:
-    """One PostText per post: the embed's text (else the archived text) and where it sits."""
-    posts: dict[str, PostText] = {}
-    positions: dict[str, tuple[int, ...]] = {}
-    for e in embeds:
-        if e.position is not None:
-            positions[e.key] = (*positions.get(e.key, ()), e.position)
-        if e.key not in posts or (not posts[e.key].text and e.text):
-            posts[e.key] = PostText(e.key, e.text, e.author_handle, e.author_name, e.truncated,
-                                    e.url)
-    for key, where in positions.items():
-        posts[key] = replace(posts[key], positions=where)
-    for key, row in known.items():
-        if key not in posts:
-            posts[key] = PostText(key, row.get("text") or "", row.get("author_handle"),
-                                  row.get("author_name"), bool(row.get("truncated")),
-                                  row.get("permalink"))
-    for ref in linked:  # a linked post is cited by its link even before its text is known
-        if ref.key not in posts:
-            posts[ref.key] = PostText(ref.key, "", ref.handle, None, url=ref.permalink)
-    return list(posts.values())
-
-
-def _store_post(store: Store, conn, embed: Embed) -> None:
+def _store_post(store: Store, conn: sqlite3.Connection, embed: Embed) -> None:
     store.upsert_post(conn, key=embed.key, platform=embed.platform, permalink=embed.url,
                       author_handle=embed.author_handle, author_name=embed.author_name,
                       created_at=_created(embed.key) or parse_date(embed.date_text),
@@ -297,27 +264,8 @@ def _store_post(store: Store, conn, embed: Embed) -> None:
                                truncated=embed.truncated, source="embed")
     if not embed.provisional and embed.author_handle and embed.text:
         for row in store.provisional_posts(embed.author_handle):
-            if _same_text(row["text"], bool(row["truncated"]), embed.text):
+            if same_text(row["text"], bool(row["truncated"]), embed.text):
                 store.merge_post(conn, row["key"], embed.key)
-
-
-def _resolve_provisional(store: Store, embed: Embed) -> Embed:
-    """A flattened post whose text matches an archived post by the same author takes its key."""
-    if not embed.provisional or not embed.author_handle:
-        return embed
-    for row in store.posts_by_handle(embed.author_handle, provisional=False):
-        if _same_text(embed.text, embed.truncated, row["text"]):
-            return replace(embed, key=row["key"], provisional=False, url=row["permalink"])
-    return embed
-
-
-def _same_text(provisional_text: str, truncated: bool, full_text: str) -> bool:
-    if text_fingerprint(provisional_text) == text_fingerprint(full_text):
-        return True
-    if truncated:
-        head = words(normalize(before_cut(provisional_text)).text)[:-1]
-        return len(head) >= 4 and words(normalize(full_text).text)[: len(head)] == head
-    return False
 
 
 def _created(key: str) -> str | None:
