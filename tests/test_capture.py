@@ -386,6 +386,7 @@ def test_check_posts_end_to_end(site: LoopbackSite, capture_config: Path,
 
 
 def test_check_posts_usage_and_config_errors(capture_config: Path, tmp_path: Path) -> None:
+    Store(capture_config.parent / "archive.db").close()  # an empty archive
     unknown = cli_run(capture_config, "check-posts", "x:1")
     assert unknown.exit_code == 1 and "no post 'x:1' in the archive" in unknown.output
     both = cli_run(capture_config, "check-posts", "--all", "x:1")

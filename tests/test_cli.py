@@ -167,6 +167,7 @@ def test_non_utf8_text_file(loopback_config: Path, tmp_path: Path) -> None:
 
 
 def test_audit_unknown_article_exits_1(loopback_config: Path) -> None:
+    _db(loopback_config).close()  # an empty archive
     result = run(loopback_config, "audit", "42")
     assert result.exit_code == 1 and "no article '42'" in result.output
 

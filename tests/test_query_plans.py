@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 import pytest
 from bench.archive_scale import Built, Words, build_archive
 
-from postlink.cli import quoted_elsewhere
 from postlink.config import SourceConfig
 from postlink.listing import (
     ArticleFilter,
@@ -21,6 +20,7 @@ from postlink.listing import (
     source_status,
 )
 from postlink.report.audit import build_audit
+from postlink.report.posts import quoted_elsewhere
 from postlink.store import Store
 
 # Tables that grow with the archive. `sources` holds one row per configured source (tens),

@@ -53,9 +53,11 @@ def test_posts_follows_a_post_across_article_versions(loopback_config: Path, tmp
 
 
 def test_posts_unknown_key_is_a_clear_error(loopback_config: Path) -> None:
+    _add(loopback_config, "05-outage.html")
     result = run(loopback_config, "posts", "x:42")
     assert result.exit_code == 1
-    assert result.output.startswith("Error: no post 'x:42' in the archive")
+    assert result.output == ("Error: post 'x:42': not in the archive; add an article that "
+                             "embeds or links it (postlink add URL)\n")
 
 
 def test_search_finds_sentences_and_posts(loopback_config: Path) -> None:

@@ -8,6 +8,7 @@ commands (audit, posts, search, list, status) must start without the extraction 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from dataclasses import asdict, dataclass
@@ -18,8 +19,14 @@ import click
 
 from postlink import __version__
 from postlink.config import Config, load_config
-from postlink.errors import PostlinkError
+from postlink.errors import PostlinkError, StoreError
 from postlink.store import RemovedArticle, Store
+
+# A read command given a path where no archive is: most likely a mistyped --db. Creating an
+# empty archive there would answer "nothing found" to every question, silently.
+ARCHIVE_MISSING = ("archive {db} does not exist: nothing has been archived at that path; run "
+                   "`postlink add` or `postlink run --once` first, or pass --db with the path "
+                   "of an existing archive")
 
 
 @dataclass
@@ -40,23 +47,60 @@ class AppContext:
 
     @property
     def store(self) -> Store:
+        """The archive, created (with its folder) if it does not exist yet: for commands
+        that write (add, run, schedule, resolve, demo)."""
         if self._store is None:
             self._store = Store(self.config.archive.db)
         return self._store
 
+    @property
+    def existing_store(self) -> Store:
+        """The archive, for commands that read it or change what is in it: a path where no
+        archive exists is an error (exit 2), and nothing is created there."""
+        if self._store is None and not self.config.archive.db.exists():
+            raise StoreError(ARCHIVE_MISSING.format(db=self.config.archive.db))
+        return self.store
+
 
 class PostlinkGroup(click.Group):
-    """Turns every PostlinkError into one line on stderr and its exit code."""
+    """Turns every PostlinkError into one line on stderr and its exit code, and a reader
+    that stops reading (``postlink list | head``) into a quiet exit 0."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:  # `postlink --help | head` prints while the arguments are parsed
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            _discard_stdout()
+            raise click.exceptions.Exit(0) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+            return result
         except PostlinkError as exc:
             app = ctx.obj
             if isinstance(app, AppContext) and app.verbose:
                 traceback.print_exc()
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # click would exit 1; the reader had all it wanted, so this is a success
+            _discard_stdout()
+            ctx.exit(0)
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the output still buffered is dropped at exit instead of
+    failing again on the closed pipe (the recipe in Python's signal module documentation)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (click's test runner)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 @click.group(cls=PostlinkGroup)
@@ -123,7 +167,7 @@ def audit(app: AppContext, article: str, fmt: str) -> None:
     """Which sentences of ARTICLE (id, URL or the path given to add) cite which posts."""
     from postlink.report.audit import audit_body_text, build_audit
 
-    report = build_audit(app.store, article)
+    report = build_audit(app.existing_store, article)
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     elif fmt == "md":
@@ -133,14 +177,12 @@ def audit(app: AppContext, article: str, fmt: str) -> None:
     elif fmt == "annotations":
         from postlink.report.annotations import render_annotations
 
-        annotations = render_annotations(report, audit_body_text(app.store, report))
+        annotations = render_annotations(report, audit_body_text(app.existing_store, report))
         click.echo(json.dumps(annotations, ensure_ascii=False, indent=2))
     else:
-        from rich.console import Console
+        from postlink.report.table import console, render_audit
 
-        from postlink.report.table import render_audit
-
-        render_audit(report, Console(width=max(100, Console().width)))
+        render_audit(report, console(100))
 
 
 @cli.command()
@@ -150,7 +192,7 @@ def demo(app: AppContext, keep_serving: bool) -> None:
     """Serve the offline demo site on loopback, archive it, and audit one article."""
     from postlink.demo.run import run_demo
 
-    run_demo(app, keep_serving=keep_serving)
+    run_demo(app.config, app.store, keep_serving=keep_serving)
 
 
 # -- resolve ---------------------------------------------------------------------------------
@@ -165,9 +207,9 @@ def resolve(app: AppContext, urls: tuple[str, ...], as_json: bool, refresh: bool
 
     Exit code 1 if any link is not resolved (dead, blocked, failed, loop, too_many_hops).
     """
-    from rich.console import Console
     from rich.table import Table
 
+    from postlink.report.table import console
     from postlink.unshorten import resolve_sync
 
     for url in urls:
@@ -191,7 +233,7 @@ def resolve(app: AppContext, urls: tuple[str, ...], as_json: bool, refresh: bool
             if r.canonical_url and r.canonical_url != r.final_url:
                 final += f"\ncanonical: {r.canonical_url}"
             table.add_row(r.url, status, hops, final)
-        Console(width=max(120, Console().width)).print(table)
+        console(120).print(table)
     if any(r.status != "resolved" for r in results):
         sys.exit(1)
 
@@ -299,9 +341,9 @@ def page_options(default: int) -> Any:
     return decorate
 
 
-def next_page(shown: int, limit: int, offset: int, total: int | None = None) -> str | None:
+def next_page(shown: int, limit: int, offset: int) -> str | None:
     """The hint printed under a full page, or None on the last one."""
-    if shown < limit or (total is not None and offset + shown >= total):
+    if shown < limit:
         return None
     return f"more: --offset {offset + shown}"
 
@@ -313,72 +355,14 @@ def next_page(shown: int, limit: int, offset: int, total: int | None = None) -> 
 @click.pass_obj
 def posts(app: AppContext, post: str, as_json: bool, limit: int, offset: int) -> None:
     """Which articles and sentences cite POST (a key like x:123, or a post URL), all versions."""
-    from postlink.errors import NotFound
-    from postlink.platforms import parse_post_url
+    from postlink.report.posts import post_lines, post_report
 
-    ref = parse_post_url(post) if "://" in post else None
-    key = ref.key if ref else post
-    known = app.store.post(key)
-    if known is None:
-        raise NotFound(f"no post {key!r} in the archive; add an article that embeds or links it")
-    rows = app.store.citations_of_post(key, limit=limit, offset=offset)
-    total, articles = app.store.citation_counts(key)
-    # quotes without an embed are searched once, with the first page
-    elsewhere = quoted_elsewhere(app.store, key) if offset == 0 else []
-    more = next_page(len(rows), limit, offset, total)
+    report = post_report(app.existing_store, post, limit=limit, offset=offset)
     if as_json:
-        click.echo(json.dumps({"post": known, "citations": rows, "quoted_elsewhere": elsewhere,
-                               "total_citations": total,
-                               "next_offset": offset + len(rows) if more else None},
-                              ensure_ascii=False, indent=2))
-        return
-    who = known.get("author_name") or known.get("author_handle") or "unknown author"
-    click.echo(f"{key} ({who}): cited by {total} sentence(s) in {articles} article(s)")
-    for r in rows:
-        flag = " beyond truncation" if r["beyond_truncation"] else ""
-        click.echo(f"  article {r['article_id']} v{r['version']} s{r['sentence_idx']} "
-                   f"{r['kind']} {r['score']:.2f}{flag}: {r['sentence']}")
-        if r["diff"]:
-            click.echo(f"      diff: {r['diff']}")
-        click.echo(f"      {r['url']}")
-    if more:
-        click.echo(more)
-    if elsewhere:
-        click.echo(f"quoted without an embed or link in {len(elsewhere)} sentence(s):")
-        for r in elsewhere:
-            click.echo(f"  article {r['article_id']} v{r['version']} s{r['sentence_idx']} "
-                       f"{r['kind']} {r['score']:.2f}: {r['sentence']}")
-            click.echo(f"      {r['url']}")
-
-
-def quoted_elsewhere(store: Store, key: str) -> list[dict[str, Any]]:
-    """Sentences that quote the post (three words or more) in articles that neither embed nor
-    link it. The full-text index proposes sentences sharing a word trigram with the post;
-    only those are compared with it."""
-    from postlink.cite.compare import post_words
-    from postlink.cite.index import PostIndex, phrases, quote_matches
-
-    texts = [r["text"] for r in store.query(
-        "SELECT text FROM post_versions WHERE post_key = ? ORDER BY truncated, id", (key,))]
-    if not texts:
-        return []
-    found = store.sentences_with_phrases(phrases(" ".join(texts)))
-    cited = store.cited_sentences(key, {r["version_id"] for r in found})
-    candidates = [r for r in found if (r["version_id"], r["sentence_idx"]) not in cited]
-    index = PostIndex()
-    for text in texts:
-        index.add(key, text)
-    words = {key: post_words(texts[0])}
-    out: list[dict[str, Any]] = []
-    for i, _, match in quote_matches(((i, r["text"]) for i, r in enumerate(candidates)),
-                                     index, words):
-        r = candidates[i]
-        if out and out[-1]["sentence"] == r["text"] and out[-1]["article_id"] == r["article_id"]:
-            continue  # two quotes of the post in one sentence: listed once
-        out.append({"article_id": r["article_id"], "url": r["url"], "version": r["version"],
-                    "sentence_idx": r["sentence_idx"], "sentence": r["text"],
-                    "kind": match.kind, "score": match.score})
-    return out
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for line in post_lines(report):
+            click.echo(line)
 
 
 @cli.command()
@@ -389,21 +373,14 @@ def quoted_elsewhere(store: Store, key: str) -> list[dict[str, Any]]:
 def search(app: AppContext, text: str, limit: int, offset: int, as_json: bool) -> None:
     """Full-text search over article sentences and archived posts (every word must match);
     --limit and --offset page through each section."""
-    sentences = app.store.search_sentences(text, limit, offset)
-    found_posts = app.store.search_posts(text, limit, offset)
+    from postlink.report.search import search_archive, search_lines
+
+    result = search_archive(app.existing_store, text, limit=limit, offset=offset)
     if as_json:
-        click.echo(json.dumps({"sentences": sentences, "posts": found_posts},
-                              ensure_ascii=False, indent=2))
-        return
-    click.echo(f"sentences: {len(sentences)}")
-    for r in sentences:
-        cites = f"  [cites {r['cites']}]" if r["cites"] else ""
-        click.echo(f"  article {r['article_id']} v{r['version']} s{r['sentence_idx']}: "
-                   f"{r['text']}{cites}")
-    click.echo(f"posts: {len(found_posts)}")
-    for r in found_posts:
-        who = r["author_handle"] and f"@{r['author_handle']}" or "?"
-        click.echo(f"  {r['key']} {who}: {' '.join(r['text'].split())}")
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for line in search_lines(result):
+            click.echo(line)
 
 
 # -- list, status, maintain ------------------------------------------------------------------
@@ -426,7 +403,7 @@ def list_(app: AppContext, source: str | None, tag: str | None, since: str | Non
     from postlink.listing import ArticleFilter, list_articles
     from postlink.report.listing import article_lines
 
-    rows = list_articles(app.store, ArticleFilter(source, tag, since, until), limit=limit,
+    rows = list_articles(app.existing_store, ArticleFilter(source, tag, since, until), limit=limit,
                          offset=offset, before=before)
     full = len(rows) == limit
     if as_json:
@@ -449,9 +426,10 @@ def status(app: AppContext, limit: int, offset: int, error_count: int, as_json: 
     from postlink.listing import queue_totals, recent_errors, source_status
     from postlink.report.listing import status_lines
 
-    sources = source_status(app.store, limit=limit, offset=offset)
-    queue = queue_totals(app.store)
-    errors = recent_errors(app.store, limit=error_count) if error_count else []
+    store = app.existing_store
+    sources = source_status(store, limit=limit, offset=offset)
+    queue = queue_totals(store)
+    errors = recent_errors(store, limit=error_count) if error_count else []
     if as_json:
         click.echo(json.dumps({"sources": sources, "queue": queue, "errors": errors},
                               ensure_ascii=False, indent=2))
@@ -476,7 +454,7 @@ def maintain(app: AppContext, vacuum: bool) -> None:
     """
     import time
 
-    store = app.store
+    store = app.existing_store
     started = time.perf_counter()
     steps = store.maintain(vacuum=vacuum)
     check = steps["checkpoint"]
@@ -516,7 +494,7 @@ def remove(app: AppContext, article: str, yes: bool, dry_run: bool, as_json: boo
     still lists it does not bring it back on the next poll (`postlink add` does). On a
     terminal it asks first unless --yes. Exit code 1 if ARTICLE is not in the archive.
     """
-    store = app.store
+    store = app.existing_store
     found = store.find_article(article)
     plan = store.remove_article(found["id"], dry_run=True)
     if not dry_run and not yes and _interactive():
@@ -560,8 +538,9 @@ def check_posts(app: AppContext, posts_: tuple[str, ...], everything: bool,
     if not config.capture.enabled:
         raise ConfigError(f"{config.path or 'config'}: [capture] enabled = false; set it to "
                           "true to check posts")
-    rows = posts_to_check(app.store, config.capture, posts_, everything=everything)
-    result = check_posts_sync(app.store, config, rows)
+    store = app.existing_store
+    rows = posts_to_check(store, config.capture, posts_, everything=everything)
+    result = check_posts_sync(store, config, rows)
     if as_json:
         click.echo(json.dumps([c.as_json() for c in result.checked], ensure_ascii=False,
                               indent=2))

@@ -44,6 +44,11 @@ class ArchiveSearch:
             " ORDER BY c.version_id, c.sentence_idx, c.id",
             (key, -1 if limit is None else limit, offset))
 
+    def post_version_texts(self, key: str) -> list[str]:
+        """Every archived text of the post ``key``, complete versions before cut ones."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT text FROM post_versions WHERE post_key = ? ORDER BY truncated, id", (key,))]
+
     def citation_counts(self, key: str) -> tuple[int, int]:
         """(sentences, articles) citing the post ``key``: read from the citations_post index
         and the article_versions primary key, never from the sentences themselves."""

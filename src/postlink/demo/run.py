@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import click
 import httpx
-from rich.console import Console
 
+from postlink.config import Config
 from postlink.demo.server import serve_demo_site
 from postlink.net.client import fetch_sync
 from postlink.pipeline import add_article, read_input, resolve_article_links
 from postlink.report.audit import build_audit
-from postlink.report.table import render_audit
+from postlink.report.table import console, render_audit
 from postlink.sources.feeds import feed_urls
-
-if TYPE_CHECKING:
-    from postlink.cli import AppContext
+from postlink.store import Store
 
 
 class OfflineDemoTransport(httpx.AsyncBaseTransport):
@@ -41,12 +38,12 @@ class OfflineDemoTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-def run_demo(app: AppContext, *, keep_serving: bool = False) -> None:
-    config = app.config
+def run_demo(config: Config, store: Store, *, keep_serving: bool = False) -> None:
+    """Archive the demo site's feed into ``store`` through the pipeline and print the audit
+    of its first article; with ``keep_serving``, serve the site until Ctrl-C."""
     # The demo site is on loopback, which the address guard refuses unless allowed.
     network = replace(config.network, allow_hosts=(*config.network.allow_hosts, "127.0.0.1"))
     config = replace(config, network=network)
-    store = app.store
     started = time.monotonic()
     with serve_demo_site() as base:
         click.echo(f"demo site at {base}; archive {config.archive.db}")
@@ -65,7 +62,7 @@ def run_demo(app: AppContext, *, keep_serving: bool = False) -> None:
                        f"{resolved}/{len(links)} short links resolved  {result.url}")
         click.echo(f"archived in {time.monotonic() - started:.2f}s\n")
         if first is not None:
-            render_audit(build_audit(store, str(first.article_id)), Console(width=110))
+            render_audit(build_audit(store, str(first.article_id)), console(110))
         if keep_serving:
             click.echo(f"serving {base} until Ctrl-C")
             try:

@@ -9,6 +9,20 @@ from rich.table import Table
 from rich.text import Text
 
 
+class _Console(Console):
+    """A rich console that lets a closed pipe (``postlink audit 1 | head``) reach the CLI,
+    which ends quietly with exit 0; rich's own handler exits with 1."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
+def console(min_width: int) -> Console:
+    """Stdout as a rich console at least ``min_width`` columns wide (wider on a wide
+    terminal), so a table piped into a file is not squeezed to 80 columns."""
+    return _Console(width=max(min_width, Console().width))
+
+
 def render_audit(audit: dict[str, Any], console: Console) -> None:
     art = audit["article"]
     console.print(Text(f"Article {art['id']} (version {art['version']}): {art['title'] or ''}",
