@@ -143,4 +143,31 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX article_versions_capture ON article_versions(capture_id);
     CREATE INDEX fetch_log_url ON fetch_log(url);
     """,
+    # 7 (issue 14): Datasette and sqlite-utils find a table's full-text index by looking for
+    # `content="TABLE"` or `content=[TABLE]` in a virtual table's SQL; ours said
+    # `content='sentences'`, so Datasette offered no search on sentences or post_versions and
+    # ignored `?_search=` (every row came back). FTS5 reads all three quotings alike, so the
+    # declarations are rewritten in place (SQLite's documented writable_schema procedure for
+    # changes that leave the file format alone) instead of rebuilding the indexes, which
+    # costs about 10 s per million sentences. The update triggers sqlite-utils also makes
+    # follow; being DDL, they bump the schema cookie, so open connections re-read the schema.
+    """
+    PRAGMA writable_schema = ON;
+    UPDATE sqlite_master
+        SET sql = 'CREATE VIRTUAL TABLE sentences_fts USING fts5(text, content="sentences", content_rowid="id")'
+        WHERE type = 'table' AND name = 'sentences_fts';
+    UPDATE sqlite_master
+        SET sql = 'CREATE VIRTUAL TABLE post_versions_fts USING fts5(text, content="post_versions", content_rowid="id")'
+        WHERE type = 'table' AND name = 'post_versions_fts';
+    PRAGMA writable_schema = OFF;
+    CREATE TRIGGER sentences_au AFTER UPDATE OF text ON sentences BEGIN
+        INSERT INTO sentences_fts(sentences_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO sentences_fts(rowid, text) VALUES (new.id, new.text);
+    END;
+    CREATE TRIGGER post_versions_au AFTER UPDATE OF text ON post_versions BEGIN
+        INSERT INTO post_versions_fts(post_versions_fts, rowid, text)
+        VALUES ('delete', old.id, old.text);
+        INSERT INTO post_versions_fts(rowid, text) VALUES (new.id, new.text);
+    END;
+    """,
 )
