@@ -18,7 +18,7 @@ def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_repository_config_is_valid() -> None:
     config = load_config(Path(__file__).resolve().parents[1] / "config.toml")
-    assert config.network.timeout == 10
+    assert (config.network.timeout, config.network.deadline) == (10, 30)
     assert config.archive.db.name == "postlink.db"
 
 
@@ -36,6 +36,8 @@ def test_db_override_wins(tmp_path: Path) -> None:
         ({"network": {"tiemout": 3}}, "unknown key 'tiemout'"),
         ({"netwerk": {}}, "unknown section [netwerk]"),
         ({"network": {"max_hops": 0}}, "max_hops must be greater than 0"),
+        ({"network": {"deadline": 0}}, "[network] deadline must be greater than 0"),
+        ({"network": {"deadline": "1m"}}, "[network] deadline must be a number"),
         ({"network": {"retries": True}}, "retries must be a whole number"),
         ({"network": {"allow_hosts": "localhost"}}, "allow_hosts must be a list of strings"),
         ({"sources": [{"kind": "podcast", "url": "http://a"}]}, "kind must be one of"),

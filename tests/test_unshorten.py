@@ -372,7 +372,7 @@ def test_live_slow_host_times_out(server: HostServer) -> None:
 def test_live_trickling_body_hits_the_hop_deadline(server: HostServer) -> None:
     server.route("drip.example", "/", Reply(200, "<p>", chunks=(b"x",) * 20, chunk_delay=0.1))
     started = time.monotonic()
-    [r] = live_resolve(server, ["http://drip.example/"], timeout=0.5, retries=0)
+    [r] = live_resolve(server, ["http://drip.example/"], deadline=0.5, retries=0)
     assert r.status == "failed"
     assert time.monotonic() - started < 1.5
 

@@ -12,8 +12,8 @@ asks the platform itself through its no-login endpoints (reference/platforms.md 
 Outcomes (``Capture.status``): ``live`` (with text), ``deleted`` (the platform says it is
 gone), ``gated`` (protected, login- or embed-walled), ``unavailable`` (errors, rate limits,
 malformed answers: retry later) and ``not_checked`` (no endpoint for the platform, or no
-permalink). Every request goes through the one client (``net.client.get``: address guard,
-limits, retries); nothing here raises for a single post, the reason is in ``Capture.error``.
+permalink). Every request goes through the one client (``net.client.follow``: address guard,
+limits, retries, deadline); nothing here raises for a single post, the reason is in ``Capture.error``.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from postlink.errors import BlockedAddress, FetchError, NotFound
 from postlink.extract.embeds import find_embeds
 from postlink.extract.embeds.markup import paragraphs_text, text_with_breaks, tidy
 from postlink.net import guard
-from postlink.net.client import Answer, RequestLogger, build_client, get
+from postlink.net.client import RequestLogger, build_client, follow
 from postlink.platforms import parse_post_url
 from postlink.store import Store
 
@@ -148,7 +148,7 @@ async def capture_post(client: httpx.AsyncClient, key: str, permalink: str | Non
         return Capture(key, "not_checked",
                        error=f"no public endpoint configured for {platform}")
     try:
-        answer = await _get_following(client, url, network, log)
+        answer = await follow(client, url, network, headers=JSON_HEADERS, log=log)
     except BlockedAddress as exc:
         return Capture(key, "unavailable", error=f"refused by the address guard: {exc.reason}",
                        endpoint=url)
@@ -173,17 +173,6 @@ async def capture_post(client: httpx.AsyncClient, key: str, permalink: str | Non
         return Capture(key, "unavailable", endpoint=url,
                        error=f"malformed answer ({type(exc).__name__}: {str(exc)[:80]})")
     return result
-
-
-async def _get_following(client: httpx.AsyncClient, url: str, network: NetworkConfig,
-                         log: RequestLogger | None) -> Answer:
-    """GET following redirects, each hop through the guard (``get`` itself never follows)."""
-    for _ in range(network.max_hops + 1):
-        answer = await get(client, url, network, headers=JSON_HEADERS, log=log)
-        if answer.location is None:
-            return answer
-        url = answer.location
-    raise FetchError(url, f"more than {network.max_hops} redirects")
 
 
 def _read_x(key: str, data: Any, url: str) -> Capture:
@@ -314,7 +303,10 @@ async def check_posts(store: Store, config: Config, rows: Sequence[Mapping[str, 
     async def one(client: httpx.AsyncClient, row: Mapping[str, Any]) -> Checked:
         capture = await capture_post(client, row["key"], row.get("permalink"), config.network,
                                      config.capture, log=store.log_fetch)
-        recorded = store.record_capture(row["key"], capture)
+        recorded = store.record_capture(
+            row["key"], status=capture.status, text=capture.text, truncated=capture.truncated,
+            source=capture.source, author_handle=capture.author_handle,
+            author_name=capture.author_name)
         return Checked(capture, recorded.old_status, recorded.status, recorded.new_version,
                        recorded.gone_since)
 

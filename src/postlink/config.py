@@ -26,7 +26,10 @@ class ArchiveConfig:
 @dataclass(frozen=True)
 class NetworkConfig:
     user_agent: str = "postlink/0.1 (+https://github.com/postlink/postlink)"
-    timeout: float = 10.0
+    timeout: float = 10.0  # to connect, and between two reads
+    # The most one request may take, headers and body: a server trickling its answer a byte
+    # at a time never trips the read timeout.
+    deadline: float = 30.0
     max_bytes: int = 5_000_000
     max_hops: int = 10
     concurrency: int = 16
@@ -101,6 +104,7 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
     "network": {
         "user_agent": _STR,
         "timeout": _NUMBER,
+        "deadline": _NUMBER,
         "max_bytes": _INT,
         "max_hops": _INT,
         "concurrency": _INT,
@@ -130,7 +134,7 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
     },
 }
 # Values that must be strictly positive; zero would stall or disable the tool silently.
-_POSITIVE = {"timeout", "max_bytes", "max_hops", "concurrency", "per_host_concurrency", "interval",
+_POSITIVE = {"timeout", "deadline", "max_bytes", "max_hops", "concurrency", "per_host_concurrency", "interval",
              "min_interval", "max_interval", "recheck_after"}
 # [capture] endpoints, and the placeholders each may contain.
 _ENDPOINT_FIELDS: dict[str, set[str]] = {

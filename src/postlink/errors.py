@@ -13,6 +13,8 @@
 The CLI catches PostlinkError once, prints ``Error: <message>`` and exits with ``exit_code``.
 """
 
+from collections.abc import Mapping
+
 
 class PostlinkError(Exception):
     """Base for every error postlink raises on purpose."""
@@ -49,12 +51,19 @@ class NotFound(PostlinkError):
 
 
 class FetchError(PostlinkError):
-    """A URL could not be fetched; ``reason`` is short and stable (``timeout``, ``http 404``)."""
+    """A URL could not be fetched; ``reason`` is short and stable (``timeout``, ``http 404``).
 
-    def __init__(self, url: str, reason: str) -> None:
+    When the server did answer (an error status), ``status`` and ``headers`` (lower-case
+    names) are that last answer's, e.g. for its Retry-After; otherwise None and empty.
+    """
+
+    def __init__(self, url: str, reason: str, *, status: int | None = None,
+                 headers: Mapping[str, str] | None = None) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
+        self.status = status
+        self.headers: Mapping[str, str] = headers or {}
 
 
 class BlockedAddress(FetchError):
@@ -64,6 +73,7 @@ class BlockedAddress(FetchError):
 class Busy(FetchError):
     """The server answered 429/503; ``retry_after`` is how long it asked us to stay away."""
 
-    def __init__(self, url: str, reason: str, retry_after: float | None) -> None:
-        super().__init__(url, reason)
+    def __init__(self, url: str, reason: str, retry_after: float | None, *,
+                 status: int | None = None, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(url, reason, status=status, headers=headers)
         self.retry_after = retry_after

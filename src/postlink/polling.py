@@ -25,7 +25,7 @@ import httpx
 
 from postlink.config import NetworkConfig, SourceConfig
 from postlink.errors import Busy, FetchError
-from postlink.net.client import Answer, RequestLogger, get
+from postlink.net.client import RequestLogger, Response, fetch
 from postlink.net.retry import retry_after
 from postlink.net.robots import RobotsCache
 from postlink.sources import Item
@@ -88,36 +88,21 @@ class Poller:
             return Discovery(parse_feed(body, feed_url=where), validators)
         return Discovery(parse_list(body, url=where), validators)
 
-    async def document(self, url: str, validators: Mapping[str, Any] | None = None) -> Answer:
+    async def document(self, url: str, validators: Mapping[str, Any] | None = None
+                       ) -> Response:
         """GET a source document (conditionally with ``validators``); 304 is returned."""
         if not await self.robots.allowed(self.client, url, log=self.log):
             raise FetchError(url, self.robots.refusal(url))
-        answer, _ = await self.follow(url, conditional(validators or {}))
-        if answer.status in DEFERRING:
-            wait = retry_after(answer.headers.get("retry-after"))
+        try:
+            return await fetch(self.client, url, self.network,
+                               headers=conditional(validators or {}), log=self.log)
+        except FetchError as exc:
+            if exc.status not in DEFERRING:
+                raise
+            wait = retry_after(exc.headers.get("retry-after"))
             hint = f"; asked to retry after {wait:g}s" if wait else ""
-            raise Busy(url, f"HTTP {answer.status}{hint}", wait)
-        if answer.status >= 400:
-            raise FetchError(url, f"HTTP {answer.status}")
-        return answer
-
-    async def follow(self, url: str, headers: dict[str, str]) -> tuple[Answer, str]:
-        """The final answer after redirects, whatever its status, and its URL.
-
-        Like client.fetch, but it keeps the last answer's headers (validators, Retry-After),
-        which fetch drops when it raises on an error status.
-        """
-        current, seen = url, [url]
-        for _ in range(self.network.max_hops + 1):
-            answer = await get(self.client, current, self.network, headers=headers,
-                               log=self.log)
-            if answer.location is None:
-                return answer, current
-            current = answer.location
-            if current in seen:
-                raise FetchError(url, f"redirect loop at {current}")
-            seen.append(current)
-        raise FetchError(url, f"more than {self.network.max_hops} redirects")
+            raise Busy(url, f"HTTP {exc.status}{hint}", wait, status=exc.status,
+                       headers=exc.headers) from exc
 
     async def _read(self, src: SourceConfig, row: Mapping[str, Any]
                     ) -> tuple[bytes | None, str, dict[str, Any]]:

@@ -39,7 +39,7 @@ import httpx
 from postlink.config import Config, SourceConfig
 from postlink.errors import ArchiveLocked, Busy, FetchError, PostlinkError, StoreError
 from postlink.extract.links import canonical_url
-from postlink.net.client import Response, build_client
+from postlink.net.client import build_client, fetch
 from postlink.net.robots import RobotsCache
 from postlink.pipeline import ArticleInput, add_article, article_from_response, read_input
 from postlink.polling import Discovery, Poller, conditional
@@ -313,18 +313,16 @@ class Runner:
                     # Conditional only for an article we already have: a changed stamp in
                     # the feed does not always mean a changed page.
                     headers = conditional(item) if item["article_id"] else {}
-                    answer, final = await self.poller.follow(url, headers)
-                network_ms = answer.ms
-                if answer.status == 304:
+                    response = await fetch(self.poller.client, url, self.network,
+                                           headers=headers, log=self._log)
+                network_ms = response.elapsed_ms
+                if response.status == 304:
                     await self._w(self.db.finish_item, item["id"], state="done")
                     self._report(ArticleEvent(url, "unchanged", ms=network_ms))
                     return
-                if answer.status >= 400:
-                    raise FetchError(url, f"HTTP {answer.status}")
-                article = article_from_response(Response(
-                    url, final, answer.status, answer.headers, answer.body, answer.ms))
-                validators = {"etag": answer.headers.get("etag"),
-                              "last_modified": answer.headers.get("last-modified")}
+                article = article_from_response(response)
+                validators = {"etag": response.headers.get("etag"),
+                              "last_modified": response.headers.get("last-modified")}
             elif self.stop.is_set():
                 return
             done = await self._w(self._archive, item, article, source_id, validators)

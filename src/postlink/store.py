@@ -28,10 +28,8 @@ from postlink.search import ArchiveSearch, fts_query
 
 __all__ = ["MIGRATIONS", "Store", "fts_query"]  # fts_query: tests and callers import it here
 
-if TYPE_CHECKING:  # capture.py imports this module
+if TYPE_CHECKING:
     import sqlite_utils
-
-    from postlink.capture import Capture
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -366,6 +364,18 @@ class Store(ArchiveSearch):
             raise NotFound(f"article {article_id} has no stored version")
         return rows[0]
 
+    def article_version(self, article_id: int, version: int) -> dict[str, Any] | None:
+        """Version ``version`` (1, 2, …) of an article, or None when it has no such version."""
+        rows = self.query("SELECT * FROM article_versions WHERE article_id = ? AND version = ?",
+                          (article_id, version))
+        return rows[0] if rows else None
+
+    def version_numbers(self, article_id: int) -> list[int]:
+        """The version numbers an article has, oldest first."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT version FROM article_versions WHERE article_id = ? ORDER BY version",
+            (article_id,))]
+
     def version_rows(self, version_id: int, table: str, order: str = "id") -> list[dict[str, Any]]:
         if table not in ("sentences", "embeds", "links", "citations", "unmatched_quotes"):
             raise ValueError(table)
@@ -670,35 +680,39 @@ class Store(ArchiveSearch):
             f"SELECT * FROM posts WHERE provisional = 0{due}"
             " ORDER BY last_checked IS NOT NULL, last_checked, key", params)
 
-    def record_capture(self, key: str, result: Capture) -> RecordedCapture:
-        """Record one check of ``key`` in one transaction: status, times, a changed text."""
+    def record_capture(self, key: str, *, status: str, text: str | None = None,
+                       truncated: bool = False, source: str | None = None,
+                       author_handle: str | None = None,
+                       author_name: str | None = None) -> RecordedCapture:
+        """Record one check of ``key`` in one transaction: the platform's answer (``status``,
+        and when live the post's ``text`` as read from ``source``), times, a changed text."""
         with self.transaction() as conn:
             row = conn.execute("SELECT status, gone_since FROM posts WHERE key = ?",
                                (key,)).fetchone()
             if row is None:
                 raise NotFound(f"no post {key!r} in the archive")
             old_status, gone_since = row
-            if result.status == "not_checked":  # nothing was asked: nothing to record
+            if status == "not_checked":  # nothing was asked: nothing to record
                 return RecordedCapture(old_status, old_status, False, gone_since)
             stamp = now()
             new_version = False
-            if result.status == "live" and result.text and result.source:
-                new_version = self.add_post_version(conn, post_key=key, text=result.text,
-                                                    truncated=result.truncated,
-                                                    source=result.source)
-            if result.status == "deleted":
+            if status == "live" and text and source:
+                new_version = self.add_post_version(conn, post_key=key, text=text,
+                                                    truncated=truncated,
+                                                    source=source)
+            if status == "deleted":
                 gone_since = gone_since or stamp
-            elif result.status in ("live", "gated"):  # the platform still has it
+            elif status in ("live", "gated"):  # the platform still has it
                 gone_since = None
-            definite = result.status != "unavailable"
+            definite = status != "unavailable"
             conn.execute(
                 "UPDATE posts SET status = ?, gone_since = ?,"
                 " last_checked = CASE WHEN ? THEN ? ELSE last_checked END,"
                 " author_handle = COALESCE(author_handle, ?),"
                 " author_name = COALESCE(author_name, ?) WHERE key = ?",
-                (result.status, gone_since, definite, stamp, result.author_handle,
-                 result.author_name, key))
-        return RecordedCapture(old_status, result.status, new_version, gone_since)
+                (status, gone_since, definite, stamp, author_handle,
+                 author_name, key))
+        return RecordedCapture(old_status, status, new_version, gone_since)
 
 
 def _inserted_id(cursor: sqlite3.Cursor) -> int:

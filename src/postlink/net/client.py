@@ -3,12 +3,14 @@
 ``build_client`` makes the httpx.AsyncClient every network call uses. Its transport stack is
 
     LimitedTransport (net/limits: global + per-host concurrency, per-host delay)
-      └── guarded transport (net/transport: resolve once, refuse non-public, dial checked IP)
+      └── DeadlineTransport (net/deadline: headers and body within [network] deadline)
+            └── guarded transport (net/transport: resolve once, refuse non-public, dial checked IP)
 
 Tests pass ``transport=`` (e.g. httpx.MockTransport) to replace the bottom layer and
 ``resolver=`` to make test host names resolve to loopback. ``get`` sends one GET without
-following redirects and retries transient failures; ``fetch`` follows redirects itself so that
-every hop goes through the guard. Every httpx failure becomes a FetchError here, nowhere else.
+following redirects and retries transient failures; ``follow`` follows redirects itself so
+that every hop goes through the guard, and ``fetch`` also fails on an error status. Every
+httpx failure becomes a FetchError here, nowhere else.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from postlink.config import NetworkConfig
 from postlink.errors import FetchError
 from postlink.net import guard, retry
 from postlink.net.body import TooLarge, UnsupportedEncoding, read_limited
+from postlink.net.deadline import DeadlineExceeded, DeadlineTransport
 from postlink.net.limits import HostLimiter, LimitedTransport
 from postlink.net.transport import guarded_transport
 
@@ -44,7 +47,7 @@ class Response:
     status: int
     headers: dict[str, str]
     body: bytes
-    elapsed_ms: float
+    elapsed_ms: float  # the requests' own time, without waiting for a politeness slot
     redirects: tuple[str, ...] = field(default=())
 
     @property
@@ -110,7 +113,8 @@ def build_client(network: NetworkConfig, *, transport: httpx.AsyncBaseTransport 
         timeout=httpx.Timeout(network.timeout),
         follow_redirects=False,
         trust_env=False,  # no proxies from the environment: they would bypass the guard
-        transport=LimitedTransport(inner, HostLimiter.from_config(network)),
+        transport=LimitedTransport(DeadlineTransport(inner, network.deadline),
+                                   HostLimiter.from_config(network)),
         event_hooks={"response": [_location_aside]},
     )
 
@@ -179,9 +183,7 @@ async def _attempt(client: httpx.AsyncClient, url: str, network: NetworkConfig,
                 declared = names.get("content-length", "")
                 if not truncate and declared.isdigit() and int(declared) > limit:
                     raise TooLarge
-                # The read timeout bounds each chunk; this bounds a body that trickles in.
-                async with asyncio.timeout(network.timeout):
-                    body, truncated = await read_limited(resp, limit)
+                body, truncated = await read_limited(resp, limit)
                 if truncated and not truncate:
                     raise TooLarge
         ms = (time.monotonic() - started) * 1000 - queued_ms
@@ -193,6 +195,12 @@ async def _attempt(client: httpx.AsyncClient, url: str, network: NetworkConfig,
     except FetchError as exc:  # from the guard, inside the connection: name the URL
         error = exc.reason
         raise type(exc)(url, exc.reason) from exc
+    except DeadlineExceeded as exc:
+        # Not retried: a server that trickles its answer will trickle it again, and the
+        # deadline is how long the user lets one URL take.
+        error = "deadline"
+        raise FetchError(url, f"timed out: {exc} ([network] deadline); raise it for slow "
+                              "servers") from None
     except (TimeoutError, httpx.TimeoutException):
         error = "timeout"
         raise _Transient(f"timed out after {network.timeout:g}s") from None
@@ -210,26 +218,40 @@ async def _attempt(client: httpx.AsyncClient, url: str, network: NetworkConfig,
             log(url, status, len(body), (time.monotonic() - started) * 1000 - queued_ms, error)
 
 
-async def fetch(client: httpx.AsyncClient, url: str, network: NetworkConfig, *,
-                headers: dict[str, str] | None = None, log: RequestLogger | None = None
-                ) -> Response:
-    """GET ``url`` (following up to ``max_hops`` redirects); raise FetchError on any failure."""
-    started = time.monotonic()
+async def follow(client: httpx.AsyncClient, url: str, network: NetworkConfig, *,
+                 headers: dict[str, str] | None = None, log: RequestLogger | None = None
+                 ) -> Response:
+    """GET ``url`` following up to ``max_hops`` redirects, each hop through ``get`` (and so
+    through the guard); the last answer whatever its status."""
     current = url
     seen: list[str] = []
+    spent = 0.0
     for _ in range(network.max_hops + 1):
         if current in seen:
             raise FetchError(url, f"redirect loop at {current}")
         seen.append(current)
         answer = await get(client, current, network, headers=headers, log=log)
-        if answer.location is not None:
-            current = answer.location
-            continue
-        if answer.status >= 400:
-            raise FetchError(url, f"HTTP {answer.status}")
-        return Response(url, current, answer.status, answer.headers, answer.body,
-                        (time.monotonic() - started) * 1000, tuple(seen[1:]))
+        spent += answer.ms
+        if answer.location is None:
+            return Response(url, current, answer.status, answer.headers, answer.body, spent,
+                            tuple(seen[1:]))
+        current = answer.location
     raise FetchError(url, f"more than {network.max_hops} redirects")
+
+
+async def fetch(client: httpx.AsyncClient, url: str, network: NetworkConfig, *,
+                headers: dict[str, str] | None = None, log: RequestLogger | None = None
+                ) -> Response:
+    """GET ``url`` (following up to ``max_hops`` redirects); raise FetchError on any failure.
+
+    An error status (400 and up) raises FetchError carrying that answer's status and headers
+    (Retry-After, validators), so callers can still act on them.
+    """
+    response = await follow(client, url, network, headers=headers, log=log)
+    if response.status >= 400:
+        raise FetchError(url, f"HTTP {response.status}", status=response.status,
+                         headers=response.headers)
+    return response
 
 
 def fetch_sync(url: str, network: NetworkConfig, *,
