@@ -51,6 +51,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("args", [
     ["--version"],
     ["audit", "1", "--format", "json"],
+    ["audit", "1", "--format", "html"],
     ["audit", "1"],
     ["posts", "x:1791000000000000002"],
     ["search", "outage"],

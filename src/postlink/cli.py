@@ -159,9 +159,10 @@ def add(app: AppContext, sources: tuple[str, ...], url: str | None, offline: boo
 
 @cli.command()
 @click.argument("article")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "md", "annotations"]),
+@click.option("--format", "fmt",
+              type=click.Choice(["table", "json", "md", "html", "annotations"]),
               default="table", show_default=True,
-              help="md: Markdown; annotations: W3C Web Annotation JSON-LD")
+              help="md: Markdown; html: a self-contained page; annotations: W3C Web Annotation JSON-LD")
 @click.pass_obj
 def audit(app: AppContext, article: str, fmt: str) -> None:
     """Which sentences of ARTICLE (id, URL or the path given to add) cite which posts."""
@@ -174,6 +175,13 @@ def audit(app: AppContext, article: str, fmt: str) -> None:
         from postlink.report.markdown import render_markdown
 
         click.echo(render_markdown(report), nl=False)
+    elif fmt == "html":
+        from postlink.report.audit import audit_post_versions, audit_sentences
+        from postlink.report.html import render_html
+
+        click.echo(render_html(report, audit_body_text(app.store, report),
+                               audit_sentences(app.store, report),
+                               audit_post_versions(app.store, report)), nl=False)
     elif fmt == "annotations":
         from postlink.report.annotations import render_annotations
 

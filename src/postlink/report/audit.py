@@ -120,3 +120,29 @@ def audit_body_text(store: Store, audit: dict[str, Any]) -> str:
     rows = store.query("SELECT text FROM article_versions WHERE article_id = ? AND version = ?",
                        (art["id"], art["version"]))
     return str(rows[0]["text"]) if rows else ""
+
+
+def _version_id(store: Store, audit: dict[str, Any]) -> int | None:
+    art = audit["article"]
+    rows = store.query("SELECT id FROM article_versions WHERE article_id = ? AND version = ?",
+                       (art["id"], art["version"]))
+    return int(rows[0]["id"]) if rows else None
+
+
+def audit_sentences(store: Store, audit: dict[str, Any]) -> list[tuple[int, int, int]]:
+    """(index, start, end) of each sentence of the version an audit describes, in the body."""
+    vid = _version_id(store, audit)
+    if vid is None:
+        return []
+    return [(s["idx"], s["start"], s["end"]) for s in store.version_rows(vid, "sentences", "idx")]
+
+
+def audit_post_versions(store: Store, audit: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The archived versions of each post of an audit (where each text came from, when, its
+    sha256), newest first."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for post in audit["posts"]:
+        out[post["key"]] = store.query(
+            "SELECT source, fetched_at, sha256, truncated FROM post_versions WHERE post_key = ?"
+            " ORDER BY id DESC", (post["key"],))
+    return out

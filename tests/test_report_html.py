@@ -1,0 +1,257 @@
+"""audit --format html (issue 14): one self-contained page per article, built from the audit
+dict; hostile post and article text stays text, checked in the page's markup and in a real
+headless Chromium, which must run no script from the content."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+from click.testing import CliRunner
+
+from postlink.cli import cli
+from postlink.report.html import diff_pieces, post_pieces, render_html
+from tests.conftest import DATA
+
+HOSTILE = DATA / "reports" / "hostile-post.txt"
+HOSTILE_URL = "https://news.example/scam?a=1&b=<i>"
+FERRY = DATA / "articles" / "ferry-strike.txt"
+POST = "x:@vale_okafor/8c38d97424b17419"
+VERBATIM = ("never pay a fine sent by text <script>document.title='pwned'</script> or open "
+            "<img src=x onerror=document.title='pwned'> links")
+UNMATCHED = "growing fast <svg onload=document.title='pwned'>."
+TITLE = ("Citation audit: Parking fine scam <script>document.title='pwned'</script> "
+         "reaches the harbour district")
+
+
+def run(config: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--config", str(config), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture
+def hostile(loopback_config: Path) -> tuple[str, dict[str, Any]]:
+    """The hostile article's HTML page and its audit JSON."""
+    run(loopback_config, "add", "--offline", str(HOSTILE), "--url", HOSTILE_URL)
+    audit = json.loads(run(loopback_config, "audit", "1", "--format", "json"))
+    return run(loopback_config, "audit", "1", "--format", "html"), audit
+
+
+def _text(element: Any) -> str:
+    return str(element.text_content())
+
+
+def _visible(element: Any) -> str:
+    """Text without the screen-reader-only labels."""
+    copy = lxml.html.fromstring(lxml.html.tostring(element, with_tail=False))
+    for label in copy.xpath('.//*[@class="sr-only"]'):
+        label.drop_tree()
+    return _text(copy)
+
+
+# -- the page's markup ------------------------------------------------------------------------
+
+def test_hostile_text_is_text_and_the_page_loads_nothing(hostile: tuple[str, dict[str, Any]]) -> None:
+    page, audit = hostile
+    assert "<script" not in page.lower() and "<img" not in page.lower() and "<svg" not in page.lower()
+    doc = lxml.html.fromstring(page)
+    assert doc.xpath("//script | //img | //svg | //iframe | //object | //embed | //link | //base") == []
+    assert [e for e in doc.iter() if isinstance(e.tag, str)
+            for name in e.attrib if name.lower().startswith("on")] == []
+    assert doc.xpath("//@src") == []
+    css = "".join(doc.xpath("//style/text()"))
+    assert "url(" not in css and "@import" not in css  # no fonts or images from anywhere
+    csp = doc.xpath('//meta[@http-equiv="Content-Security-Policy"]/@content')
+    assert csp and "default-src 'none'" in csp[0]
+    for href in doc.xpath("//a/@href"):
+        assert href.startswith(("#", "https://", "http://")), href
+    # the hostile strings, as text, where they belong
+    assert doc.findtext("head/title") == TITLE
+    assert audit["posts"][0]["text"] in _text(doc.get_element_by_id("post-1"))
+    assert VERBATIM in _text(doc.get_element_by_id("article"))
+    assert doc.xpath('//a[@href="https://news.example/scam?a=1&b=%3Ci%3E"]')
+
+
+def test_the_page_shows_every_citation_of_the_audit(hostile: tuple[str, dict[str, Any]]) -> None:
+    page, audit = hostile
+    doc = lxml.html.fromstring(page)
+    summary = " ".join(_text(li) for li in doc.xpath('//ul[@class="summary"]/li'))
+    assert re.sub(r"\s+", " ", summary) == ("1 posts (1 embedded, 0 linked only) 3 citations: "
+                                            "1 verbatim, 1 altered, 1 attribution 1 quotes matching no post")
+    citations = audit["citations"]
+    assert [c["kind"] for c in citations] == ["attribution", "verbatim", "altered"]
+    for n, c in enumerate(citations, 1):
+        item = doc.get_element_by_id(f"c{n}")
+        assert item.xpath('string(span[@class="kind"])') == c["kind"]
+        assert item.xpath("a/@href") == [f"#s{c['sentence_index']}"]
+        # the sentence it names is in the article, highlighted, and links back to the item
+        sentence = doc.get_element_by_id(f"s{c['sentence_index']}")
+        assert "cited" in sentence.get("class")
+        assert doc.xpath(f'//section[@id="article"]//a[@href="#c{n}"]')
+    article = doc.get_element_by_id("article")
+    marks = [(m.get("class"), _visible(m)) for m in article.iter("mark")]
+    assert marks == [("verbatim", VERBATIM), ("altered", "would never ask for bank details by message"),
+                     ("unmatched", UNMATCHED)]
+    # the attribution's whole sentence is the citation: highlighted, nothing marked inside
+    assert _text(doc.get_element_by_id("s2")) == "Inspector Vale Okafor posted the warning on X before noon."
+    # the post: its matched spans marked, its status, its archived text
+    post = doc.get_element_by_id("post-1")
+    assert [_text(m) for m in post.xpath('.//blockquote/mark')] == [
+        "Never pay a fine sent by text <script>document.title='pwned'</script> or open "
+        "<img src=x onerror=document.title='pwned'> links",
+        "never ask for card details by message"]
+    assert post.xpath('string(.//span[contains(@class, "status")])') == "not checked"
+    assert "from the article's embed" in _text(post)
+    # the altered quote's word diff
+    diff = doc.get_element_by_id("c3").xpath('.//span[@class="diff"]')[0]
+    assert [_visible(d) for d in diff.iter("del")] == ["card"]
+    assert [_visible(i) for i in diff.iter("ins")] == ["would", "bank"]
+    unmatched = doc.get_element_by_id("unmatched")
+    assert [_text(q) for q in unmatched.iter("q")] == [UNMATCHED]
+
+
+def test_demo_like_article_marks_each_part_of_a_two_part_quote(loopback_config: Path) -> None:
+    run(loopback_config, "add", "--offline", str(FERRY), "--url", "https://news.example/ferry")
+    audit = json.loads(run(loopback_config, "audit", "1", "--format", "json"))
+    doc = lxml.html.fromstring(run(loopback_config, "audit", "1", "--format", "html"))
+    two = next(c for c in audit["citations"] if " | " in c["quote"])
+    n = audit["citations"].index(two) + 1
+    sentence = doc.get_element_by_id(f"s{two['sentence_index']}").getparent()
+    marked = [_visible(m) for m in sentence.iter("mark")]
+    for part in two["quote"].split(" | "):
+        assert part in marked
+    assert [_text(q) for q in doc.get_element_by_id(f"c{n}").iter("q")] == two["quote"].split(" | ")
+
+
+def test_links_only_for_http_urls_and_unknown_status_is_text() -> None:
+    audit = {
+        "article": {"id": 7, "url": "javascript:document.title='pwned'", "title": None,
+                    "version": 2, "sentence_count": 1},
+        "posts": [{"key": "x:1", "platform": "x", "url": "javascript:alert(1)",
+                   "author_handle": "a\"b", "author_name": "<b>Eve</b>", "created_at": None,
+                   "text": "hello <b>world</b>", "truncated": True, "status": "<i>odd</i>",
+                   "embedded": False, "found": {"embedded": False, "linked": True}}],
+        "citations": [{"post_key": "x:1", "sentence_index": 0, "sentence": "Eve said hello.",
+                       "kind": "paraphrase", "score": 0.5, "quote": "", "article_span": [0, 15],
+                       "post_span": None, "diff": None, "beyond_truncation": False}],
+        "links": [{"url": "https://t.co/x", "final_url": "data:text/html,<script>1</script>",
+                   "hops": 1, "status": "resolved", "in_post": None}],
+        "uncited_posts": [], "unmatched_quotes": [],
+    }
+    doc = lxml.html.fromstring(render_html(audit, "Eve said hello.", [(0, 0, 15)], {}))
+    assert [h for h in doc.xpath("//a/@href") if not h.startswith("#")] == []
+    assert doc.findtext("head/title") == "Citation audit: javascript:document.title='pwned'"
+    post = doc.get_element_by_id("post-1")
+    assert "<b>Eve</b> (@a\"b)" in _text(post) and "hello <b>world</b>" in _text(post)
+    assert post.xpath('.//span[contains(@class, "status")]')[0].get("class") == "status status-unknown"
+    assert "data:text/html,<script>1</script>" in _text(doc.get_element_by_id("links"))
+
+
+def test_post_marks_fall_back_to_the_post_span_and_merge() -> None:
+    text = "Alpha beta gamma. Delta epsilon."
+    cites = [{"quote": "BETA gamma", "post_span": [6, 16]},  # case differs: still found
+             {"quote": "changed words", "post_span": [18, 31]},  # not in the text: the span
+             {"quote": "gamma", "post_span": [11, 16]}]  # inside the first: merged
+    assert [(p.text, p.kind) for p in post_pieces(text, cites)] == [
+        ("Alpha ", "plain"), ("beta gamma", "mark"), (". ", "plain"),
+        ("Delta epsilon", "mark"), (".", "plain")]
+
+
+def test_diff_pieces_read_the_stored_format() -> None:
+    pieces = diff_pieces("close for [-three-] {+3+} weeks {+…+}")
+    assert [(p.text, p.kind) for p in pieces] == [
+        ("close for ", "plain"), ("three", "del"), (" ", "plain"), ("3", "ins"),
+        (" weeks ", "plain"), ("…", "ins")]
+
+
+# -- in a real browser -----------------------------------------------------------------------
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail("chromium is not installed; .ci/run installs it (apt-get install chromium)")
+    pytest.skip("chromium is not installed (apt-get install chromium); CI runs this test")
+
+
+def _chrome(tmp_path: Path, page: str, *args: str) -> str:
+    """Load a page from a file in headless Chromium (flags that work as root in a sandbox)
+    and return its stdout; scripts get 3 s of virtual time to run."""
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    done = subprocess.run(
+        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=3000",
+         *args, path.as_uri()],
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def _without_csp(page: str) -> str:
+    """The page minus its Content-Security-Policy: escaping alone must keep the content inert."""
+    stripped = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n', "", page)
+    assert stripped != page
+    return stripped
+
+
+def test_chromium_runs_no_script_from_the_content(
+        hostile: tuple[str, dict[str, Any]], tmp_path: Path) -> None:
+    page, audit = hostile
+    dom = lxml.html.fromstring(_chrome(tmp_path, _without_csp(page), "--dump-dom"))
+    assert dom.findtext("head/title") == TITLE  # each payload sets document.title = 'pwned'
+    assert dom.xpath("//script | //img | //svg") == []
+    # the citations are in the rendered DOM
+    for n, c in enumerate(audit["citations"], 1):
+        assert dom.get_element_by_id(f"c{n}").xpath('string(span[@class="kind"])') == c["kind"]
+    assert VERBATIM in [_visible(m) for m in dom.get_element_by_id("article").iter("mark")]
+
+
+def test_the_same_check_sees_a_payload_that_does_run(
+        hostile: tuple[str, dict[str, Any]], tmp_path: Path) -> None:
+    """Control: the payload, unescaped into the same page, runs in the same browser."""
+    page, _ = hostile
+    injected = _without_csp(page).replace("</footer>", "<img src=x onerror=document.title='pwned'></footer>")
+    dom = lxml.html.fromstring(_chrome(tmp_path, injected, "--dump-dom"))
+    assert dom.findtext("head/title") == "pwned"
+
+
+def test_chromium_screenshot_of_the_page(hostile: tuple[str, dict[str, Any]], tmp_path: Path) -> None:
+    page, _ = hostile
+    shot = tmp_path / "audit.png"
+    _chrome(tmp_path, page, "--hide-scrollbars", "--window-size=1280,1000", f"--screenshot={shot}")
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == (1280, 1000)
+
+
+def test_hostile_post_in_the_other_formats(loopback_config: Path,
+                                           hostile: tuple[str, dict[str, Any]]) -> None:
+    """The same article as Markdown and as annotations: inert text, exact selectors."""
+    from markdown_it import MarkdownIt
+
+    from postlink.store import Store
+
+    md = run(loopback_config, "audit", "1", "--format", "md")
+    rendered = MarkdownIt("commonmark", {"html": True}).enable(["table"]).render(md)
+    assert not re.search(r"<(script|img|svg)\b", rendered)
+    assert "&lt;script&gt;document.title='pwned'&lt;/script&gt;" in rendered.replace("&#39;", "'")
+    annotations = json.loads(run(loopback_config, "audit", "1", "--format", "annotations"))
+    store = Store(loopback_config.parent / "archive.db")
+    body = store.query("SELECT text FROM article_versions")[0]["text"]
+    store.close()
+    exact = []
+    for item in annotations["first"]["items"]:
+        quote, position = item["target"]["selector"]
+        assert body[position["start"]:position["end"]] == quote["exact"]
+        exact.append(quote["exact"])
+    assert VERBATIM in exact
