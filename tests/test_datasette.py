@@ -17,7 +17,6 @@ from datasette.app import Datasette
 from datasette.utils import detect_fts
 
 import postlink.store as store_module
-from postlink.capture import Capture
 from postlink.datasette_metadata import datasette_metadata
 from postlink.pipeline import ArticleInput, add_article
 from postlink.report.audit import build_audit
@@ -201,8 +200,8 @@ def test_canned_query_deleted_posts_still_cited(archive: Path) -> None:
     store = Store(archive)
     gone, live = "x:@vale_okafor/8c38d97424b17419", store.query(
         "SELECT key FROM posts WHERE key != ? ORDER BY key LIMIT 1", ("x:@vale_okafor/8c38d97424b17419",))[0]["key"]
-    store.record_capture(gone, Capture(gone, "deleted", error="HTTP 404"))
-    store.record_capture(live, Capture(live, "live", text="still here", source="oembed"))
+    store.record_capture(gone, status="deleted")
+    store.record_capture(live, status="live", text="still here", source="oembed")
     store.close()
     rows = _rows(archive, "/postlink/deleted_posts_still_cited.json", meta)
     assert [(r["key"], r["articles"], r["citations"], r["article_urls"]) for r in rows] == [
