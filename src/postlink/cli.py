@@ -163,12 +163,14 @@ def add(app: AppContext, sources: tuple[str, ...], url: str | None, offline: boo
               type=click.Choice(["table", "json", "md", "html", "annotations"]),
               default="table", show_default=True,
               help="md: Markdown; html: a self-contained page; annotations: W3C Web Annotation JSON-LD")
+@click.option("--version", "version", type=click.IntRange(min=1), metavar="N",
+              help="audit version N of the article (default: the latest)")
 @click.pass_obj
-def audit(app: AppContext, article: str, fmt: str) -> None:
+def audit(app: AppContext, article: str, fmt: str, version: int | None) -> None:
     """Which sentences of ARTICLE (id, URL or the path given to add) cite which posts."""
     from postlink.report.audit import audit_body_text, build_audit
 
-    report = build_audit(app.existing_store, article)
+    report = build_audit(app.existing_store, article, version)
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     elif fmt == "md":
@@ -191,6 +193,35 @@ def audit(app: AppContext, article: str, fmt: str) -> None:
         from postlink.report.table import console, render_audit
 
         render_audit(report, console(100))
+
+
+@cli.command()
+@click.argument("article")
+@click.argument("versions", nargs=-1, type=click.IntRange(min=1), metavar="[A [B]]")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.pass_obj
+def diff(app: AppContext, article: str, versions: tuple[int, ...], fmt: str) -> None:
+    """What changed between two versions of ARTICLE: sentences, posts, citations, quotes.
+
+    A B compares version A with version B; one number compares that version with the
+    latest; none compares the latest with the one before it. Exit code 2 for a version the
+    article does not have.
+    """
+    from postlink.versions import diff_versions, load_version, versions_to_compare
+
+    store = app.existing_store
+    found = store.find_article(article)
+    old, new = versions_to_compare(store.version_numbers(found["id"]), versions, found["id"])
+    result = diff_versions(load_version(store, str(found["id"]), old),
+                           load_version(store, str(found["id"]), new)).as_json()
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        from postlink.report.diff import render_diff
+        from postlink.report.table import console
+
+        render_diff(result, console(100))
 
 
 @cli.command()

@@ -4,13 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from postlink.errors import InputError
 from postlink.store import Store
 
 
-def build_audit(store: Store, article_ref: str) -> dict[str, Any]:
-    """Audit of the latest version of the article named by id, URL or input path."""
+def build_audit(store: Store, article_ref: str, version: int | None = None) -> dict[str, Any]:
+    """Audit of one version (default: the latest) of the article named by id, URL or input
+    path; InputError (exit 2) for a version the article does not have."""
     article = store.find_article(article_ref)
-    version = store.latest_version(article["id"])
+    row = pick_version(store, article["id"], version)
+    return _audit(store, article, row)
+
+
+def pick_version(store: Store, article_id: int, version: int | None) -> dict[str, Any]:
+    """The article_versions row of ``version``, or of the latest one when None."""
+    if version is None:
+        return store.latest_version(article_id)
+    row = store.article_version(article_id, version)
+    if row is None:
+        numbers = store.version_numbers(article_id)
+        have = f"only version {numbers[0]}" if len(numbers) == 1 else \
+            f"versions {numbers[0]} to {numbers[-1]}"
+        raise InputError(f"article {article_id} has no version {version}: it has {have}; "
+                         "pick one of those (a changed page adds a version)")
+    return row
+
+
+def _audit(store: Store, article: dict[str, Any], version: dict[str, Any]) -> dict[str, Any]:
     vid = version["id"]
     sentences = store.version_rows(vid, "sentences", "idx")
     by_index = {s["idx"]: s for s in sentences}
@@ -62,6 +82,8 @@ def build_audit(store: Store, article_ref: str) -> dict[str, Any]:
             "title": version["title"] or article["title"],
             "version": version["version"],
             "sentence_count": len(sentences),
+            "fetched_at": version["fetched_at"],
+            "versions": store.version_numbers(article["id"]),
         },
         "posts": posts,
         "citations": [
