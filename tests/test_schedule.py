@@ -298,6 +298,20 @@ def test_adaptive_interval_stays_within_bounds(site: LoopbackSite, tmp_path: Pat
 
 # -- politeness ---------------------------------------------------------------------------
 
+def test_a_loopback_feed_without_allow_hosts_names_the_setting_not_robots_txt(
+        site: LoopbackSite, tmp_path: Path) -> None:
+    site.add("/feed.xml", rss(site.url("/a/1.html")), Content_Type="application/rss+xml")
+    config = write_config(tmp_path, {"kind": "feed", "url": site.url("/feed.xml")},
+                          allow_hosts=[])
+    result = run_once(config)
+    assert result.exit_code == 1
+    assert site.requests == []  # the guard refused before any request, robots.txt included
+    assert "robots.txt" not in result.stdout.replace("skipped (robots.txt)", "")
+    assert result.stdout.splitlines()[-1] == (
+        f"  source feed:{site.url('/feed.xml')}: blocked: 127.0.0.1 is the non-public address "
+        '127.0.0.1; add "127.0.0.1" to [network] allow_hosts in config.toml if you trust it')
+
+
 def test_robots_txt_disallow_skips_articles_and_blocks_feeds(
         site: LoopbackSite, tmp_path: Path) -> None:
     site.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", Content_Type="text/plain")
@@ -525,7 +539,8 @@ def test_source_option_polls_only_the_named_sources(site: LoopbackSite, tmp_path
     assert "/two.xml" not in site.requests
     unknown = run_once(config, "--source", site.url("/three.xml"))
     assert unknown.exit_code == 2
-    assert f"no configured source '{site.url('/three.xml')}'" in unknown.stderr
+    assert (f"{site.url('/three.xml')}: no such source in the config; give a source's url, "
+            "path or kind:url") in unknown.stderr
 
 
 def test_progress_bar_mode_prints_the_summary_only(site: LoopbackSite, tmp_path: Path) -> None:

@@ -250,6 +250,27 @@ def test_second_resolve_is_cached_and_refresh_bypasses(tmp_path: Path) -> None:
     assert store.query("SELECT count(*) AS n FROM redirects")[0]["n"] == 2
 
 
+def test_a_cached_block_is_retried_once_the_host_is_allowed(tmp_path: Path) -> None:
+    """Putting the host in allow_hosts is the fix the block's message names: it must take
+    effect at once, not a day later when the cached `blocked` expires (issue 14)."""
+    store = Store(tmp_path / "a.db")
+    transport, asked = counting({"http://127.0.0.1/a": page("<p>a</p>")})
+    [first] = run(resolve_many(["http://127.0.0.1/a"], NetworkConfig(), store=store,
+                               transport=transport))
+    assert first.status == "blocked" and asked == []
+    assert first.error == ('blocked: 127.0.0.1 is the non-public address 127.0.0.1; add '
+                           '"127.0.0.1" to [network] allow_hosts in config.toml if you trust it')
+    [again] = run(resolve_many(["http://127.0.0.1/a"], NetworkConfig(), store=store,
+                               transport=transport))
+    assert (again.status, again.cached) == ("blocked", True)  # nothing changed: cached
+    allowed = replace(NetworkConfig(), allow_hosts=("127.0.0.1",))
+    [now] = run(resolve_many(["http://127.0.0.1/a"], allowed, store=store,
+                             transport=transport))
+    assert (now.status, now.cached) == ("resolved", False)
+    assert asked == ["http://127.0.0.1/a"]
+    assert store.short_link("http://127.0.0.1/a")["status"] == "resolved"
+
+
 def test_failures_expire_sooner_than_successes(tmp_path: Path) -> None:
     store = Store(tmp_path / "a.db")
     transport, _ = counting({"https://ok.example/": page("<p>ok</p>")})
@@ -411,7 +432,8 @@ def test_live_5xx_is_retried_and_404_is_not(server: HostServer) -> None:
 @netns.live
 def test_live_unknown_host_is_dead_without_retry(server: HostServer) -> None:
     [r] = live_resolve(server, ["http://nowhere.example/"], retries=3)
-    assert (r.status, r.error) == ("dead", "no such host (nowhere.example)")
+    assert (r.status, r.error) == ("dead", "no such host (nowhere.example); check the host "
+                                   "name, and that this machine can look names up (DNS)")
 
 
 @netns.live

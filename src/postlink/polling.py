@@ -118,7 +118,8 @@ class Poller:
         try:
             return src.path.read_bytes(), str(src.path), {}
         except OSError as exc:
-            raise FetchError(str(src.path), f"cannot read ({exc.strerror})") from exc
+            raise FetchError(str(src.path), f"cannot read ({exc.strerror}); check the path in "
+                                            "config.toml") from exc
 
     async def _sitemap(self, body: bytes | None, where: str, row: Mapping[str, Any],
                        validators: dict[str, Any]) -> Discovery:

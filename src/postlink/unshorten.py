@@ -314,6 +314,14 @@ def _from_row(row: dict[str, Any]) -> Resolution:
                       row["error"], cached=True)
 
 
+def _unblocked(row: dict[str, Any], allow_hosts: Sequence[str]) -> bool:
+    """A cached ``blocked`` result whose blocked host has since been put in ``allow_hosts``:
+    the reason for the block is gone, so the link is resolved again."""
+    if row["status"] != "blocked" or not row["hops"]:
+        return False
+    return guard.is_allowed(guard.host_of(row["hops"][-1]["from_url"]), allow_hosts)
+
+
 def save(store: Store, result: Resolution, *, now: datetime | None = None) -> None:
     """Record a result in short_links/redirects, replacing the old one for that URL."""
     checked = now or datetime.now(UTC)
@@ -341,7 +349,7 @@ async def resolve_many(urls: Iterable[str], network: NetworkConfig, *,
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         for u in order:
             row = store.short_link(u, valid_at=stamp)
-            if row is not None:
+            if row is not None and not _unblocked(row, network.allow_hosts):
                 results[u] = _from_row(row)
     todo = [u for u in order if u not in results]
     if todo:

@@ -127,6 +127,24 @@ class _Transient(Exception):
         self.reason = reason
 
 
+def http_failure(status: int) -> str:
+    """The reason a fetch failed on an HTTP error status, with what to do about it."""
+    if status in (401, 403):
+        return (f"HTTP {status} (refused); the site does not serve postlink: save the page in "
+                "a browser and add the file with --url")
+    if status == 429 or status >= 500:
+        return f"HTTP {status} (server busy or failing); try again later"
+    return f"HTTP {status}; check the URL"
+
+
+def too_many_redirects(max_hops: int) -> str:
+    return f"more than {max_hops} redirects; open the URL in a browser, or raise [network] max_hops"
+
+
+def redirect_loop(at: str) -> str:
+    return f"redirect loop at {at}; the site sends requests in a circle: open the URL in a browser"
+
+
 async def get(client: httpx.AsyncClient, url: str, network: NetworkConfig, *,
               headers: dict[str, str] | None = None, log: RequestLogger | None = None,
               limit: int | None = None, truncate: bool = False, html_only: bool = False
@@ -203,16 +221,19 @@ async def _attempt(client: httpx.AsyncClient, url: str, network: NetworkConfig,
                               "servers") from None
     except (TimeoutError, httpx.TimeoutException):
         error = "timeout"
-        raise _Transient(f"timed out after {network.timeout:g}s") from None
+        raise _Transient(f"timed out after {network.timeout:g}s; try again later, or raise "
+                         "[network] timeout") from None
     except httpx.TransportError as exc:
         error = type(exc).__name__
-        raise _Transient(f"cannot connect ({type(exc).__name__}: {exc})") from None
+        raise _Transient(f"cannot connect ({type(exc).__name__}: {exc}); check the URL and "
+                         "this machine's network, then try again") from None
     except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
         error = "invalid URL"
-        raise FetchError(url, f"invalid URL ({exc})") from exc
+        raise FetchError(url, f"invalid URL ({exc}); check the URL") from exc
     except (UnsupportedEncoding, zlib.error) as exc:
         error = "bad encoding"
-        raise FetchError(url, f"cannot decode the body ({type(exc).__name__}: {exc})") from exc
+        raise FetchError(url, f"cannot decode the body ({type(exc).__name__}: {exc}); save the "
+                              "page in a browser and add the file with --url") from exc
     finally:
         if log is not None:
             log(url, status, len(body), (time.monotonic() - started) * 1000 - queued_ms, error)
@@ -228,7 +249,7 @@ async def follow(client: httpx.AsyncClient, url: str, network: NetworkConfig, *,
     spent = 0.0
     for _ in range(network.max_hops + 1):
         if current in seen:
-            raise FetchError(url, f"redirect loop at {current}")
+            raise FetchError(url, redirect_loop(current))
         seen.append(current)
         answer = await get(client, current, network, headers=headers, log=log)
         spent += answer.ms
@@ -236,7 +257,7 @@ async def follow(client: httpx.AsyncClient, url: str, network: NetworkConfig, *,
             return Response(url, current, answer.status, answer.headers, answer.body, spent,
                             tuple(seen[1:]))
         current = answer.location
-    raise FetchError(url, f"more than {network.max_hops} redirects")
+    raise FetchError(url, too_many_redirects(network.max_hops))
 
 
 async def fetch(client: httpx.AsyncClient, url: str, network: NetworkConfig, *,
@@ -249,7 +270,7 @@ async def fetch(client: httpx.AsyncClient, url: str, network: NetworkConfig, *,
     """
     response = await follow(client, url, network, headers=headers, log=log)
     if response.status >= 400:
-        raise FetchError(url, f"HTTP {response.status}", status=response.status,
+        raise FetchError(url, http_failure(response.status), status=response.status,
                          headers=response.headers)
     return response
 

@@ -32,6 +32,19 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 NO_SUCH_HOST = "no such host"  # FetchError.reason prefix; a dead link, never retried
+_NO_SUCH_HOST_ADVICE = "check the host name, and that this machine can look names up (DNS)"
+
+
+def blocked_reason(host: str, why: str, address: IPAddress) -> str:
+    """Why the guard refused ``host``, and the one setting that lets a trusted host through
+    (an IP literal is exempt only as written canonically: the advice says so)."""
+    canonical = str(address)
+    if ip_literal(host) is not None and canonical != host.strip("[]"):
+        advice = f'write it as {canonical}, and add "{canonical}" to [network] allow_hosts'
+    else:
+        advice = f'add "{host}" to [network] allow_hosts'
+    return f"blocked: {host} {why}; {advice} in config.toml if you trust it"
+
 
 # Ranges Python's ipaddress still calls global but that carry an IPv4 address inside, or that
 # are deprecated local ranges: checked explicitly.
@@ -125,15 +138,18 @@ def check_literal(url: str, allow_hosts: Sequence[str] = ()) -> None:
     """Refuse ``url`` before any request if its host is a non-public IP in any notation."""
     host = host_of(url)
     if not host:
-        raise FetchError(url, "no host in URL")
+        raise FetchError(url, "no host in URL; give a full address such as "
+                              "https://example.org/page")
     literal = ip_literal(host)
     if literal is None or is_allowed(host, allow_hosts):
         return
     if not is_public(literal):
-        raise BlockedAddress(url, f"blocked: {host} is the non-public address {literal}")
+        raise BlockedAddress(url, blocked_reason(host, f"is the non-public address {literal}",
+                                                 literal))
     if str(literal) != host.strip("[]"):
         # A public address in an odd spelling is still refused: nothing legitimate links so.
-        raise BlockedAddress(url, f"blocked: {host} is an obfuscated IP address ({literal})")
+        raise BlockedAddress(url, f"blocked: {host} is an obfuscated IP address ({literal}); "
+                                  f"write it as {literal}")
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -163,23 +179,27 @@ async def checked_addresses(host: str, port: int, allow_hosts: Sequence[str] = (
     literal = ip_literal(host)
     allowed = is_allowed(host, allow_hosts)
     if literal is not None:
-        if not allowed and (not is_public(literal) or str(literal) != host.strip("[]")):
-            raise BlockedAddress(where, f"blocked: {host} is the non-public address {literal}")
+        if not allowed and not is_public(literal):
+            raise BlockedAddress(where, blocked_reason(
+                host, f"is the non-public address {literal}", literal))
+        if not allowed and str(literal) != host.strip("[]"):
+            raise BlockedAddress(where, f"blocked: {host} is an obfuscated IP address "
+                                        f"({literal}); write it as {literal}")
         return [literal]
     try:
         raw = await (resolver or system_resolver)(host, port)
     except socket.gaierror as exc:
         if exc.errno in (socket.EAI_AGAIN,):
             raise  # temporary: the caller treats it as a transient connection error
-        raise FetchError(where, f"{NO_SUCH_HOST} ({host})") from exc
+        raise FetchError(where, f"{NO_SUCH_HOST} ({host}); {_NO_SUCH_HOST_ADVICE}") from exc
     addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in raw]
     if not addresses:
-        raise FetchError(where, f"{NO_SUCH_HOST} ({host})")
+        raise FetchError(where, f"{NO_SUCH_HOST} ({host}); {_NO_SUCH_HOST_ADVICE}")
     if not allowed:
         for address in addresses:
             if not is_public(address):
-                raise BlockedAddress(
-                    where, f"blocked: {host} resolves to non-public address {address}")
+                raise BlockedAddress(where, blocked_reason(
+                    host, f"resolves to the non-public address {address}", address))
     return addresses
 
 
@@ -191,5 +211,5 @@ async def check_url(url: str, allow_hosts: Sequence[str] = (),
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
-        raise FetchError(url, "invalid port") from exc
+        raise FetchError(url, "invalid port; a port is a number from 1 to 65535") from exc
     await checked_addresses(host_of(url), port, allow_hosts, resolver, url=url)

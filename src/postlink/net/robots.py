@@ -24,7 +24,7 @@ import httpx
 from protego import Protego
 
 from postlink.config import NetworkConfig
-from postlink.errors import FetchError
+from postlink.errors import BlockedAddress, FetchError
 from postlink.net.client import RequestLogger, fetch
 
 TTL = 24 * 3600.0  # RFC 9309 §2.4: caching longer than 24 hours is discouraged
@@ -94,14 +94,23 @@ class RobotsCache:
         """Why ``url`` is refused, in one line, for the run's failure list."""
         rules = self._rules.get(_origin(url))
         if rules is None or rules.parser is not None:
-            return f"robots.txt of {_origin(url)} disallows this URL for {self.token}"
-        return f"robots.txt of {_origin(url)} could not be read ({rules.reason}); not fetching"
+            return (f"robots.txt of {_origin(url)} disallows this URL for {self.token}; if you "
+                    "may archive it anyway, save the page and add the file with --url")
+        return (f"robots.txt of {_origin(url)} could not be read ({rules.reason}); nothing is "
+                f"fetched from the site until it can be (asked again after "
+                f"{ERROR_TTL / 60:g} minutes)")
 
     async def _fetch(self, client: httpx.AsyncClient, origin: str,
                      log: RequestLogger | None) -> RobotsRules:
         now = time.monotonic()
         try:
             resp = await fetch(client, f"{origin}/robots.txt", self.network, log=log)
+        except BlockedAddress as exc:
+            if urlsplit(exc.url).netloc.lower() == urlsplit(origin).netloc:
+                # The guard refuses the site itself: that, not robots.txt, is why nothing is
+                # fetched, and the guard's reason says how to allow it.
+                raise
+            return RobotsRules(None, False, exc.reason, now + ERROR_TTL)
         except FetchError as exc:
             status = _status(exc)
             if status is not None and 400 <= status < 500:
