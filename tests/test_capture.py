@@ -388,7 +388,9 @@ def test_check_posts_end_to_end(site: LoopbackSite, capture_config: Path,
 def test_check_posts_usage_and_config_errors(capture_config: Path, tmp_path: Path) -> None:
     Store(capture_config.parent / "archive.db").close()  # an empty archive
     unknown = cli_run(capture_config, "check-posts", "x:1")
-    assert unknown.exit_code == 1 and "no post 'x:1' in the archive" in unknown.output
+    assert unknown.exit_code == 1
+    assert unknown.output == ("Error: post 'x:1': not in the archive; add an article that "
+                              "embeds or links it (postlink add URL)\n")
     both = cli_run(capture_config, "check-posts", "--all", "x:1")
     assert both.exit_code == 2 and "not both" in both.output
     off = tmp_path / "off.toml"

@@ -169,7 +169,9 @@ def test_non_utf8_text_file(loopback_config: Path, tmp_path: Path) -> None:
 def test_audit_unknown_article_exits_1(loopback_config: Path) -> None:
     _db(loopback_config).close()  # an empty archive
     result = run(loopback_config, "audit", "42")
-    assert result.exit_code == 1 and "no article '42'" in result.output
+    assert result.exit_code == 1
+    assert result.output == ("Error: article '42': not in the archive; `postlink list` shows "
+                             "the archived articles, `postlink add` adds one\n")
 
 
 def test_offline_refuses_urls(loopback_config: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from postlink.cli import cli
-from tests.conftest import DATA
+from tests.conftest import DATA, LoopbackSite
 
 OUTAGE = DATA / "citations" / "05-outage.html"
 POSTLINK = [sys.executable, "-m", "postlink"]
@@ -117,3 +117,83 @@ def test_piping_a_long_listing_into_head(tmp_path: Path) -> None:
     assert done.stdout.decode() == "sentences: 1500\n"
     assert done.stderr.decode() == ""
     assert done.returncode == 0
+
+
+# -- error messages: what: why; what to do -----------------------------------------------------
+
+def _file(tmp_path: Path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+ERRORS = [  # (name, files to write, arguments, exit code, the message after "Error: ")
+    ("config value", {"bad.toml": b'[network]\ntimeout = "ten"\n'},
+     ["--config", "{bad.toml}", "add", "x.html"], 2,
+     "{bad.toml}: [network] timeout must be a number, got 'ten'; e.g. timeout = 10"),
+    ("config section", {"bad.toml": b"[netwrok]\n"}, ["--config", "{bad.toml}", "list"], 2,
+     "{bad.toml}: unknown section [netwrok]; use one of [archive], [network], [[sources]], "
+     "[capture]"),
+    ("source kind", {"bad.toml": b'[[sources]]\nkind = "rss"\nurl = "https://a.example/f"\n'},
+     ["--config", "{bad.toml}", "run", "--once"], 2,
+     "{bad.toml}: [[sources]] #1 kind must be one of feed, sitemap, list, folder, got 'rss'; "
+     'e.g. kind = "feed"'),
+    ("binary HTML file", {"photo.html": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20},
+     ["add", "{photo.html}"], 2,
+     "{photo.html}: binary data, not HTML or text; give the page's HTML or the article's text "
+     "(a PDF, image or archive cannot be read)"),
+    ("empty HTML file", {"empty.html": b"  \n"}, ["add", "{empty.html}"], 2,
+     "{empty.html}: empty, nothing to read; give a file or page that holds the article"),
+    ("HTML file without text", {"blank.html": b"<html><head><title>t</title></head></html>"},
+     ["add", "{blank.html}"], 2,
+     "{blank.html}: the page has no body text; save the page from a browser once it has "
+     "loaded, or add the article's text as a .txt file"),
+    ("missing file", {}, ["add", "no-such-page.html"], 2,
+     "no-such-page.html: cannot read (No such file or directory); check the file name and "
+     "its permissions"),
+    ("file type", {"a.pdf": b"%PDF-1.4"}, ["add", "{a.pdf}"], 2,
+     "{a.pdf}: unsupported file type '.pdf'; give an .html, .htm, .txt or .md file, a URL, "
+     "or - for stdin"),
+    ("offline URL", {}, ["add", "--offline", "https://news.example/a"], 2,
+     "https://news.example/a: --offline given, so a URL cannot be fetched; save the page and "
+     "pass the file with --url"),
+    ("loopback URL", {}, ["add", "http://127.0.0.1:9/a"], 1,
+     'http://127.0.0.1:9/a: blocked: 127.0.0.1 is the non-public address 127.0.0.1; add '
+     '"127.0.0.1" to [network] allow_hosts in config.toml if you trust it'),
+    ("obfuscated loopback URL", {}, ["add", "http://2130706433/a"], 1,
+     "http://2130706433/a: blocked: 2130706433 is the non-public address 127.0.0.1; write it "
+     'as 127.0.0.1, and add "127.0.0.1" to [network] allow_hosts in config.toml if you '
+     "trust it"),
+]
+
+
+@pytest.mark.parametrize(("files", "args", "code", "message"),
+                         [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS])
+def test_errors_say_what_why_and_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            files: dict[str, bytes], args: list[str],
+                                            code: int, message: str) -> None:
+    monkeypatch.chdir(tmp_path)  # no config.toml here: the defaults, an archive in tmp_path
+    # files are named by their resolved path, as `add` records them
+    paths = {name: str(Path(_file(tmp_path, name, data)).resolve())
+             for name, data in files.items()}
+    def fill(text: str) -> str:
+        for name, path in paths.items():
+            text = text.replace("{" + name + "}", path)
+        return text
+
+    result = invoke(*map(fill, args))
+    assert result.exit_code == code
+    assert result.output == f"Error: {fill(message)}\n"
+
+
+def test_an_http_error_names_the_url_and_what_to_do(site: LoopbackSite,
+                                                    loopback_config: Path) -> None:
+    missing = site.url("/gone.html")
+    result = invoke("--config", str(loopback_config), "add", missing)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {missing}: HTTP 404; check the URL\n"
+    site.add("/private.html", "<p>members only</p>", status=403)
+    refused = site.url("/private.html")
+    result = invoke("--config", str(loopback_config), "add", refused)
+    assert result.output == (f"Error: {refused}: HTTP 403 (refused); the site does not serve "
+                             "postlink: save the page in a browser and add the file with --url\n")

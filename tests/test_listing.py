@@ -81,8 +81,8 @@ def test_list_filters_by_source_tag_and_date(tmp_path: Path) -> None:
     assert ids_of("--since", "2024-03-02", "--until", "2024-03-08") == [2]
     missing = run(db, "list", "--source", "https://nowhere.example/rss")
     assert missing.exit_code == 1
-    assert missing.output == ("Error: no source 'https://nowhere.example/rss' in the archive;"
-                              " `postlink status` lists them\n")
+    assert missing.output == ("Error: source 'https://nowhere.example/rss': not in the archive;"
+                              " `postlink status` lists the sources\n")
 
 
 def test_status_shows_sources_queue_and_failures(tmp_path: Path) -> None:

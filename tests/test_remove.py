@@ -92,7 +92,7 @@ def test_the_removed_article_is_gone_from_every_read(archive: Path) -> None:
         assert run(db, "remove", ref).exit_code == 0  # not a terminal: no question asked
 
     audit = run(db, "audit", "3")
-    assert audit.exit_code == 1 and audit.output.startswith("Error: no article '3'")
+    assert audit.exit_code == 1 and audit.output.startswith("Error: article '3': not in")
     listed = json.loads(run(db, "list", "--json").output)["articles"]
     assert [r["id"] for r in listed] == [1]
     cites = json.loads(run(db, "posts", key, "--json").output)["citations"]
@@ -151,8 +151,8 @@ def test_unknown_article_is_one_error_line_and_exit_1(archive: Path) -> None:
         result = run(archive, "remove", ref, "--yes")
         assert result.exit_code == 1
         assert result.output == run(archive, "audit", ref).output  # resolved as audit does
-        assert result.output == (f"Error: no article {ref!r} in the archive; list them with "
-                                 "`postlink list` or add it with `postlink add`\n")
+        assert result.output == (f"Error: article {ref!r}: not in the archive; `postlink list` "
+                                 "shows the archived articles, `postlink add` adds one\n")
     assert _counts(archive) == counts
     assert run(archive, "remove").exit_code == 2  # usage
 

@@ -82,10 +82,11 @@ class Analysis:
 def extract(article: ArticleInput) -> Document:
     """Pure extraction of an input (HTML or text)."""
     base = article.url if article.url.startswith("http") else None
+    name = article.input_path or article.url  # errors name the file the user gave
     if article.kind == "html":
-        return extract_html(article.body, url=base, charset=article.charset)
-    text = decode_bytes(article.body, declared=article.charset, what=article.input_path or article.url)
-    return extract_text(text, url=base, markdown=article.kind == "markdown")
+        return extract_html(article.body, url=base, charset=article.charset, name=name)
+    text = decode_bytes(article.body, declared=article.charset, what=name)
+    return extract_text(text, url=base, markdown=article.kind == "markdown", name=name)
 
 
 def wanted(doc: Document) -> tuple[list[str], list[str]]:

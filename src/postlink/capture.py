@@ -286,8 +286,7 @@ def posts_to_check(store: Store, settings: CaptureConfig, refs: Sequence[str], *
             key = parsed.key if parsed else ref
             row = store.post(key)
             if row is None:
-                raise NotFound(f"no post {key!r} in the archive; add an article that embeds or "
-                               "links it")
+                raise NotFound.post(key)
             rows.append(row)
         return list({r["key"]: r for r in rows}.values())
     return store.posts_due_for_check(None if everything else settings.recheck_after)

@@ -253,7 +253,8 @@ def resolve(app: AppContext, urls: tuple[str, ...], as_json: bool, refresh: bool
 
     for url in urls:
         if not url.lower().startswith(("http://", "https://")):
-            raise click.UsageError(f"{url!r} is not an http(s) URL")
+            raise click.UsageError(f"{url}: not an http(s) URL; give links that start with "
+                                   "http:// or https://")
     results = resolve_sync(urls, app.config.network, store=app.store, refresh=refresh)
     if as_json:
         click.echo(json.dumps([r.as_json() for r in results], indent=2, ensure_ascii=False))
@@ -321,7 +322,8 @@ def run(app: AppContext, once: bool, all_sources: bool, names: tuple[str, ...], 
                     for alias in (s.name, s.url, str(s.path) if s.path else None) if alias}
         unknown = [n for n in names if n not in by_alias]
         if unknown:
-            raise click.BadParameter(f"no configured source {unknown[0]!r}", param_hint="--source")
+            raise click.BadParameter(f"{unknown[0]}: no such source in the config; give a "
+                                     "source's url, path or kind:url", param_hint="--source")
         chosen = {by_alias[n] for n in names}
     store = app.store  # opened before the lock: an unusable path is a StoreError, exit 2
     lock = ArchiveLock(config.archive.db)
@@ -572,7 +574,8 @@ def check_posts(app: AppContext, posts_: tuple[str, ...], everything: bool,
     from postlink.errors import ConfigError
 
     if posts_ and everything:
-        raise click.UsageError("give posts or --all, not both")
+        raise click.UsageError("post keys and --all given together: --all checks every post; "
+                               "give keys or --all, not both")
     config = app.config
     if not config.capture.enabled:
         raise ConfigError(f"{config.path or 'config'}: [capture] enabled = false; set it to "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import string
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +133,38 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
         "mastodon_api": _STR,
     },
 }
+# A value to show in "e.g. key = value" when a key is wrong: its default, else one of its type.
+_TYPE_EXAMPLES = {"a number": "60", "a whole number": "1", "a string": '"..."',
+                  "true or false": "true", "a list of strings": '["..."]'}
+_DEFAULTS: dict[str, dict[str, Any]] = {
+    "archive": {"db": "archive/postlink.db"},
+    "network": {f.name: getattr(NetworkConfig(), f.name) for f in fields(NetworkConfig)},
+    "sources": {"kind": "feed", "url": "https://example.org/feed.xml", "path": "inbox",
+                "interval": SourceConfig.interval, "enabled": True, "tags": ["politics"]},
+    "capture": {f.name: getattr(CaptureConfig(), f.name) for f in fields(CaptureConfig)},
+}
+# defaults that would make a poor example: (), ""
+_DEFAULTS["network"].update(allow_hosts=["intranet.example"], contact="mailto:archive@example.org")
+
+
+def _example(section: str, key: str, description: str) -> str:
+    """``key = value`` in TOML, with a value that passes validation."""
+    value = _DEFAULTS[section].get(key)
+    if value in (None, ""):
+        return f"{key} = {_TYPE_EXAMPLES[description]}"
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    elif isinstance(value, (list, tuple)):
+        text = "[" + ", ".join(f'"{v}"' for v in value) + "]"
+    elif isinstance(value, str):
+        text = f'"{value}"'
+    else:
+        text = str(value)
+    return f"{key} = {text}"
+
+
 # Values that must be strictly positive; zero would stall or disable the tool silently.
 _POSITIVE = {"timeout", "deadline", "max_bytes", "max_hops", "concurrency", "per_host_concurrency", "interval",
              "min_interval", "max_interval", "recheck_after"}
@@ -156,7 +188,8 @@ def load_config(path: Path | None = None, *, db: Path | None = None) -> Config:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML ({exc}); fix the syntax") from exc
         except OSError as exc:
-            raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
+            raise ConfigError(f"{path}: cannot read ({exc.strerror}); check the file's "
+                              "permissions, or pass another file to --config") from exc
     config = parse_config(data, path)
     if db is not None:
         config = Config(path=config.path, archive=ArchiveConfig(db=db), network=config.network,
@@ -171,14 +204,15 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     for section in data:
         if section not in _SCHEMA:
             raise ConfigError(
-                f"{where}: unknown section [{section}]; expected one of "
-                f"{', '.join('[' + s + ']' for s in _SCHEMA)}"
+                f"{where}: unknown section [{section}]; use one of "
+                f"{', '.join(f'[[{s}]]' if s == 'sources' else f'[{s}]' for s in _SCHEMA)}"
             )
     archive_raw = _table(data, "archive", where)
     network_raw = _table(data, "network", where)
     sources_raw = data.get("sources", [])
     if not isinstance(sources_raw, list):
-        raise ConfigError(f"{where}: sources must be written as [[sources]] tables")
+        raise ConfigError(f"{where}: sources is not a list of tables; write each source as a "
+                          "[[sources]] table")
 
     archive_values = _check(archive_raw, "archive", where)
     if "db" in archive_values:
@@ -194,12 +228,14 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
     for i, raw in enumerate(sources_raw):
         label = f"[[sources]] #{i + 1}"
         if not isinstance(raw, dict):
-            raise ConfigError(f"{where}: {label} must be a table")
+            raise ConfigError(f"{where}: {label} is not a table; write it as [[sources]] "
+                              "followed by key = value lines")
         values = _check(raw, "sources", where, label=label)
         kind = values.get("kind")
         if kind not in SOURCE_KINDS:
             raise ConfigError(
-                f"{where}: {label} kind must be one of {', '.join(SOURCE_KINDS)}, got {kind!r}"
+                f"{where}: {label} kind must be one of {', '.join(SOURCE_KINDS)}, got {kind!r}; "
+                'e.g. kind = "feed"'
             )
         if kind == "folder":
             if "path" not in values:
@@ -209,7 +245,8 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         if "path" in values:
             values["path"] = _resolve(base, values["path"])
             if kind == "folder" and not values["path"].is_dir():
-                raise ConfigError(f"{where}: {label} path {values['path']} is not a folder")
+                raise ConfigError(f"{where}: {label} path {values['path']} is not a folder; "
+                                  "create it, or fix the path")
         if "tags" in values:
             values["tags"] = tuple(values["tags"])
         source = SourceConfig(**values)
@@ -244,21 +281,23 @@ def _capture(raw: dict[str, Any], where: str) -> CaptureConfig:
             names = {name for _, name, _, _ in string.Formatter().parse(url) if name is not None}
         except ValueError as exc:
             raise ConfigError(f"{where}: [capture] {key} is not a valid template ({exc}), "
-                              f"got {url!r}") from exc
+                              f"got {url!r}; write placeholders as {{name}} and a literal "
+                              "brace as {{ or }}") from exc
         if names - allowed:
             raise ConfigError(f"{where}: [capture] {key} has unknown placeholder "
                               f"{{{sorted(names - allowed)[0]}}}; allowed: "
                               f"{', '.join('{' + n + '}' for n in sorted(allowed)) or 'none'}")
         if key == "mastodon_api" and "id" not in names:
             raise ConfigError(f"{where}: [capture] mastodon_api must contain {{id}} (the status "
-                              f"id), got {url!r}")
+                              f"id), got {url!r}; e.g. {_example('capture', key, 'a string')}")
     return CaptureConfig(**values)
 
 
 def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: [{name}] must be a table")
+        raise ConfigError(f"{where}: [{name}] is not a table; write [{name}] on a line of its "
+                          "own, followed by key = value lines")
     return value
 
 
@@ -274,14 +313,18 @@ def _check(raw: dict[str, Any], section: str, where: str, *, label: str = "") ->
         types, description = schema[key]
         # bool is an int in Python; a number field given `true` is still a mistake
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-            raise ConfigError(f"{where}: {label} {key} must be {description}, got {value!r}")
+            raise ConfigError(f"{where}: {label} {key} must be {description}, got {value!r}; "
+                              f"e.g. {_example(section, key, description)}")
         checked: Any = value  # of one of the schema's types from here on
         if types == (list,) and not all(isinstance(v, str) for v in checked):
-            raise ConfigError(f"{where}: {label} {key} must be {description}, got {value!r}")
+            raise ConfigError(f"{where}: {label} {key} must be {description}, got {value!r}; "
+                              f"e.g. {_example(section, key, description)}")
         if key in _POSITIVE and checked <= 0:
-            raise ConfigError(f"{where}: {label} {key} must be greater than 0, got {value!r}")
+            raise ConfigError(f"{where}: {label} {key} must be greater than 0, got {value!r}; "
+                              f"e.g. {_example(section, key, description)}")
         if key == "per_host_delay" and checked < 0:
-            raise ConfigError(f"{where}: {label} {key} must be 0 or more, got {value!r}")
+            raise ConfigError(f"{where}: {label} {key} must be 0 or more, got {value!r}; "
+                              f"e.g. {_example(section, key, description)}")
         out[key] = value
     return out
 

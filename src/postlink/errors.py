@@ -1,5 +1,8 @@
 """Every error postlink raises on purpose.
 
+Messages are one line: what, why, and what to do, as ``what: why; what to do``, naming the
+file, URL or config key involved (issue 14).
+
     PostlinkError                 exit 1: something failed; the message says what and where
     ├── ConfigError               exit 2: config.toml or a command-line option is wrong
     ├── InputError                exit 2: a file or argument given to a command is unusable
@@ -13,8 +16,9 @@
 The CLI catches PostlinkError once, prints ``Error: <message>`` and exits with ``exit_code``.
 """
 
-from collections.abc import Mapping
+from __future__ import annotations
 
+from collections.abc import Mapping
 
 class PostlinkError(Exception):
     """Base for every error postlink raises on purpose."""
@@ -48,6 +52,18 @@ class NotFound(PostlinkError):
     """An article or post is not in the archive."""
 
     exit_code = 1
+
+    @classmethod
+    def article(cls, ref: object) -> NotFound:
+        """The one wording for an article asked for by id, URL or path that is not there."""
+        return cls(f"article {ref!r}: not in the archive; `postlink list` shows the archived "
+                   "articles, `postlink add` adds one")
+
+    @classmethod
+    def post(cls, key: str) -> NotFound:
+        """The one wording for a post asked for by key or URL that is not there."""
+        return cls(f"post {key!r}: not in the archive; add an article that embeds or links it "
+                   "(postlink add URL)")
 
 
 class FetchError(PostlinkError):

@@ -86,7 +86,8 @@ def _source_id(store: Store, ref: str) -> int:
     rows = store.query("SELECT id FROM sources WHERE name = ? OR url = ? OR path = ?"
                        " ORDER BY id LIMIT 1", (ref, ref, ref))
     if not rows:
-        raise NotFound(f"no source {ref!r} in the archive; `postlink status` lists them")
+        raise NotFound(f"source {ref!r}: not in the archive; `postlink status` lists the "
+                       "sources")
     return int(rows[0]["id"])
 
 

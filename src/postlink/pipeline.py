@@ -85,7 +85,8 @@ def read_input(source: str, *, url: str | None, offline: bool, config: Config,
         _check_size(source, path.stat().st_size, config)
         body = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{source}: cannot read ({exc.strerror})") from exc
+        raise InputError(f"{source}: cannot read ({exc.strerror}); check the file name and "
+                         "its permissions") from exc
     kind = "html" if suffix in HTML_SUFFIXES else "markdown" if suffix == ".md" else "text"
     resolved = str(path.resolve())
     article_url = canonical_url(url) if url else path.resolve().as_uri()
@@ -102,7 +103,8 @@ def article_from_response(resp: Response, *, url: str | None = None) -> ArticleI
     kind = "html" if resp.content_type in ("", "text/html", "application/xhtml+xml") \
         else "text" if resp.content_type == "text/plain" else None
     if kind is None:
-        raise InputError(f"{resp.url}: content type {resp.content_type!r} is not HTML or text")
+        raise InputError(f"{resp.url}: content type {resp.content_type!r} is not HTML or "
+                         "text; give the address of the article's page")
     canonical = rel_canonical(resp.body, resp.final_url) if kind == "html" else None
     name = url or canonical or resp.final_url
     return ArticleInput(canonical_url(name), resp.body, kind, original_url=resp.url,

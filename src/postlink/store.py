@@ -127,7 +127,9 @@ class Store(ArchiveSearch):
         conn = self.conn
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
-            raise StoreError(f"{self.path}: written by a newer postlink (schema {version})")
+            raise StoreError(f"{self.path}: written by a newer postlink (schema {version}, this "
+                             f"one knows {len(MIGRATIONS)}); upgrade postlink, or pass --db "
+                             "with another archive")
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -353,15 +355,15 @@ class Store(ArchiveSearch):
             rows = self.query("SELECT * FROM articles WHERE input_path IN (?, ?)"
                               " ORDER BY last_seen DESC LIMIT 1", (ref, resolved))
         if not rows:
-            raise NotFound(f"no article {ref!r} in the archive; list them with `postlink list`"
-                           " or add it with `postlink add`")
+            raise NotFound.article(ref)
         return rows[0]
 
     def latest_version(self, article_id: int) -> dict[str, Any]:
         rows = self.query("SELECT * FROM article_versions WHERE article_id = ?"
                           " ORDER BY version DESC LIMIT 1", (article_id,))
         if not rows:
-            raise NotFound(f"article {article_id} has no stored version")
+            raise NotFound(f"article {article_id}: no stored version (the archive is damaged); "
+                           "add the article again with `postlink add`")
         return rows[0]
 
     def article_version(self, article_id: int, version: int) -> dict[str, Any] | None:
@@ -422,7 +424,7 @@ class Store(ArchiveSearch):
         row = conn.execute("SELECT url, original_url FROM articles WHERE id = ?",
                            (article_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no article {article_id} in the archive")
+            raise NotFound.article(article_id)
         url, original_url = row
         versions = conn.execute("SELECT id, capture_id FROM article_versions"
                                 " WHERE article_id = ?", (article_id,)).fetchall()
@@ -577,7 +579,8 @@ class Store(ArchiveSearch):
         column = "id" if isinstance(source, int) else "name"
         rows = self.query(f"SELECT * FROM sources WHERE {column} = ?", (source,))
         if not rows:
-            raise NotFound(f"no source {source!r} in the archive")
+            raise NotFound(f"source {source!r}: not in the archive; `postlink status` lists "
+                           "the sources")
         return rows[0]
 
     def update_source(self, conn: sqlite3.Connection, source_id: int, **values: Any) -> None:
@@ -690,7 +693,7 @@ class Store(ArchiveSearch):
             row = conn.execute("SELECT status, gone_since FROM posts WHERE key = ?",
                                (key,)).fetchone()
             if row is None:
-                raise NotFound(f"no post {key!r} in the archive")
+                raise NotFound.post(key)
             old_status, gone_since = row
             if status == "not_checked":  # nothing was asked: nothing to record
                 return RecordedCapture(old_status, old_status, False, gone_since)
@@ -718,7 +721,8 @@ class Store(ArchiveSearch):
 def _inserted_id(cursor: sqlite3.Cursor) -> int:
     """The rowid an INSERT just made (sqlite3 types it as optional)."""
     if cursor.lastrowid is None:
-        raise StoreError("the database did not report the id of a row it just inserted")
+        raise StoreError("the database did not report the id of a row it just inserted; "
+                         "this is a bug in postlink or SQLite: please report it")
     return cursor.lastrowid
 
 

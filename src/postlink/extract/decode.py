@@ -9,18 +9,21 @@ from postlink.errors import InputError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 # Control bytes never found in real text; many of them mean an image, PDF or archive.
+EMPTY = "empty, nothing to read; give a file or page that holds the article"
+_BINARY = ("binary data, not HTML or text; give the page's HTML or the article's text "
+           "(a PDF, image or archive cannot be read)")
 _BINARY_BYTES = set(range(0, 9)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31}
 
 
 def decode_bytes(data: bytes, *, declared: str | None = None, what: str = "input") -> str:
     """Decode ``data`` using the BOM, the declared charset, a meta charset, then UTF-8, cp1252."""
     if not data.strip():
-        raise InputError(f"{what}: empty, nothing to read")
+        raise InputError(f"{what}: {EMPTY}")
     head = data[:4096]
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError(f"{what}: binary data, not HTML or text")
+        raise InputError(f"{what}: {_BINARY}")
     if sum(b in _BINARY_BYTES for b in head) > len(head) * 0.05:
-        raise InputError(f"{what}: binary data, not HTML or text")
+        raise InputError(f"{what}: {_BINARY}")
     for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                        (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):

@@ -19,7 +19,7 @@ import lxml.html
 import trafilatura
 
 from postlink.errors import InputError
-from postlink.extract.decode import decode_bytes
+from postlink.extract.decode import EMPTY, decode_bytes
 from postlink.extract.embeds import Found, find_candidates, one_per_rendering, select
 from postlink.extract.embeds.flattened import (
     FlattenedPost,
@@ -47,29 +47,38 @@ _UNREAD_BY_EXTRACTOR = ("head", "script", "style", "svg", "iframe", "button", "c
 _BLOCKS = {"p", "head", "item", "quote", "code", "cell", "list", "table", "row", "main", "doc", "body"}
 
 
-def extract_html(html: str | bytes, *, url: str | None = None, charset: str | None = None) -> Document:
+# What to do about a page that yields no article: the two ways in that always work.
+_NO_TEXT_ADVICE = ("save the page from a browser once it has loaded, or add the article's "
+                   "text as a .txt file")
+
+
+def extract_html(html: str | bytes, *, url: str | None = None, charset: str | None = None,
+                 name: str | None = None) -> Document:
     """Extract a Document from an HTML page. Raises InputError when the page has no body, and
-    on any page the extraction cannot read (never another exception)."""
+    on any page the extraction cannot read (never another exception); its message names the
+    input by ``name`` (a file path), else ``url``."""
+    what = name or url or "HTML"
     try:
-        return _extract_html(html, url=url, charset=charset)
+        return _extract_html(html, url=url, charset=charset, what=what)
     except (ValueError, RecursionError, lxml.etree.LxmlError) as exc:
         # The pieces above refuse the shapes we know (control characters, endless ids, deep
         # nesting); this keeps a shape nobody has tried yet from escaping as a traceback.
-        raise InputError(f"{url or 'HTML'}: cannot extract this page ({type(exc).__name__}: "
-                         f"{str(exc)[:200]})") from exc
+        raise InputError(f"{what}: cannot extract this page ({type(exc).__name__}: "
+                         f"{str(exc)[:200]}); {_NO_TEXT_ADVICE}") from exc
 
 
-def _extract_html(html: str | bytes, *, url: str | None, charset: str | None) -> Document:
-    text = decode_bytes(html, declared=charset, what=url or "HTML") if isinstance(html, bytes) else html
+def _extract_html(html: str | bytes, *, url: str | None, charset: str | None,
+                  what: str) -> Document:
+    text = decode_bytes(html, declared=charset, what=what) if isinstance(html, bytes) else html
     try:
         tree = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
-        raise InputError(f"{url or 'HTML'}: cannot parse HTML ({exc})") from exc
+        raise InputError(f"{what}: cannot parse HTML ({exc}); {_NO_TEXT_ADVICE}") from exc
     body = tree.find("body")
     # A body with elements passes without reading its text (joining a whole page's text cost
     # a twentieth of the extraction); only an element-less body needs its text looked at.
     if body is None or not len(body) and not "".join(body.itertext()).strip():
-        raise InputError(f"{url or 'HTML'}: the page has no body text")
+        raise InputError(f"{what}: the page has no body text; {_NO_TEXT_ADVICE}")
 
     # Every candidate embed, chrome included, becomes a marker paragraph: whether it is the
     # article's is known only once the body region is (region.py).
@@ -120,7 +129,7 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None) ->
         for i, f in found
     ]
     if not builder.text.strip() and not positioned:
-        raise InputError(f"{url or 'HTML'}: no article text found in the page")
+        raise InputError(f"{what}: no article text found in the page; {_NO_TEXT_ADVICE}")
     return Document(
         text=builder.text,
         sentences=split_sentences(builder.text, builder.paragraphs),
@@ -133,15 +142,17 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None) ->
     )
 
 
-def extract_text(text: str, *, url: str | None = None, markdown: bool = False) -> Document:
+def extract_text(text: str, *, url: str | None = None, markdown: bool = False,
+                 name: str | None = None) -> Document:
     """Extract a Document from plain text (or Markdown) copied from an article.
 
     Paragraphs are separated by blank lines. Paragraphs that hold a flattened post (text and
     attribution line) become embeds and are kept out of the body text and its sentences. A
     leading `` date YYYY-MM-DD`` line, as text archives write one, is the article's date.
     """
+    what = name or url or "text"
     if not text.strip():
-        raise InputError(f"{url or 'text'}: empty, nothing to read")
+        raise InputError(f"{what}: {EMPTY}")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     published = None
     dated = _DATE_LINE.match(text)
@@ -164,7 +175,8 @@ def extract_text(text: str, *, url: str | None = None, markdown: bool = False) -
             embeds.append(_flattened_embed(span.post, position=len(builder.text)))
             span = next(spans, None)
     if not builder.text.strip() and not embeds:
-        raise InputError(f"{url or 'text'}: no article text found")
+        raise InputError(f"{what}: no article text found; give the article's paragraphs, "
+                         "separated by blank lines")
     return Document(
         text=builder.text,
         sentences=split_sentences(builder.text, builder.paragraphs, whole=(0,) if title else ()),

@@ -31,8 +31,7 @@ def post_report(store: Store, ref: str, *, limit: int = 100, offset: int = 0
     key = post_key(ref)
     post = store.post(key)
     if post is None:
-        raise NotFound(f"post {key!r}: not in the archive; add an article that embeds or "
-                       "links it (postlink add URL)")
+        raise NotFound.post(key)
     post["provisional"] = bool(post["provisional"])
     citations = store.citations_of_post(key, limit=limit, offset=offset)
     for row in citations:

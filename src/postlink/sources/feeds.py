@@ -31,7 +31,8 @@ def parse_feed(body: bytes, *, feed_url: str) -> list[Item]:
         if head.startswith((b"<!doctype html", b"<html")):
             raise FetchError(feed_url, "returned an HTML page, not a feed; check the feed URL")
         reason = parsed.get("bozo_exception") or "no RSS, RDF or Atom root element"
-        raise FetchError(feed_url, f"not a readable feed ({reason})")
+        raise FetchError(feed_url, f"not a readable feed ({reason}); check the feed URL, or "
+                                   "set kind to what the address serves (sitemap, list)")
     return items
 
 

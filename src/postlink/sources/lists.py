@@ -13,7 +13,8 @@ def parse_list(body: bytes, *, url: str) -> list[Item]:
     word counts. FetchError when the file is not text or lists no URL at all.
     """
     if b"\x00" in body[:4096]:
-        raise FetchError(url, "not a text file of URLs (binary content)")
+        raise FetchError(url, "not a text file of URLs (binary content); point the source at "
+                              "a plain-text file with one URL per line")
     text = body.decode("utf-8", errors="replace").lstrip("\ufeff")
     items: list[Item] = []
     seen: set[str] = set()

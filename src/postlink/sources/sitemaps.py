@@ -27,6 +27,9 @@ class Sitemap:
     children: tuple[Item, ...] = ()
 
 
+_CHECK = "check the sitemap URL, or set kind to what the address serves (feed, list)"
+
+
 def parse_sitemap(body: bytes, *, url: str, max_bytes: int = 50_000_000) -> Sitemap:
     """Parse a urlset or sitemap index, gzipped or not; FetchError if it is neither."""
     if body.startswith(_GZIP_MAGIC):
@@ -36,16 +39,16 @@ def parse_sitemap(body: bytes, *, url: str, max_bytes: int = 50_000_000) -> Site
     try:
         root = etree.fromstring(body, parser=parser)
     except etree.XMLSyntaxError as exc:
-        raise FetchError(url, f"not a readable sitemap ({exc})") from exc
+        raise FetchError(url, f"not a readable sitemap ({exc}); {_CHECK}") from exc
     if root is None:
-        raise FetchError(url, "not a readable sitemap (empty or not XML)")
+        raise FetchError(url, f"not a readable sitemap (empty or not XML); {_CHECK}")
     kind = etree.QName(root).localname
     if kind == "urlset":
         return Sitemap(items=tuple(_entries(root, "url", url)))
     if kind == "sitemapindex":
         return Sitemap(children=tuple(_entries(root, "sitemap", url)))
     raise FetchError(url, f"not a sitemap (root element <{kind}>, expected <urlset> or "
-                          "<sitemapindex>)")
+                          f"<sitemapindex>); {_CHECK}")
 
 
 def _entries(root: etree._Element, tag: str, url: str) -> list[Item]:
@@ -85,7 +88,7 @@ def _gunzip(body: bytes, *, url: str, max_bytes: int) -> bytes:
     try:
         data = inflater.decompress(body, max_bytes + 1)
     except zlib.error as exc:
-        raise FetchError(url, f"not a readable gzip file ({exc})") from exc
+        raise FetchError(url, f"not a readable gzip file ({exc}); {_CHECK}") from exc
     if len(data) > max_bytes:
         raise FetchError(url, f"sitemap unpacks to more than {max_bytes} bytes; "
                               "raise [network] max_bytes")
