@@ -149,5 +149,6 @@ def test_fetch_error_keeps_the_last_answer() -> None:
 
     with pytest.raises(FetchError) as info:
         asyncio.run(go())
-    assert (info.value.reason, info.value.status) == ("HTTP 503", 503)
+    assert (info.value.reason, info.value.status) == (
+        "HTTP 503 (server busy or failing); try again later", 503)
     assert (info.value.headers["retry-after"], info.value.headers["etag"]) == ("120", '"v2"')

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+
 class PostlinkError(Exception):
     """Base for every error postlink raises on purpose."""
 
