@@ -116,6 +116,14 @@ def test_the_page_shows_every_citation_of_the_audit(hostile: tuple[str, dict[str
     assert [_visible(i) for i in diff.iter("ins")] == ["would", "bank"]
     unmatched = doc.get_element_by_id("unmatched")
     assert [_text(q) for q in unmatched.iter("q")] == [UNMATCHED]
+    # structure a screen reader can walk: one h1, a main landmark, labelled regions, and a
+    # first link that skips to the article; every link reachable by keyboard has a target
+    assert len(doc.xpath("//h1")) == 1 and doc.xpath("//main")
+    for labelled in doc.xpath("//*[@aria-labelledby]"):
+        assert doc.get_element_by_id(labelled.get("aria-labelledby")).tag in ("h2", "h3")
+    assert doc.xpath("//a")[0].get("href") == "#article"
+    for href in doc.xpath('//a/@href[starts-with(., "#")]'):
+        assert doc.get_element_by_id(href[1:]) is not None, href
 
 
 def test_demo_like_article_marks_each_part_of_a_two_part_quote(loopback_config: Path) -> None:
@@ -255,3 +263,28 @@ def test_hostile_post_in_the_other_formats(loopback_config: Path,
         assert body[position["start"]:position["end"]] == quote["exact"]
         exact.append(quote["exact"])
     assert VERBATIM in exact
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_text_colours_meet_wcag_aa_contrast(hostile: tuple[str, dict[str, Any]]) -> None:
+    """Every text colour of the page's CSS on every background it is drawn on: 4.5:1 or more."""
+    css = "".join(lxml.html.fromstring(hostile[0]).xpath("//style/text()"))
+    var = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-f]{6})", css))
+    backgrounds = [var[v] for v in ("paper", "cited", "verbatim", "partial", "altered", "unmatched")]
+    for ink in (var["ink"], var["muted"], var["link"]):
+        for ground in backgrounds:
+            assert _contrast(ink, ground) >= 4.5, (ink, ground)
+    pairs = re.findall(r"\{ color: (#[0-9a-f]{6}); background: (#[0-9a-f]{6});", css)
+    assert len(pairs) >= 6  # statuses and the diff's del/ins
+    for ink, ground in pairs:
+        assert _contrast(ink, ground) >= 4.5, (ink, ground)
