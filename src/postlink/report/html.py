@@ -11,7 +11,9 @@ become links.
 
 from __future__ import annotations
 
+import heapq
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -104,34 +106,45 @@ def article_marks(audit: Mapping[str, Any], body: str,
 def article_paragraphs(body: str, sentences: Mapping[int, tuple[int, int]], cited: Set[int],
                        marks: Sequence[tuple[int, int, str]]) -> list[tuple[int, list[Run]]]:
     """The body text as paragraphs (each with its start offset) of runs, split wherever a
-    sentence or a mark begins or ends. A mark found first wins where two overlap."""
+    sentence or a mark begins or ends. A mark listed first wins where two overlap. One sweep
+    over the sorted boundaries, so a huge article costs n log n, not n squared."""
     paragraphs: list[tuple[int, int]] = []
     start = 0
     for m in _PARAGRAPHS.finditer(body):
         paragraphs.append((start, m.start()))
         start = m.end()
     paragraphs.append((start, len(body)))
-    ordered = sorted(sentences.items(), key=lambda item: item[1])
-    out = []
-    for p_start, p_end in paragraphs:
-        if p_start >= p_end:
-            continue
-        inside = [(i, s, e) for i, (s, e) in ordered if s < p_end and e > p_start]
-        cuts = {p_start, p_end}
-        for _, s, e in inside:
-            cuts.update(x for x in (s, e) if p_start < x < p_end)
-        for s, e, _ in marks:
-            cuts.update(x for x in (s, e) if p_start < x < p_end)
-        points = sorted(cuts)
-        runs = []
-        for a, b in zip(points, points[1:], strict=False):
-            at = next(((i, s, e) for i, s, e in inside if s <= a < e), None)
-            runs.append(Run(
-                text=body[a:b], sentence=at[0] if at else None, cited=bool(at and at[0] in cited),
-                mark=next((kind for s, e, kind in marks if s <= a < e), None),
-                first=bool(at and a == max(at[1], p_start)),
-                last=bool(at and b == min(at[2], p_end))))
-        out.append((p_start, runs))
+    paragraphs = [(s, e) for s, e in paragraphs if s < e]
+    ordered = sorted((s, e, i) for i, (s, e) in sentences.items())
+    by_start = sorted(range(len(marks)), key=lambda n: marks[n][0])
+    points = sorted({x for s, e in paragraphs for x in (s, e)}
+                    | {x for s, e, _ in ordered for x in (s, e) if 0 <= x <= len(body)}
+                    | {x for s, e, _ in marks for x in (s, e)})
+    out: list[tuple[int, list[Run]]] = [(s, []) for s, _ in paragraphs]
+    p = si = mi = 0
+    active: list[tuple[int, int]] = []  # (mark number, end): the lowest number still open wins
+    for a, b in zip(points, points[1:], strict=False):
+        while p < len(paragraphs) and paragraphs[p][1] <= a:
+            p += 1
+        if p == len(paragraphs):
+            break
+        p_start, p_end = paragraphs[p]
+        while si < len(ordered) and ordered[si][1] <= a:
+            si += 1
+        while mi < len(by_start) and marks[by_start[mi]][0] <= a:
+            heapq.heappush(active, (by_start[mi], marks[by_start[mi]][1]))
+            mi += 1
+        while active and active[0][1] <= a:
+            heapq.heappop(active)
+        if a < p_start:
+            continue  # the blank lines between paragraphs
+        s_start, s_end, index = ordered[si] if si < len(ordered) else (0, 0, -1)
+        inside = s_start <= a < s_end
+        out[p][1].append(Run(
+            text=body[a:b], sentence=index if inside else None, cited=inside and index in cited,
+            mark=marks[active[0][0]][2] if active else None,
+            first=inside and a == max(s_start, p_start),
+            last=inside and b == min(s_end, p_end)))
     return out
 
 
@@ -199,12 +212,18 @@ def render_html(audit: Mapping[str, Any], body: str, sentences: Sequence[tuple[i
     post_number = {p["key"]: n for n, p in enumerate(audit["posts"], 1)}
     paragraphs = article_paragraphs(body, spans, cited, article_marks(audit, body, spans))
 
-    embeds_after: dict[int, list[dict[str, Any]]] = {}  # paragraph number -> embedded posts
+    starts = [start for start, _ in paragraphs]
+    embeds_after: dict[int, list[Mapping[str, Any]]] = {}  # paragraph number -> its embeds
     for p in audit["posts"]:
         position = (p.get("found") or {}).get("position")
         if p.get("embedded") and isinstance(position, int):
-            before = [n for n, (start, _) in enumerate(paragraphs) if start < position]
-            embeds_after.setdefault(before[-1] if before else -1, []).append(p)
+            # after the last paragraph that starts before the embed (-1: before them all)
+            embeds_after.setdefault(bisect_left(starts, position) - 1, []).append(p)
+    of_sentence: dict[int, list[tuple[int, Mapping[str, Any]]]] = {}
+    of_post: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
+    for n, c in numbered:
+        of_sentence.setdefault(c["sentence_index"], []).append((n, c))
+        of_post.setdefault(c["post_key"], []).append((n, c))
 
     kinds = Counter(c["kind"] for c in citations)
     return _ENV.get_template("audit.html.j2").render(
@@ -213,7 +232,7 @@ def render_html(audit: Mapping[str, Any], body: str, sentences: Sequence[tuple[i
         paragraphs=[runs for _, runs in paragraphs],
         embeds_after=embeds_after,
         numbered=numbered,
-        by_sentence={i: [(n, c) for n, c in numbered if c["sentence_index"] == i] for i in cited},
+        by_sentence=of_sentence,
         posts=[{
             "post": p,
             "number": post_number[p["key"]],
@@ -221,9 +240,8 @@ def render_html(audit: Mapping[str, Any], body: str, sentences: Sequence[tuple[i
             "permalink": http_url(p.get("url")),
             "status": STATUS_LABELS.get(p.get("status") or "", p.get("status") or "unknown"),
             "status_class": p.get("status") if p.get("status") in STATUS_LABELS else "unknown",
-            "pieces": post_pieces(p.get("text") or "",
-                                  [c for c in citations if c["post_key"] == p["key"]]),
-            "citations": [(n, c) for n, c in numbered if c["post_key"] == p["key"]],
+            "pieces": post_pieces(p.get("text") or "", [c for _, c in of_post.get(p["key"], [])]),
+            "citations": of_post.get(p["key"], []),
             "versions": versions.get(p["key"], []),
         } for p in audit["posts"]],
         post_number=post_number,
