@@ -181,9 +181,10 @@ def audit(app: AppContext, article: str, fmt: str, version: int | None) -> None:
         from postlink.report.audit import audit_post_versions, audit_sentences
         from postlink.report.html import render_html
 
-        click.echo(render_html(report, audit_body_text(app.store, report),
-                               audit_sentences(app.store, report),
-                               audit_post_versions(app.store, report)), nl=False)
+        store = app.existing_store
+        click.echo(render_html(report, audit_body_text(store, report),
+                               audit_sentences(store, report),
+                               audit_post_versions(store, report)), nl=False)
     elif fmt == "annotations":
         from postlink.report.annotations import render_annotations
 
