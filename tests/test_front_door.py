@@ -13,6 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from postlink.cli import cli
+from postlink.config import SourceConfig
+from postlink.store import Store
 from tests.conftest import DATA, LoopbackSite
 
 OUTAGE = DATA / "citations" / "05-outage.html"
@@ -38,6 +40,7 @@ def archive(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("args", [
     ["audit", "1"], ["audit", "1", "--format", "json"], ["posts", "x:1"], ["search", "word"],
     ["list"], ["status"], ["remove", "1", "--yes"], ["maintain"], ["check-posts", "--all"],
+    ["audit", "1", "--format", "html"], ["diff", "1"],
 ], ids=" ".join)
 def test_a_read_command_on_a_missing_archive_fails_and_creates_nothing(
         tmp_path: Path, args: list[str]) -> None:
@@ -76,6 +79,18 @@ def test_posts_json_writes_true_and_false(archive: Path) -> None:
     assert report["total_citations"] == len(report["citations"])
     assert report["total_articles"] == 1
     assert '"beyond_truncation": 0' not in result.output
+
+
+def test_status_json_writes_true_and_false(tmp_path: Path) -> None:
+    store = Store(tmp_path / "a.db")
+    store.sync_sources([SourceConfig("feed", url="https://one.example/rss"),
+                        SourceConfig("feed", url="https://two.example/rss", enabled=False)])
+    store.close()
+    result = invoke("--db", str(tmp_path / "a.db"), "status", "--json")
+    assert result.exit_code == 0, result.output
+    enabled = {s["name"]: s["enabled"] for s in json.loads(result.output)["sources"]}
+    assert enabled == {"feed:https://one.example/rss": True,
+                       "feed:https://two.example/rss": False}
 
 
 # -- a closed pipe -----------------------------------------------------------------------------

@@ -94,7 +94,7 @@ def _source_id(store: Store, ref: str) -> int:
 def source_status(store: Store, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     """Configured sources, soonest due first, with their queue: pending and failed items
     (counted off the (source_id, state) index: the queue, not the archive)."""
-    return store.query(
+    rows = store.query(
         "SELECT s.id, s.name, s.kind, s.enabled, s.status, s.error, s.last_polled,"
         " s.next_due, s.interval, s.failures,"
         " (SELECT count(*) FROM source_items i WHERE i.source_id = s.id"
@@ -103,6 +103,9 @@ def source_status(store: Store, *, limit: int = 50, offset: int = 0) -> list[dic
         "  AND i.state = 'failed') AS failed"
         " FROM sources s ORDER BY s.enabled DESC, s.next_due IS NULL, s.next_due, s.id"
         " LIMIT ? OFFSET ?", (limit, offset))
+    for row in rows:
+        row["enabled"] = bool(row["enabled"])  # SQLite's 0/1; JSON says true/false
+    return rows
 
 
 def queue_totals(store: Store) -> dict[str, int]:
