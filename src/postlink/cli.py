@@ -607,5 +607,55 @@ def check_posts(app: AppContext, posts_: tuple[str, ...], everything: bool,
     sys.exit(result.exit_code)
 
 
+@cli.command()
+@click.argument("inputs", nargs=-1)
+@click.option("--list", "lists", multiple=True, metavar="FILE",
+              help="a file naming inputs, one per line (repeatable)")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="a running Dask scheduler, tcp://HOST:PORT (default: [batch] scheduler, "
+                   "else a local cluster)")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="workers of the local cluster (default: [batch] workers, else one per core)")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="write Parquet shards to DIR instead of the archive")
+@click.option("--merge", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="store the Parquet shards in DIR into the archive")
+@click.option("--progress/--no-progress", "bar", default=None,
+              help="progress bar (default: when stderr is a terminal)")
+@click.pass_obj
+def batch(app: AppContext, inputs: tuple[str, ...], lists: tuple[str, ...],
+          scheduler: str | None, workers: int | None, output: Path | None, merge: Path | None,
+          bar: bool | None) -> None:
+    """Extract and cite every page of WARC files and folders of pages on a Dask cluster.
+
+    INPUT is a .warc/.warc.gz/.arc/.arc.gz file, an .html/.htm/.txt/.md file or a folder of
+    them. Pages are stored into the archive as `add --offline` stores them (short links are
+    recorded, not resolved); a rerun skips the pages already stored. Exit code 1 if a page
+    failed or the run was interrupted.
+    """
+    from postlink.batch.run import batch_inputs, batch_merge
+    from postlink.progress import make_batch_reporter
+
+    if merge is not None and (inputs or lists or output or scheduler or workers):
+        raise click.UsageError("--merge DIR stores shards already written; give it alone")
+    if merge is None and not (inputs or lists):
+        raise click.UsageError("give INPUT files or folders (or --list FILE), or --merge DIR")
+    scheduler = scheduler or app.config.batch.scheduler or None
+    if scheduler and workers:
+        raise click.UsageError("--workers sizes the local cluster; a --scheduler's cluster "
+                               "has its own workers")
+    workers = None if scheduler else workers or app.config.batch.workers
+    with make_batch_reporter(bar=bar) as progress:
+        if merge is not None:
+            summary = batch_merge(merge, store=app.store, progress=progress)
+        else:
+            summary = batch_inputs(inputs, lists, app.config, store=lambda: app.store,
+                                   output=output, scheduler=scheduler, workers=workers,
+                                   progress=progress)
+    for line in summary.lines(output):
+        click.echo(line)
+    sys.exit(summary.exit_code)
+
+
 def main() -> None:
     cli(prog_name="postlink")

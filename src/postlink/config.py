@@ -84,12 +84,22 @@ class CaptureConfig:
 
 
 @dataclass(frozen=True)
+class BatchConfig:
+    """`postlink batch`: the Dask scheduler to use ("" starts a local cluster) and how many
+    workers a local cluster gets (None: one per core)."""
+
+    scheduler: str = ""
+    workers: int | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None = None
     archive: ArchiveConfig = field(default_factory=ArchiveConfig)
     network: NetworkConfig = field(default_factory=NetworkConfig)
     sources: tuple[SourceConfig, ...] = ()
     capture: CaptureConfig = field(default_factory=CaptureConfig)
+    batch: BatchConfig = field(default_factory=BatchConfig)
 
 
 # key -> (accepted python types, human description of the type)
@@ -132,6 +142,7 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
         "bluesky_api": _STR,
         "mastodon_api": _STR,
     },
+    "batch": {"scheduler": _STR, "workers": _INT},
 }
 # A value to show in "e.g. key = value" when a key is wrong: its default, else one of its type.
 _TYPE_EXAMPLES = {"a number": "60", "a whole number": "1", "a string": '"..."',
@@ -167,7 +178,7 @@ def _example(section: str, key: str, description: str) -> str:
 
 # Values that must be strictly positive; zero would stall or disable the tool silently.
 _POSITIVE = {"timeout", "deadline", "max_bytes", "max_hops", "concurrency", "per_host_concurrency", "interval",
-             "min_interval", "max_interval", "recheck_after"}
+             "min_interval", "max_interval", "recheck_after", "workers"}
 # [capture] endpoints, and the placeholders each may contain.
 _ENDPOINT_FIELDS: dict[str, set[str]] = {
     "x_oembed": set(), "youtube_oembed": set(), "bluesky_api": set(), "mastodon_api": {"host", "id"},
@@ -193,7 +204,7 @@ def load_config(path: Path | None = None, *, db: Path | None = None) -> Config:
     config = parse_config(data, path)
     if db is not None:
         config = Config(path=config.path, archive=ArchiveConfig(db=db), network=config.network,
-                        sources=config.sources, capture=config.capture)
+                        sources=config.sources, capture=config.capture, batch=config.batch)
     return config
 
 
@@ -264,7 +275,17 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
         network=NetworkConfig(**network_values),
         sources=tuple(sources),
         capture=_capture(_table(data, "capture", where), where),
+        batch=_batch(_table(data, "batch", where), where),
     )
+
+
+def _batch(raw: dict[str, Any], where: str) -> BatchConfig:
+    values = _check(raw, "batch", where)
+    scheduler = values.get("scheduler", "")
+    if scheduler and "://" not in scheduler:
+        raise ConfigError(f"{where}: [batch] scheduler must be a Dask address such as "
+                          f"tcp://HOST:8786, or \"\" for a local cluster, got {scheduler!r}")
+    return BatchConfig(**values)
 
 
 def _capture(raw: dict[str, Any], where: str) -> CaptureConfig:

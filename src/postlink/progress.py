@@ -109,3 +109,69 @@ def make_reporter(*, bar: bool | None = None) -> LogReporter | BarReporter:
     if bar is None:
         bar = sys.stderr.isatty()
     return BarReporter() if bar else LogReporter()
+
+
+class BatchLog:
+    """What ``postlink batch`` prints off a terminal: each failed page as it happens."""
+
+    def __init__(self, out: TextIO | None = None) -> None:
+        self.out = out or sys.stderr
+
+    def started(self, total_bytes: int, workers: int, dashboard: str | None) -> None:
+        if dashboard:
+            print(f"Dask dashboard: {dashboard}", file=self.out, flush=True)
+
+    def advance(self, size: int, *, status: str, where: str = "", error: str = "") -> None:
+        if status == "failed":
+            print(logfmt("page", at=where, status=status, error=error), file=self.out, flush=True)
+
+    def __enter__(self) -> BatchLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+class BatchBar(BatchLog):
+    """A bar over the input's bytes with pages, pages/s and failures; failures printed above."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or Console(stderr=True)
+        self.progress = Progress(
+            TextColumn("[bold]batch"), BarColumn(), TextColumn("{task.fields[detail]}"),
+            TimeElapsedColumn(), console=self.console, transient=True)
+        self.task = self.progress.add_task("batch", total=None, detail="")
+        self.counts = {"pages": 0, "failed": 0, "skipped": 0, "done before": 0}
+
+    def started(self, total_bytes: int, workers: int, dashboard: str | None) -> None:
+        if dashboard:
+            self.progress.console.print(f"Dask dashboard: {dashboard}")
+        self.progress.update(self.task, total=total_bytes or None)
+
+    def advance(self, size: int, *, status: str, where: str = "", error: str = "") -> None:
+        if status == "failed":
+            self.progress.console.print(f"[red]failed[/] {where}: {error}")
+        key = status if status in self.counts else "pages"
+        self.counts[key] += 1
+        elapsed = self.progress.tasks[0].elapsed or 0.0
+        rate = self.counts["pages"] / elapsed if elapsed > 0 else 0.0
+        detail = f"{self.counts['pages']} pages, {rate:.1f} pages/s, {self.counts['failed']} failed"
+        if self.counts["skipped"]:
+            detail += f", {self.counts['skipped']} skipped"
+        if self.counts["done before"]:
+            detail += f", {self.counts['done before']} done before"
+        self.progress.update(self.task, advance=size, detail=detail)
+
+    def __enter__(self) -> BatchBar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+
+def make_batch_reporter(*, bar: bool | None = None) -> BatchLog:
+    """A bar when stderr is a terminal (unless ``bar`` says otherwise), else failure lines."""
+    if bar is None:
+        bar = sys.stderr.isatty()
+    return BatchBar() if bar else BatchLog()

@@ -170,4 +170,14 @@ MIGRATIONS: tuple[str, ...] = (
         INSERT INTO post_versions_fts(rowid, text) VALUES (new.id, new.text);
     END;
     """,
+    # 8 (issue 16): the pages `postlink batch` has stored, so a killed batch resumes without
+    # redoing them: one row per (input file, byte offset of the WARC record, sha256 of the
+    # page's bytes), written in the same transaction as the page's rows. Failed pages are
+    # kept with their error and tried again by the next run.
+    """
+    CREATE TABLE batch_records (
+        file TEXT NOT NULL, byte_offset INTEGER NOT NULL, digest TEXT NOT NULL,
+        state TEXT NOT NULL, url TEXT, error TEXT, at TEXT NOT NULL,
+        PRIMARY KEY (file, byte_offset, digest)) WITHOUT ROWID;
+    """,
 )

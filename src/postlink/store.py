@@ -664,6 +664,22 @@ class Store(ArchiveSearch):
             (now(), url, urlsplit(url).hostname, status, size, round(ms, 1), error))
 
 
+    # -- batch (postlink batch) -------------------------------------------------------------
+    def batch_done(self, file: str) -> set[tuple[int, str]]:
+        """(byte offset, digest) of every page of input ``file`` a batch has stored."""
+        rows = self.conn.execute("SELECT byte_offset, digest FROM batch_records"
+                                 " WHERE file = ? AND state = 'done'", (file,))
+        return {(int(offset), digest) for offset, digest in rows}
+
+    def mark_batch_record(self, conn: sqlite3.Connection, *, file: str, offset: int,
+                          digest: str, state: str, url: str | None,
+                          error: str | None = None) -> None:
+        """Record a batch page as done or failed (a failed one is tried again next run)."""
+        conn.execute(
+            "INSERT OR REPLACE INTO batch_records (file, byte_offset, digest, state, url,"
+            " error, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (file, offset, digest, state, url, error, now()))
+
     # -- post capture (check-posts) ---------------------------------------------------------
     # A post's status is what the platform said at the last check (live, deleted, gated,
     # unavailable), or not_checked. last_checked moves only on a definite answer, so a post
