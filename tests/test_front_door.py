@@ -146,9 +146,9 @@ ERRORS = [  # (name, files to write, arguments, exit code, the message after "Er
     ("config value", {"bad.toml": b'[network]\ntimeout = "ten"\n'},
      ["--config", "{bad.toml}", "add", "x.html"], 2,
      "{bad.toml}: [network] timeout must be a number, got 'ten'; e.g. timeout = 10"),
-    ("config section", {"bad.toml": b"[netwrok]\n"}, ["--config", "{bad.toml}", "list"], 2,
-     "{bad.toml}: unknown section [netwrok]; use one of [archive], [network], [[sources]], "
-     "[capture]"),
+    ("config key", {"bad.toml": b'[archive]\npath = "a.db"\n'},
+     ["--config", "{bad.toml}", "list"], 2,
+     "{bad.toml}: [archive] has unknown key 'path'; known keys: db"),
     ("source kind", {"bad.toml": b'[[sources]]\nkind = "rss"\nurl = "https://a.example/f"\n'},
      ["--config", "{bad.toml}", "run", "--once"], 2,
      "{bad.toml}: [[sources]] #1 kind must be one of feed, sitemap, list, folder, got 'rss'; "

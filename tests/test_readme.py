@@ -20,7 +20,8 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 # Keys config.py accepts that the README's table does not list yet.
 CONFIG_TABLE_PENDING = {("network", "contact"), ("network", "deadline"),
-                        ("sources", "min_interval"), ("sources", "max_interval")}
+                        ("sources", "min_interval"), ("sources", "max_interval"),
+                        ("batch", "workers"), ("batch", "scheduler")}
 # The README's `postlink demo` block shows counts the demo no longer prints.
 DEMO_PENDING = True
 # The README's example of a config error lacks the "what to do" part.
