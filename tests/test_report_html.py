@@ -288,3 +288,21 @@ def test_text_colours_meet_wcag_aa_contrast(hostile: tuple[str, dict[str, Any]])
     assert len(pairs) >= 6  # statuses and the diff's del/ins
     for ink, ground in pairs:
         assert _contrast(ink, ground) >= 4.5, (ink, ground)
+
+
+def test_html_of_an_earlier_version(loopback_config: Path, hostile: tuple[str, dict[str, Any]],
+                                    tmp_path: Path) -> None:
+    """`--version 1` renders the first version's text, sentences and citations."""
+    changed = tmp_path / "changed.txt"
+    changed.write_text(HOSTILE.read_text(encoding="utf-8").replace(
+        'She added that the council "would never ask for bank details by message."', ""),
+        encoding="utf-8")
+    run(loopback_config, "add", "--offline", str(changed), "--url", HOSTILE_URL)
+    latest = lxml.html.fromstring(run(loopback_config, "audit", "1", "--format", "html"))
+    first = lxml.html.fromstring(run(loopback_config, "audit", "1", "--version", "1",
+                                     "--format", "html"))
+    assert lxml.html.tostring(first) == lxml.html.tostring(lxml.html.fromstring(hostile[0]))
+    assert "version 2," in _text(latest.xpath('//p[@class="meta"]')[0])
+    assert [m.get("class") for m in latest.get_element_by_id("article").iter("mark")] == [
+        "verbatim", "unmatched"]
+    assert "bank details" not in _text(latest.get_element_by_id("article"))
