@@ -1,10 +1,11 @@
+import tomllib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from postlink.cli import cli
-from postlink.config import load_config, parse_config
+from postlink.config import _SCHEMA, load_config, parse_config
 from postlink.errors import ConfigError
 
 
@@ -75,3 +76,28 @@ def test_missing_config_file_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--config", str(tmp_path / "none.toml"), "audit", "1"])
     assert result.exit_code == 2
     assert "no such config file" in result.output
+
+
+def _toml_with(section: str, line: str) -> str:
+    if section == "sources":  # a source needs its kind and address beside the key tried
+        base = {"kind": 'kind = "feed"', "url": 'url = "https://a.example/f"'}
+        key = line.split(" =", 1)[0]
+        rest = [v for k, v in base.items() if k != key and not (key == "path" and k == "url")]
+        return "\n".join(["[[sources]]", *rest, line]) + "\n"
+    return f"[{section}]\n{line}\n"
+
+
+@pytest.mark.parametrize(("section", "key"), [
+    (section, key) for section, keys in _SCHEMA.items() for key in keys])
+def test_a_wrong_value_names_the_key_and_an_example_that_works(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, section: str, key: str) -> None:
+    """Every key's error says what to write instead (issue 14), and what it says is valid."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "inbox").mkdir()  # the example folder of a folder source's path
+    with pytest.raises(ConfigError) as wrong:
+        parse_config(tomllib.loads(_toml_with(section, f"{key} = {{ nested = 1 }}")))
+    message = str(wrong.value)
+    assert f" {key} must be " in message and "got {'nested': 1}" in message
+    example = message.rsplit("; e.g. ", 1)[1]
+    assert example.startswith(f"{key} = ")
+    parse_config(tomllib.loads(_toml_with(section, example)))  # does not raise

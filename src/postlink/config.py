@@ -151,8 +151,10 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
     "archive": {"db": "archive/postlink.db"},
     "network": {f.name: getattr(NetworkConfig(), f.name) for f in fields(NetworkConfig)},
     "sources": {"kind": "feed", "url": "https://example.org/feed.xml", "path": "inbox",
-                "interval": SourceConfig.interval, "enabled": True, "tags": ["politics"]},
+                "interval": SourceConfig.interval, "enabled": True, "tags": ["politics"],
+                "min_interval": 900, "max_interval": 86400},
     "capture": {f.name: getattr(CaptureConfig(), f.name) for f in fields(CaptureConfig)},
+    "batch": {"scheduler": "tcp://127.0.0.1:8786", "workers": 2},
 }
 # defaults that would make a poor example: (), ""
 _DEFAULTS["network"].update(allow_hosts=["intranet.example"], contact="mailto:archive@example.org")
@@ -160,7 +162,7 @@ _DEFAULTS["network"].update(allow_hosts=["intranet.example"], contact="mailto:ar
 
 def _example(section: str, key: str, description: str) -> str:
     """``key = value`` in TOML, with a value that passes validation."""
-    value = _DEFAULTS[section].get(key)
+    value = _DEFAULTS.get(section, {}).get(key)  # a section without examples: by type
     if value in (None, ""):
         return f"{key} = {_TYPE_EXAMPLES[description]}"
     if isinstance(value, bool):
