@@ -399,6 +399,16 @@ def test_plural_and_verb_s_meet_their_stem() -> None:
     assert "30fps" in stems("locked at 30fps")  # words with digits keep their s
 
 
+def test_stems_follow_the_page_language() -> None:
+    """Each language's own inflections meet (a 5-letter cut alone keeps "running" and "runs",
+    or Russian "дома" and "дом", apart); a language Snowball lacks keeps the cut."""
+    from postlink.cite.paraphrase import stem
+    assert stem("running", "en") == stem("runs", "en")
+    assert stem("дома", "ru") == stem("дом", "ru") == stem("домом", "ru")
+    assert stem("case", "it") == stem("casa", "it")
+    assert stem("running", "ja") == "runni"
+
+
 def test_shared_number_next_to_the_embed_is_a_paraphrase() -> None:
     text = """Rail works
 

@@ -45,7 +45,7 @@ from postlink.cite.model import PostText
 from postlink.cite.paraphrase import content_words, stem, strong_stems
 from postlink.cite.quotes import Quote, QuoteIndex
 from postlink.extract.model import Document, Sentence
-from postlink.lexicon import cues_any
+from postlink.lexicon import cues_any, detect_language
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -54,6 +54,9 @@ QUOTE_KINDS = ("verbatim", "altered", "partial")
 HEADING_MAX_WORDS = 12
 MIN_UNMATCHED_WORDS = 2
 # A sentence that starts with one of these continues the subject of the sentence before it.
+# The page language is read from its first characters: enough words to tell, and a bounded
+# cost on a 5 MB article.
+_LANGUAGE_SAMPLE = 20_000
 _SUBJECT_PRONOUNS = cues_any("pronouns") | cues_any("neuter_pronouns")
 # How early in a sentence that pronoun may come (words).
 PRONOUN_REACH = 3
@@ -135,6 +138,9 @@ class PageContext:
 
     def __init__(self, doc: Document, posts: Sequence[PostText]) -> None:
         self.doc = doc
+        # one language for the page's stems, sentences and posts alike: a post quoted in
+        # another language rarely shares stems anyway, and its names and numbers stem the same
+        self.language = detect_language(doc.text[:_LANGUAGE_SAMPLE])
         self.posts: dict[str, PreparedPost] = {}
         for p in posts:
             if p.key in self.posts:
@@ -144,8 +150,8 @@ class PageContext:
             words = content_words(p.text)
             self.posts[p.key] = PreparedPost(
                 p, post_words(p.text, p.truncated), names,
-                frozenset(stem(w) for w in words if w not in name_words), strong_stems(p.text),
-                frozenset(stem(w) for w in words))
+                frozenset(stem(w, self.language) for w in words if w not in name_words),
+                strong_stems(p.text), frozenset(stem(w, self.language) for w in words))
         self.pieces: dict[tuple[int, str], list[Piece]] = defaultdict(list)
         self._evidence: dict[tuple[int, str], Evidence] = {}
         self._para_starts = [start for start, _ in doc.paragraphs]
@@ -186,7 +192,8 @@ class PageContext:
                       ) -> frozenset[str]:
         """paraphrase.stems of the sentence, without the words in ``exclude``."""
         pairs = _once(self._stems, sentence.index,
-                      lambda: tuple((w, stem(w)) for w in content_words(sentence.text)))
+                      lambda: tuple((w, stem(w, self.language))
+                                     for w in content_words(sentence.text)))
         return frozenset(s for w, s in pairs if w not in exclude)
 
     def sentence_words(self, sentence: Sentence) -> list:

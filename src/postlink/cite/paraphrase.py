@@ -1,7 +1,8 @@
 """Paraphrase scoring: how much of a sentence's content comes from a post.
 
-Lexical only (no downloaded models): content words are cut to a 5-letter stem, so
-"congratulated" meets "Congratulations" and German inflections meet their stem; numbers
+Lexical only (no downloaded models): content words are stemmed by the Snowball stemmer of
+the page's language (snowballstemmer: 11 of the lexicon's languages), then cut to 5 letters,
+so "congratulated" meets "Congratulations" and German inflections meet their stem; numbers
 count as words. The score is the share of the sentence's content stems that the post has.
 ``restates`` decides whether that overlap is enough, given how the sentence points at the
 post (attribution.Evidence) and where it stands next to the embed.
@@ -12,7 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
+import snowballstemmer
+
+from postlink import lexicon
 from postlink.cite.attribution import Evidence, word_set
 from postlink.cite.normalize import normalize
 
@@ -65,10 +70,10 @@ class Overlap:
         return 0.0 if not p or not r else round(2 * p * r / (p + r) * 0.5 + p * 0.5, 3)
 
 
-def stems(text: str, exclude: Iterable[str] = ()) -> frozenset[str]:
+def stems(text: str, exclude: Iterable[str] = (), lang: str | None = None) -> frozenset[str]:
     """Content stems of ``text``; ``exclude`` drops words (e.g. the author's own name)."""
     skip = set(exclude)
-    return frozenset(stem(w) for w in content_words(text) if w not in skip)
+    return frozenset(stem(w, lang) for w in content_words(text) if w not in skip)
 
 
 def content_words(text: str) -> tuple[str, ...]:
@@ -77,8 +82,25 @@ def content_words(text: str) -> tuple[str, ...]:
                  if w not in STOPWORDS and (len(w) >= 3 or w.isdigit()))
 
 
-def stem(word: str) -> str:
-    return _lemma(word.translate(_UMLAUTS))[:STEM]
+@lru_cache(maxsize=65536)  # a page's words recur, and the stemmer is pure Python
+def stem(word: str, lang: str | None = None) -> str:
+    """The word's stem in language ``lang`` (a lexicon code; English when unknown). The
+    Snowball stem is cut to STEM letters too, so that a derived form still meets its root
+    ("reichweitenstark" and "reichweite"); languages Snowball lacks keep the cut alone."""
+    stemmer = _stemmer(lang or "en")
+    if stemmer is None:
+        return _lemma(word.translate(_UMLAUTS))[:STEM]
+    return stemmer.stemWord(word).translate(_UMLAUTS)[:STEM]
+
+
+@cache
+def _stemmer(lang: str) -> snowballstemmer.stemmer | None:
+    """The Snowball stemmer named like the lexicon's language ("German" -> "german")."""
+    try:
+        name = lexicon.language(lang).name.lower()
+    except KeyError:
+        return None
+    return snowballstemmer.stemmer(name) if name in snowballstemmer.algorithms() else None
 
 
 def _lemma(word: str) -> str:
