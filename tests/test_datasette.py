@@ -13,10 +13,12 @@ from urllib.parse import quote
 
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 from datasette.app import Datasette
 from datasette.utils import detect_fts
 
 import postlink.store as store_module
+from postlink.cli import cli
 from postlink.datasette_metadata import datasette_metadata
 from postlink.pipeline import ArticleInput, add_article
 from postlink.report.audit import build_audit
@@ -139,6 +141,13 @@ def test_metadata_names_real_tables_and_columns(archive: Path) -> None:
     page = _get(archive, "/postlink/citations", meta, page=True)
     assert "Which sentence cites which post, and how" in page
     assert "Which sentence cites" not in _get(archive, "/postlink/citations", page=True)
+
+
+def test_command_prints_metadata_keyed_by_the_archive_file_name(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "newsroom.db"), "datasette-metadata"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == datasette_metadata("newsroom")
+    assert list(json.loads(result.output)["databases"]) == ["newsroom"]  # Datasette's name
 
 
 def test_facets_show_in_datasette(archive: Path) -> None:

@@ -196,6 +196,17 @@ def audit(app: AppContext, article: str, fmt: str, version: int | None) -> None:
         render_audit(report, console(100))
 
 
+@cli.command("datasette-metadata")
+@click.pass_obj
+def datasette_metadata(app: AppContext) -> None:
+    """Print Datasette metadata for the archive (table descriptions, facets, canned
+    queries) as JSON, for: datasette ARCHIVE -m FILE."""
+    from postlink.datasette_metadata import datasette_metadata as metadata
+
+    # Datasette names a database after its file's stem
+    click.echo(json.dumps(metadata(app.config.archive.db.stem), ensure_ascii=False, indent=2))
+
+
 @cli.command()
 @click.argument("article")
 @click.argument("versions", nargs=-1, type=click.IntRange(min=1), metavar="[A [B]]")

@@ -1,9 +1,10 @@
 """Datasette metadata for an archive: what each table holds, its facets, and canned queries.
 
-Written as JSON it is what ``datasette archive/postlink.db -m metadata.json`` reads
-(Datasette 0.65's metadata format). Datasette names a database after its file's stem, so
-the metadata is keyed by that name. Full-text search needs nothing here:
-Datasette finds ``sentences_fts`` and ``post_versions_fts`` itself (schema migration 7).
+``postlink datasette-metadata > metadata.json`` writes it as JSON for ``datasette
+archive/postlink.db -m metadata.json`` (Datasette 0.65's metadata format). Datasette names a
+database after its file's stem, so the metadata is keyed by that name. Full-text search
+needs nothing here: Datasette finds ``sentences_fts`` and ``post_versions_fts`` itself
+(schema migration 7).
 
 Data, not behaviour. Each canned query reads only the latest version of each article, as
 an audit does.
