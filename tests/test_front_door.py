@@ -148,7 +148,7 @@ ERRORS = [  # (name, files to write, arguments, exit code, the message after "Er
      "{bad.toml}: [network] timeout must be a number, got 'ten'; e.g. timeout = 10"),
     ("config key", {"bad.toml": b'[archive]\npath = "a.db"\n'},
      ["--config", "{bad.toml}", "list"], 2,
-     "{bad.toml}: [archive] has unknown key 'path'; known keys: db"),
+     "{bad.toml}: [archive] has unknown key 'path'; check its spelling: the keys are db"),
     ("source kind", {"bad.toml": b'[[sources]]\nkind = "rss"\nurl = "https://a.example/f"\n'},
      ["--config", "{bad.toml}", "run", "--once"], 2,
      "{bad.toml}: [[sources]] #1 kind must be one of feed, sitemap, list, folder, got 'rss'; "

@@ -331,8 +331,8 @@ def _check(raw: dict[str, Any], section: str, where: str, *, label: str = "") ->
     for key, value in raw.items():
         if key not in schema:
             raise ConfigError(
-                f"{where}: {label} has unknown key {key!r}; known keys: {', '.join(schema)}"
-            )
+                f"{where}: {label} has unknown key {key!r}; check its spelling: the keys are "
+                f"{', '.join(schema)}")
         types, description = schema[key]
         # bool is an int in Python; a number field given `true` is still a mistake
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
