@@ -144,6 +144,7 @@ def test_metadata_names_real_tables_and_columns(archive: Path) -> None:
 
 
 def test_command_prints_metadata_keyed_by_the_archive_file_name(tmp_path: Path) -> None:
+    Store(tmp_path / "newsroom.db").close()  # the command describes an existing archive
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "newsroom.db"), "datasette-metadata"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == datasette_metadata("newsroom")

@@ -40,7 +40,7 @@ def archive(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("args", [
     ["audit", "1"], ["audit", "1", "--format", "json"], ["posts", "x:1"], ["search", "word"],
     ["list"], ["status"], ["remove", "1", "--yes"], ["maintain"], ["check-posts", "--all"],
-    ["audit", "1", "--format", "html"], ["diff", "1"],
+    ["audit", "1", "--format", "html"], ["diff", "1"], ["datasette-metadata"],
 ], ids=" ".join)
 def test_a_read_command_on_a_missing_archive_fails_and_creates_nothing(
         tmp_path: Path, args: list[str]) -> None:

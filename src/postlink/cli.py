@@ -203,6 +203,8 @@ def datasette_metadata(app: AppContext) -> None:
     queries) as JSON, for: datasette ARCHIVE -m FILE."""
     from postlink.datasette_metadata import datasette_metadata as metadata
 
+    # metadata for a mistyped --db would describe nothing: the archive must exist
+    app.existing_store  # noqa: B018
     # Datasette names a database after its file's stem
     click.echo(json.dumps(metadata(app.config.archive.db.stem), ensure_ascii=False, indent=2))
 
