@@ -49,7 +49,7 @@ def test_schema_1_archive_gains_the_indexes_and_keeps_its_rows(
         old.close()
 
     new = Store(path)
-    assert new.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 8
+    assert new.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 9
     assert set(_indexes(new)) >= NEW_INDEXES
     assert "version_id" in _indexes(new)["citations_post"]  # the widened index replaced the old
     assert _counts(new) == before

@@ -50,8 +50,9 @@ class ArchiveView:
     """What the archive already knows that changes how one page is read.
 
     ``by_handle``: archived (non-provisional) posts, with each of their texts, by the folded
-    author handle of each flattened post on the page; ``texts``: the latest archived text of
-    each post the page links to (``Store.post_texts`` rows).
+    author handle of each flattened post on the page; ``texts``: the best archived text
+    (``Store.post_texts`` rows: a capture first) of each post the page links to or embeds
+    without any text (an embed whose markup carries none, a bare post link).
     """
 
     by_handle: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
@@ -67,7 +68,9 @@ class Analysis:
 
     ``embeds`` are the document's, flattened posts already archived taking their post's key;
     ``link_refs`` is the post each of ``doc.links`` names (or None); ``linked`` every post the
-    page links to, in the text or outside it (``doc.post_links`` without offsets).
+    page links to, in the text or outside it (``doc.post_links`` without offsets);
+    ``text_from`` the post_versions id of each post whose text came from the archive because
+    the page had none (posts checked against the page's own text are not in it).
     """
 
     doc: Document
@@ -77,6 +80,7 @@ class Analysis:
     posts: tuple[PostText, ...]
     cited: CiteResult
     content_sha256: str
+    text_from: Mapping[str, int] = field(default_factory=dict)
 
 
 def extract(article: ArticleInput) -> Document:
@@ -91,36 +95,48 @@ def extract(article: ArticleInput) -> Document:
 
 def wanted(doc: Document) -> tuple[list[str], list[str]]:
     """What to ask the archive about ``doc``: the author handles of its flattened posts, and
-    the keys of the posts it links to."""
+    the keys of the posts whose text the page does not give (linked, or embedded without
+    text)."""
     handles = [e.author_handle for e in doc.embeds if e.provisional and e.author_handle]
-    return handles, [ref.key for ref in _linked(doc)[1]]
+    return handles, list(dict.fromkeys(
+        [ref.key for ref in _linked(doc)[1]] + _textless(doc.embeds)))
 
 
 def analyse(doc: Document, view: ArchiveView = EMPTY_VIEW) -> Analysis:
     """The page's posts and citations, given what the archive knows (``view``)."""
-    embeds, link_refs, linked, posts = _page_posts(doc, view)
+    embeds, link_refs, linked, posts, text_from = _page_posts(doc, view)
     return Analysis(doc, embeds, link_refs, linked, posts, link_citations(doc, posts),
-                    _content_hash(doc, embeds))
+                    _content_hash(doc, embeds), text_from)
 
 
 def revise(analysis: Analysis, view: ArchiveView) -> Analysis:
     """``analysis`` (made with another view, e.g. a worker's empty one) as ``analyse(doc, view)``
     would make it: re-cited only when ``view`` changes the page's posts, as citations are a
     function of the document and its posts alone."""
-    embeds, _, _, posts = _page_posts(analysis.doc, view)
+    embeds, _, _, posts, text_from = _page_posts(analysis.doc, view)
     if embeds == analysis.embeds and posts == analysis.posts:
-        return analysis
+        return replace(analysis, text_from=text_from)
     return analyse(analysis.doc, view)
+
+
+def _textless(embeds: Sequence[Embed]) -> list[str]:
+    """Keys of the embedded posts none of whose embeds on the page carries text."""
+    with_text = {e.key for e in embeds if e.text}
+    return list(dict.fromkeys(e.key for e in embeds if e.key not in with_text))
 
 
 def _page_posts(doc: Document, view: ArchiveView
                 ) -> tuple[tuple[Embed, ...], tuple[PostRef | None, ...], tuple[PostRef, ...],
-                           tuple[PostText, ...]]:
+                           tuple[PostText, ...], dict[str, int]]:
     embeds = tuple(_resolve_provisional(e, view) for e in doc.embeds)
     link_refs, linked = _linked(doc)
-    posts = _post_texts(embeds, {k: view.texts[k] for k in dict.fromkeys(r.key for r in linked)
-                                 if k in view.texts}, linked)
-    return embeds, link_refs, linked, tuple(posts)
+    asked = dict.fromkeys([r.key for r in linked] + _textless(embeds))
+    known = {k: view.texts[k] for k in asked if k in view.texts}
+    posts = _post_texts(embeds, known, linked)
+    with_text = {e.key for e in embeds if e.text}
+    text_from = {k: int(row["version_id"]) for k, row in known.items()
+                 if k not in with_text and row.get("text") and row.get("version_id") is not None}
+    return embeds, link_refs, linked, tuple(posts), text_from
 
 
 def _linked(doc: Document) -> tuple[tuple[PostRef | None, ...], tuple[PostRef, ...]]:
@@ -141,7 +157,8 @@ def _content_hash(doc: Document, embeds: Sequence[Embed]) -> str:
 
 def _post_texts(embeds: Sequence[Embed], known: Mapping[str, Mapping[str, Any]],
                 linked: Sequence[PostRef] = ()) -> list[PostText]:
-    """One PostText per post: the embed's text (else the archived text) and where it sits."""
+    """One PostText per post: the embed's text (else the archived text, ``known``) and where
+    it sits."""
     posts: dict[str, PostText] = {}
     positions: dict[str, tuple[int, ...]] = {}
     for e in embeds:
@@ -157,6 +174,13 @@ def _post_texts(embeds: Sequence[Embed], known: Mapping[str, Mapping[str, Any]],
             posts[key] = PostText(key, row.get("text") or "", row.get("author_handle"),
                                   row.get("author_name"), bool(row.get("truncated")),
                                   row.get("permalink"))
+        elif not posts[key].text and row.get("text"):  # embedded without text: the
+            # archive's text, where the embed sits
+            post = posts[key]
+            posts[key] = replace(post, text=row.get("text") or "",
+                                 truncated=bool(row.get("truncated")),
+                                 author_handle=post.author_handle or row.get("author_handle"),
+                                 author_name=post.author_name or row.get("author_name"))
     for ref in linked:  # a linked post is cited by its link even before its text is known
         if ref.key not in posts:
             posts[ref.key] = PostText(ref.key, "", ref.handle, None, url=ref.permalink)

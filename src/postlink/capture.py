@@ -97,6 +97,14 @@ class Checked:
     def failed(self) -> bool:
         return self.status == "unavailable"
 
+    @property
+    def brings_text(self) -> bool:
+        """The platform gave a text that pages lacking the post's text should be checked
+        against: a new one, or, at a post's first check, one the archive already held from
+        another page (read after the pages that lacked it, perhaps)."""
+        live = self.status == "live" and bool(self.capture.text)
+        return live and (self.new_version or self.old_status == "not_checked")
+
     def as_json(self) -> dict[str, Any]:
         c = self.capture
         return {"key": c.key, "old_status": self.old_status, "status": self.status,

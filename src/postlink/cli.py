@@ -581,11 +581,13 @@ def check_posts(app: AppContext, posts_: tuple[str, ...], everything: bool,
     """Capture posts from their platforms now: live, deleted, gated or unavailable.
 
     Checks the posts named (keys like x:123, or post URLs), else those due ([capture]
-    recheck_after), or every post with --all. A changed text becomes a new post version.
-    Exit code 1 if any check failed (unavailable: retry later), 0 otherwise.
+    recheck_after), or every post with --all. A changed text becomes a new post version,
+    and the article versions that embed or link the post without its text are cited again
+    against it. Exit code 1 if any check failed (unavailable: retry later), 0 otherwise.
     """
     from postlink.capture import check_posts_sync, posts_to_check
     from postlink.errors import ConfigError
+    from postlink.recite import recite_posts
 
     if posts_ and everything:
         raise click.UsageError("post keys and --all given together: --all checks every post; "
@@ -597,9 +599,11 @@ def check_posts(app: AppContext, posts_: tuple[str, ...], everything: bool,
     store = app.existing_store
     rows = posts_to_check(store, config.capture, posts_, everything=everything)
     result = check_posts_sync(store, config, rows)
+    recited = recite_posts(store, [c.key for c in result.checked if c.brings_text])
     if as_json:
-        click.echo(json.dumps([c.as_json() for c in result.checked], ensure_ascii=False,
-                              indent=2))
+        click.echo(json.dumps([{**c.as_json(), "recited": [
+            r.as_json() for r in recited if c.key in r.post_keys]} for c in result.checked],
+            ensure_ascii=False, indent=2))
     elif not rows:
         click.echo("no posts due for a check (--all checks every post)")
     else:
@@ -613,6 +617,14 @@ def check_posts(app: AppContext, posts_: tuple[str, ...], everything: bool,
                 line += f"  gone since {c.gone_since}"
             click.echo(line)
         click.echo(result.summary())
+        for r in recited:
+            where = f"article {r.article_id} v{r.version}"
+            if r.skipped:
+                click.echo(f"{where} not cited again: {r.skipped}")
+            else:
+                click.echo(f"{where} cited again with the captured text of "
+                           f"{', '.join(r.post_keys)}: {r.citations_before} → {r.citations} "
+                           "citations")
         if result.failed:
             click.echo(f"{len(result.failed)} failed:")
             for c in result.failed:

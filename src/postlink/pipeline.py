@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -32,14 +33,15 @@ from postlink.errors import InputError
 from postlink.extract.dates import parse_date
 from postlink.extract.links import canonical_url, find_text_urls
 from postlink.extract.model import Document, Embed
-from postlink.net.client import Response, fetch_sync
+from postlink.net.client import Response, charset_of, content_type_of, fetch_sync
 from postlink.net.guard import Resolver
 from postlink.platforms import created_at, parse_post_url
 from postlink.store import Store, sha256
 from postlink.unshorten import Resolution, is_shortener, resolve_sync
 
 __all__ = ["AddResult", "ArticleInput", "add_article", "archive_view", "article_from_response",
-           "extract", "read_input", "resolve_article_links", "store_analysis"]
+           "extract", "read_input", "resolve_article_links", "store_analysis", "store_citations",
+           "stored_input"]
 
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt", ".md")
@@ -72,8 +74,7 @@ def read_input(source: str, *, url: str | None, offline: bool, config: Config,
     if source == "-":
         body = sys.stdin.buffer.read(config.network.max_bytes + 1)
         _check_size("stdin", len(body), config)
-        head = body[:2048].lstrip().lower()
-        kind = "html" if head.startswith((b"<!doctype", b"<html", b"<")) else "text"
+        kind = _sniffed_kind(body)
         name = url or f"stdin:{sha256(body)[:16]}"
         return ArticleInput(canonical_url(name) if url else name, body, kind)
     path = Path(source)
@@ -87,10 +88,36 @@ def read_input(source: str, *, url: str | None, offline: bool, config: Config,
     except OSError as exc:
         raise InputError(f"{source}: cannot read ({exc.strerror}); check the file name and "
                          "its permissions") from exc
-    kind = "html" if suffix in HTML_SUFFIXES else "markdown" if suffix == ".md" else "text"
+    kind = _suffix_kind(source) or "text"
     resolved = str(path.resolve())
     article_url = canonical_url(url) if url else path.resolve().as_uri()
     return ArticleInput(article_url, body, kind, input_path=resolved)
+
+
+def _sniffed_kind(body: bytes) -> str:
+    """HTML if the bytes start like markup, else text (stdin says nothing else)."""
+    head = body[:2048].lstrip().lower()
+    return "html" if head.startswith((b"<!doctype", b"<html", b"<")) else "text"
+
+
+def _suffix_kind(path: str) -> str | None:
+    suffix = Path(path).suffix.lower()
+    return "html" if suffix in HTML_SUFFIXES else "markdown" if suffix == ".md" else \
+        "text" if suffix == ".txt" else None
+
+
+def stored_input(source: dict[str, Any]) -> ArticleInput:
+    """The input an archived version was read from, rebuilt from ``Store.version_source``:
+    its raw bytes, read as ``add`` read them (a fetched page by its content type, a file by
+    its suffix, stdin by its first bytes)."""
+    content_type = source.get("content_type") or ""
+    if content_type:
+        kind = "text" if content_type_of(content_type) == "text/plain" else "html"
+    else:
+        kind = _suffix_kind(source.get("input_path") or "") or _sniffed_kind(source["body"])
+    return ArticleInput(source["url"], source["body"], kind, original_url=source.get("original_url"),
+                        input_path=source.get("input_path"), status=source.get("status"),
+                        headers=source.get("headers"), charset=charset_of(content_type))
 
 
 def article_from_response(resp: Response, *, url: str | None = None) -> ArticleInput:
@@ -205,21 +232,30 @@ def store_analysis(store: Store, conn: sqlite3.Connection, article: ArticleInput
             *((p.href, p.url, p.text, None, None, p.key, None, p.in_body_region) for p in outside),
             *_embed_links(embeds),
         ])
+    store_citations(store, conn, saved.version_id, analysis)
+    return AddResult(saved.article_id, saved.version_id, saved.version, saved.created, article.url,
+                     len(doc.sentences), len({p.key for p in analysis.posts}),
+                     len(result.citations), len(result.unmatched_quotes))
+
+
+def store_citations(store: Store, conn: sqlite3.Connection, version_id: int,
+                    analysis: Analysis) -> None:
+    """Replace the citations and unmatched quotes of one version with ``analysis``'s, each
+    citation naming the archived post text it was checked against when not the page's."""
+    result = analysis.cited
     store.replace_citations(
-        conn, saved.version_id,
+        conn, version_id,
         ({"sentence_idx": c.sentence_index, "post_key": c.post_key, "kind": c.kind,
           "score": c.score, "quote": c.quote, "article_start": c.article_span[0],
           "article_end": c.article_span[1],
           "post_start": c.post_span[0] if c.post_span else None,
           "post_end": c.post_span[1] if c.post_span else None, "diff": c.diff,
-          "beyond_truncation": int(c.beyond_truncation)} for c in result.citations),
+          "beyond_truncation": int(c.beyond_truncation),
+          "post_version_id": analysis.text_from.get(c.post_key)} for c in result.citations),
         ({"sentence_idx": u.sentence_index, "quote": u.quote,
           "article_start": u.article_span[0], "article_end": u.article_span[1]}
          for u in result.unmatched_quotes),
     )
-    return AddResult(saved.article_id, saved.version_id, saved.version, saved.created, article.url,
-                     len(doc.sentences), len({p.key for p in analysis.posts}),
-                     len(result.citations), len(result.unmatched_quotes))
 
 
 def resolve_article_links(store: Store, config: Config, version_id: int, *,

@@ -1,7 +1,12 @@
 """`postlink schedule`: APScheduler jobs built from config, running the same Runner as run --once.
 
 One job per enabled source (``max_instances=1``, ``coalesce=True``, ``misfire_grace_time``,
-jitter), plus a job that re-checks expired short links. The jobs keep no state of their own:
+jitter), plus a job that re-checks expired short links and, unless ``[capture] enabled`` is
+false, a ``check-posts`` job: it captures the posts due (never checked, or last checked
+``[capture] recheck_after`` ago) and cites again the article versions that lacked the text
+of a post whose captured text is new. It first runs at start-up, then every
+``recheck_after`` seconds or every hour, whichever is shorter, so the posts of articles
+archived meanwhile do not wait a whole ``recheck_after`` for their first capture. The jobs keep no state of their own:
 when a job ends it is re-armed from the source's ``next_due`` and adaptive ``interval`` in the
 database, so a restarted scheduler carries on where the last one stopped (a source polled ten
 minutes ago is not polled again at start-up; articles a killed run left pending are archived
@@ -32,6 +37,7 @@ from postlink.store import Store
 MISFIRE_GRACE = 3600  # a job late by up to an hour (laptop asleep) still runs, once
 MAX_JITTER = 300.0  # seconds; spreads sources that share an interval
 SHORT_LINK_RECHECK = 3600.0  # how often expired short links are looked at
+POST_CHECK_MAX_INTERVAL = 3600.0  # the check-posts job runs at least this often
 
 
 def jitter(interval: float) -> float:
@@ -75,6 +81,13 @@ class Schedule:
         self.scheduler.add_job(self._recheck_links, IntervalTrigger(
             seconds=SHORT_LINK_RECHECK, jitter=jitter(SHORT_LINK_RECHECK), timezone=UTC),
             id="short-links", name="re-check expired short links")
+        every = self.post_check_interval
+        if every is not None:
+            self.scheduler.add_job(
+                self._check_posts, IntervalTrigger(seconds=every, jitter=jitter(every),
+                                                   timezone=UTC),
+                id="check-posts", name="capture the posts due for a check",
+                next_run_time=datetime.now(UTC) + timedelta(seconds=random.uniform(1, 3)))
         self.scheduler.start()
         self.notify(f"scheduling {sum(s.enabled for s in self.config.sources)} sources; "
                     "Ctrl-C or SIGTERM to stop")
@@ -131,5 +144,39 @@ class Schedule:
                 self.notify(f"job short-links: {len(urls)} re-checked, {changed} resolved")
         except PostlinkError as exc:
             self.notify(f"job short-links failed: {exc}")
+        finally:
+            store.close()
+
+    @property
+    def post_check_interval(self) -> float | None:
+        """Seconds between two runs of the check-posts job; None when captures are off."""
+        if not self.config.capture.enabled:
+            return None
+        return min(self.config.capture.recheck_after, POST_CHECK_MAX_INTERVAL)
+
+    def _check_posts(self) -> None:
+        """Capture the posts due, as `postlink check-posts` does, and cite again the article
+        versions that lacked a post's text when its captured text is new."""
+        from postlink.capture import check_posts_sync
+        from postlink.recite import recite_posts
+
+        if self.stop.is_set():
+            return
+        store = Store(self.config.archive.db)
+        try:
+            rows = store.posts_due_for_check(self.config.capture.recheck_after)
+            if not rows:
+                return
+            run = check_posts_sync(store, self.config, rows)
+            recited = recite_posts(store, [c.key for c in run.checked if c.brings_text])
+            again = sum(1 for r in recited if r.skipped is None)
+            self.notify(f"job check-posts: {run.summary()}; {again} article version(s) cited "
+                        "again")
+            for r in recited:
+                if r.skipped:
+                    self.notify(f"  article {r.article_id} v{r.version} not cited again: "
+                                f"{r.skipped}")
+        except PostlinkError as exc:
+            self.notify(f"job check-posts failed: {exc}")
         finally:
             store.close()

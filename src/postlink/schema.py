@@ -180,4 +180,12 @@ MIGRATIONS: tuple[str, ...] = (
         state TEXT NOT NULL, url TEXT, error TEXT, at TEXT NOT NULL,
         PRIMARY KEY (file, byte_offset, digest)) WITHOUT ROWID;
     """,
+    # 9 (issue 13 point 4): which text of the post a citation was checked against. NULL: the
+    # page's own embed text (or no text at all); else the post_versions row the resolver used
+    # because the page had none (a captured oEmbed/API text, or another article's embed).
+    # No REFERENCES: merging a provisional post moves its versions to new ids, and
+    # Store.merge_post moves this pointer with them.
+    """
+    ALTER TABLE citations ADD COLUMN post_version_id INTEGER;
+    """,
 )

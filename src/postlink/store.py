@@ -103,6 +103,8 @@ class Store(ArchiveSearch):
             # the in_region columns of schema 4; its rows are written without them.
             self._in_region = any(row[1] == "in_region"
                                   for row in conn.execute("PRAGMA table_info(embeds)"))
+            self._checked_text = any(row[1] == "post_version_id"  # schema 8
+                                     for row in conn.execute("PRAGMA table_info(citations)"))
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(
                 f"{path}: cannot open the database ({exc}); check the path and its permissions "
@@ -253,17 +255,21 @@ class Store(ArchiveSearch):
     def replace_citations(self, conn: sqlite3.Connection, version_id: int,
                           citations: Iterable[dict[str, Any]],
                           unmatched: Iterable[dict[str, Any]]) -> None:
-        """Citations of a version are derived data: recomputing replaces them whole."""
+        """Citations of a version are derived data: recomputing replaces them whole.
+
+        ``post_version_id`` (optional in each citation) is the post_versions row whose text
+        the citation was checked against, when it was not the page's own."""
         conn.execute("DELETE FROM citations WHERE version_id = ?", (version_id,))
         conn.execute("DELETE FROM unmatched_quotes WHERE version_id = ?", (version_id,))
+        checked = ", post_version_id" if self._checked_text else ""
         for c in citations:
             conn.execute(
                 "INSERT INTO citations (version_id, sentence_idx, post_key, kind, score, quote,"
-                " article_start, article_end, post_start, post_end, diff, beyond_truncation)"
+                f" article_start, article_end, post_start, post_end, diff, beyond_truncation{checked})"
                 " VALUES (:version_id, :sentence_idx, :post_key, :kind, :score, :quote,"
                 " :article_start, :article_end, :post_start, :post_end, :diff,"
-                " :beyond_truncation)",
-                {"version_id": version_id, **c},
+                f" :beyond_truncation{checked.replace(', ', ', :')})",
+                {"version_id": version_id, "post_version_id": None, **c},
             )
         for u in unmatched:
             conn.execute(
@@ -310,6 +316,12 @@ class Store(ArchiveSearch):
             "INSERT OR IGNORE INTO post_versions (post_key, text, truncated, media, fetched_at,"
             " source, sha256) SELECT ?, text, truncated, media, fetched_at, source, sha256"
             " FROM post_versions WHERE post_key = ?", (key, provisional_key))
+        if self._checked_text:  # citations checked against a moved text follow it
+            conn.execute(
+                "UPDATE citations SET post_version_id = (SELECT n.id FROM post_versions o"
+                " JOIN post_versions n ON n.post_key = ? AND n.sha256 = o.sha256"
+                " WHERE o.id = citations.post_version_id) WHERE post_key = ?"
+                " AND post_version_id IS NOT NULL", (key, key))
         conn.execute("DELETE FROM post_versions WHERE post_key = ?", (provisional_key,))
         conn.execute("DELETE FROM posts WHERE key = ?", (provisional_key,))
 
@@ -326,13 +338,16 @@ class Store(ArchiveSearch):
             " AND p.provisional = ?", (handle, int(provisional)))
 
     def post_texts(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """Latest known text and author of each post, preferring complete over truncated text."""
+        """The best archived text and the author of each post: complete before truncated, the
+        platform's own (a capture) before a page's copy, then the latest. ``version_id``,
+        ``source`` and ``fetched_at`` say which post_versions row it is (None: no text)."""
         out: dict[str, dict[str, Any]] = {}
-        for key in set(keys):
+        for key in dict.fromkeys(keys):
             rows = self.query(
-                "SELECT p.key, p.author_handle, p.author_name, p.permalink, v.text, v.truncated"
+                "SELECT p.key, p.author_handle, p.author_name, p.permalink, v.text, v.truncated,"
+                " v.id AS version_id, v.source, v.fetched_at"
                 " FROM posts p LEFT JOIN post_versions v ON v.post_key = p.key WHERE p.key = ?"
-                " ORDER BY v.truncated ASC, v.id DESC LIMIT 1", (key,))
+                " ORDER BY v.truncated ASC, v.source = 'embed' ASC, v.id DESC LIMIT 1", (key,))
             if rows:
                 out[key] = rows[0]
         return out
@@ -377,6 +392,41 @@ class Store(ArchiveSearch):
         return [row[0] for row in self.conn.execute(
             "SELECT version FROM article_versions WHERE article_id = ? ORDER BY version",
             (article_id,))]
+
+    def version_source(self, version_id: int) -> dict[str, Any] | None:
+        """What one article version was read from: the article's url, original_url and
+        input_path, and its raw capture (``body`` decompressed, ``headers`` a dict,
+        ``content_type``, ``status``), or None when the version holds no capture."""
+        rows = self.query(
+            "SELECT a.url, a.original_url, a.input_path, c.status, c.headers,"
+            " c.content_type, c.body FROM article_versions v JOIN articles a ON a.id = v.article_id"
+            " JOIN captures c ON c.id = v.capture_id WHERE v.id = ?", (version_id,))
+        if not rows:
+            return None
+        row = rows[0]
+        row["body"] = zlib.decompress(row["body"])
+        row["headers"] = json.loads(row["headers"] or "{}")
+        return row
+
+    def versions_lacking_text(self, key: str) -> list[int]:
+        """Ids of the article versions that embed or link the post ``key`` without giving its
+        text (no embed of it there has any): those whose citations of it an archived text
+        of the post can change, oldest first."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT version_id FROM embeds WHERE post_key = ?"
+            " UNION SELECT version_id FROM links WHERE post_key = ? AND in_post IS NULL"
+            " EXCEPT SELECT version_id FROM embeds WHERE post_key = ? AND COALESCE(text, '') != ''"
+            " ORDER BY 1", (key, key, key))]
+
+    def post_versions_by_id(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """post_versions rows (id, post_key, source, fetched_at, truncated) by id."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        return {row["id"]: row for row in self.query(
+            "SELECT id, post_key, source, fetched_at, truncated FROM post_versions"
+            f" WHERE id IN ({marks})", wanted)}
 
     def version_rows(self, version_id: int, table: str, order: str = "id") -> list[dict[str, Any]]:
         if table not in ("sentences", "embeds", "links", "citations", "unmatched_quotes"):

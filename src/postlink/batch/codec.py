@@ -35,6 +35,7 @@ def from_json(text: str) -> Analysis:
             tuple(UnmatchedQuote(u["sentence_index"], u["quote"], _span(u["article_span"]))
                   for u in cited["unmatched_quotes"])),
         content_sha256=data["content_sha256"],
+        text_from=data.get("text_from", {}),  # shards written before it existed lack it
     )
 
 

@@ -36,8 +36,22 @@ REDIRECT_CODES = (301, 302, 303, 307, 308)
 HTML_TYPES = ("", "text/html", "application/xhtml+xml")
 
 
+def content_type_of(value: str) -> str:
+    """The media type of a Content-Type value, lower case, without parameters."""
+    return value.split(";")[0].strip().lower()
+
+
+def charset_of(value: str) -> str | None:
+    """The charset parameter of a Content-Type value, if any."""
+    for part in value.split(";")[1:]:
+        name, _, charset = part.strip().partition("=")
+        if name.lower() == "charset":
+            return charset.strip("\"' ") or None
+    return None
+
+
 def _content_type(headers: dict[str, str]) -> str:
-    return headers.get("content-type", "").split(";")[0].strip().lower()
+    return content_type_of(headers.get("content-type", ""))
 
 
 @dataclass(frozen=True)
@@ -56,11 +70,7 @@ class Response:
 
     @property
     def charset(self) -> str | None:
-        for part in self.headers.get("content-type", "").split(";")[1:]:
-            name, _, value = part.strip().partition("=")
-            if name.lower() == "charset":
-                return value.strip("\"' ") or None
-        return None
+        return charset_of(self.headers.get("content-type", ""))
 
 
 @dataclass(frozen=True)

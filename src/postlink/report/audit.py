@@ -75,6 +75,9 @@ def _audit(store: Store, article: dict[str, Any], version: dict[str, Any]) -> di
 
     cited = {c["post_key"] for c in citations}
     short = store.version_short_links(vid) if links else {}
+    page_text = {e["post_key"] for e in embeds if e["text"]}
+    archived = store.post_versions_by_id(
+        c["post_version_id"] for c in citations if c.get("post_version_id") is not None)
     return {
         "article": {
             "id": article["id"],
@@ -98,6 +101,7 @@ def _audit(store: Store, article: dict[str, Any], version: dict[str, Any]) -> di
                 "post_span": [c["post_start"], c["post_end"]] if c["post_start"] is not None else None,
                 "diff": c["diff"],
                 "beyond_truncation": bool(c["beyond_truncation"]),
+                "checked_against": _checked_against(c, version, page_text, archived),
             }
             for c in citations
         ],
@@ -118,6 +122,23 @@ def _audit(store: Store, article: dict[str, Any], version: dict[str, Any]) -> di
             for u in unmatched
         ],
     }
+
+
+def _checked_against(citation: dict[str, Any], version: dict[str, Any], page_text: set[str],
+                     archived: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
+    """Which text of the post the citation was checked against: an archived post version
+    (``source`` oembed | api for the platform's own text, embed for another page's copy)
+    when the page had none, else the page's embed text (``source`` page, fetched with the
+    article version); null when there was no text at all (a link or an attribution to a
+    post whose text nobody has), or, for archives written before schema 8, when the page
+    had none."""
+    row = archived.get(citation.get("post_version_id") or -1)
+    if row is not None:
+        return {"source": row["source"], "fetched_at": row["fetched_at"],
+                "post_version_id": row["id"]}
+    if citation["post_key"] in page_text:
+        return {"source": "page", "fetched_at": version["fetched_at"], "post_version_id": None}
+    return None
 
 
 def _found(embed: dict[str, Any] | None, link: dict[str, Any] | None) -> dict[str, Any]:

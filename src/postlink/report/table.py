@@ -23,6 +23,11 @@ def console(min_width: int) -> Console:
     return _Console(width=max(min_width, Console().width))
 
 
+# How an audit's checked_against sources read in the table.
+TEXT_SOURCES = {"oembed": "oEmbed capture", "api": "platform API capture",
+                "embed": "another article's embed"}
+
+
 def render_audit(audit: dict[str, Any], console: Console) -> None:
     art = audit["article"]
     console.print(Text(f"Article {art['id']} (version {art['version']}): {art['title'] or ''}",
@@ -45,6 +50,20 @@ def render_audit(audit: dict[str, Any], console: Console) -> None:
         citations.add_row(str(c["sentence_index"]), c["post_key"], c["kind"], f"{c['score']:.2f}",
                           shown)
     parts: list[Any] = [posts, citations]
+    elsewhere = [c for c in audit["citations"]
+                 if (c.get("checked_against") or {}).get("source") not in (None, "page")]
+    if elsewhere:
+        # the page had no text for these posts: say which archived text was used instead
+        checked = Table(title="Checked against an archived text (the page had none)",
+                        title_justify="left")
+        for col in ("sent.", "post", "text", "fetched", "post version"):
+            checked.add_column(col, overflow="fold")
+        for c in elsewhere:
+            source = c["checked_against"]
+            checked.add_row(str(c["sentence_index"]), c["post_key"],
+                            TEXT_SOURCES.get(source["source"], source["source"]),
+                            source["fetched_at"], str(source["post_version_id"]))
+        parts.append(checked)
     if audit["unmatched_quotes"]:
         unmatched = Table(title="Quotes matching no post", title_justify="left")
         unmatched.add_column("sent.")
@@ -55,3 +74,4 @@ def render_audit(audit: dict[str, Any], console: Console) -> None:
     if audit["uncited_posts"]:
         parts.append(Text("Posts not cited in the prose: " + ", ".join(audit["uncited_posts"])))
     console.print(Group(*parts))
+
