@@ -17,6 +17,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import dask
 from distributed import Client, LocalCluster
 
 from postlink.errors import ConfigError
@@ -41,8 +42,11 @@ def open_client(scheduler: str | None, workers: int | None,
         return
     # loopback only; in-process workers (tests) talk over inproc:// and need no host
     where = {"host": "127.0.0.1"} if processes else {}
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
-                           dashboard_address="127.0.0.1:0", **where)
+    # A worker's statistical profiler samples every thread's stack each 10 ms, holding the GIL
+    # the extraction needs; the dashboard's profile page is what is lost.
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
+                               dashboard_address="127.0.0.1:0", **where)
     try:
         with Client(cluster) as client:
             yield client
