@@ -21,6 +21,7 @@ from postlink.batch.shards import ShardWriter
 from postlink.batch.writer import ArchiveWriter
 from postlink.cli import cli
 from postlink.config import Config
+from postlink.errors import InputError
 from postlink.store import Store
 from tests.conftest import CORPUS, DATA
 
@@ -327,3 +328,40 @@ def test_cli_without_the_batch_extra_says_how_to_install_it(tmp_path: Path,
     assert result.exit_code == 2
     assert "Error: postlink batch: distributed not installed; install the batch extra: " \
            "pip install 'postlink[batch]'" in result.output
+
+
+def test_a_chunk_the_cluster_loses_fails_its_pages_and_the_run_goes_on(
+        tmp_path: Path, client: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A task that raises on the cluster (as a killed worker's does) fails its pages only."""
+    import postlink.batch.run as run_module
+    from postlink.batch.work import analyse_pages
+
+    def flaky(articles: list) -> list:
+        if any(a.url.endswith("/lost") for a in articles):
+            raise MemoryError("worker ran out of memory")
+        return analyse_pages(articles)
+
+    monkeypatch.setattr(run_module, "analyse_pages", flaky)
+    pages = [(f"https://news.example/{p.stem}", p.read_bytes()) for p in OWN_PAGES[:4]]
+    warc = tmp_path / "pages.warc.gz"
+    offsets = write_warc(warc, [*pages[:2], ("https://news.example/lost", pages[2][1]),
+                                pages[3]])
+    summary = batch_into(tmp_path / "a.db", [warc], client, chunk_pages=2)
+    assert summary.new == 2
+    assert [where for where, _ in summary.failed] == [f"{warc}@{offsets[2]}", f"{warc}@{offsets[3]}"]
+    assert all("the cluster failed this page's task (MemoryError: worker ran out of memory)"
+               in error for _, error in summary.failed)
+
+
+def test_list_files_name_inputs_relative_to_themselves(tmp_path: Path) -> None:
+    (tmp_path / "crawl").mkdir()
+    warc = tmp_path / "crawl" / "a.warc.gz"
+    write_warc(warc, [])
+    page = tmp_path / "page.html"
+    page.write_bytes(OWN_PAGES[0].read_bytes())
+    listing = tmp_path / "inputs.txt"
+    listing.write_text(f"# crawl of May\ncrawl/a.warc.gz\n\n{page}  # absolute\ncrawl/a.warc.gz\n")
+    assert expand_inputs([], [str(listing)]) == [warc.resolve(), page.resolve()]
+    listing.write_text("crawl/missing.warc.gz\n")
+    with pytest.raises(InputError, match="missing.warc.gz: no such file or folder"):
+        expand_inputs([], [str(listing)])

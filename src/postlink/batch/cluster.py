@@ -23,6 +23,7 @@ from distributed import Client, LocalCluster
 from postlink.errors import ConfigError
 
 C = TypeVar("C")
+WORKER_WAIT = 30.0  # seconds a --scheduler's cluster has to show one worker
 
 
 @contextmanager
@@ -36,6 +37,11 @@ def open_client(scheduler: str | None, workers: int | None,
             raise ConfigError(f"{scheduler}: cannot reach a Dask scheduler ({exc}); start one "
                               "(`dask scheduler`) or fix --scheduler / [batch] scheduler") from exc
         try:
+            try:
+                client.wait_for_workers(1, timeout=WORKER_WAIT)
+            except TimeoutError as exc:
+                raise ConfigError(f"{scheduler}: no Dask worker joined in {WORKER_WAIT:g} s; "
+                                  f"start some with `dask worker {scheduler}`") from exc
             yield client
         finally:
             client.close()
@@ -60,7 +66,7 @@ def dashboard(client: Client) -> str | None:
     if "dashboard" not in client.scheduler_info().get("services", {}):
         return None
     link = str(client.dashboard_link)
-    if importlib.util.find_spec("bokeh") is None:
+    if client.cluster is not None and importlib.util.find_spec("bokeh") is None:
         link += " (charts need bokeh: pip install 'bokeh>=3.1')"
     return link
 
