@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from postlink.cli import cli
 from postlink.config import load_config
 from postlink.progress import LogReporter
-from postlink.recite import recite_posts
+from postlink.recite import recite_posts, recite_version
 from postlink.schedule import Schedule
 from postlink.store import Store
 from tests.conftest import LoopbackSite, Route
@@ -283,3 +283,32 @@ def test_merging_a_provisional_post_moves_the_checked_text_with_it(tmp_path: Pat
     [version] = store.query("SELECT id, post_key FROM post_versions")
     assert version["post_key"] == key and version["id"] != old_id
     assert (row["post_key"], row["post_version_id"]) == (key, version["id"])
+
+
+def test_reading_a_version_again_gives_the_same_citations(tmp_path: Path) -> None:
+    """Each archived input kind (HTML, text and Markdown files, stdin) is read again from its
+    raw capture as `add` read it: with no new post text, citing again changes nothing."""
+    from postlink.config import Config
+    from postlink.pipeline import ArticleInput, add_article, read_input
+    from tests.conftest import DATA
+
+    store = Store(tmp_path / "archive.db")
+    files = sorted((DATA / "citations").glob("[0-9]*.*"))
+    assert {f.suffix for f in files} == {".html", ".txt", ".md"}
+    for i, path in enumerate(files):
+        url = None if i % 2 else f"https://news.example/{path.stem}"  # file:// names too
+        add_article(store, read_input(str(path), url=url, offline=True, config=Config()))
+    text = (DATA / "articles" / "ferry-strike.txt").read_bytes()
+    add_article(store, ArticleInput("stdin:ferry", text, "text"))  # as `add -` stores it
+
+    def citations() -> list[list[tuple[Any, ...]]]:
+        return [[tuple(v for k, v in sorted(c.items()) if k != "id")
+                 for c in store.version_rows(vid, "citations", "sentence_idx, post_key")]
+                for vid in versions]
+
+    versions = [r["id"] for r in store.query("SELECT id FROM article_versions ORDER BY id")]
+    before = citations()
+    assert sum(map(len, before)) > 50
+    done = [recite_version(store, vid) for vid in versions]
+    assert [r.skipped for r in done] == [None] * len(versions)
+    assert citations() == before
