@@ -114,6 +114,9 @@ def test_a_capture_makes_the_quote_of_a_textless_embed_checkable(
                                        "post_version_id": version["id"]}
     # the newspaper's quote is still nobody's post
     assert [q["quote"] for q in after["unmatched_quotes"]] == ["a tax on the night shift."]
+    md = run(loopback_config, "audit", "https://news.example/toll", "--format", "md").output
+    assert ("“would cost a commuter more than 900 dollars a year” (checked against the "
+            f"archived oembed text of {version['fetched_at']}) |") in md
     table = run(loopback_config, "audit", "https://news.example/toll").output
     assert "Checked against an archived text (the page had none)" in table
     row = next(line for line in table.splitlines() if "oEmbed capture" in line)

@@ -97,6 +97,10 @@ def render_markdown(audit: dict[str, Any]) -> str:
                 shown += f" (diff: {escape(c['diff'])})"
             if c.get("beyond_truncation"):
                 shown += " (runs past the cut embed)"
+            checked = c.get("checked_against") or {}
+            if checked.get("source") not in (None, "page"):  # the page had no text for it
+                shown += (f" (checked against the archived {escape(checked['source'])} text of "
+                          f"{escape(checked['fetched_at'])})")
             out.append(f"| {c['sentence_index']} | {who} | {escape(c['kind'])} | "
                        f"{c['score']:.2f} | {shown} |")
     else:
