@@ -657,3 +657,34 @@ def test_brackets_the_post_itself_wrote_are_quoted_exactly() -> None:
     assert m is not None and m.kind == "verbatim" and m.diff is None
     edited = match_quote("New timetable from Monday [for all lines] see the station boards", post)
     assert edited is not None and edited.kind == "altered"
+
+
+def test_credit_lines_in_several_languages() -> None:
+    from postlink.cite.attribution import is_credit_line
+    assert is_credit_line("Photo: Jane Roe / Harbour Agency")
+    assert is_credit_line("Quelle: Nachrichtenagentur")
+    assert is_credit_line("Crédit : Agence Exemple")
+    assert is_credit_line("Reporting by Sam Example; editing by Lee Example")
+    assert is_credit_line("The ferry at dawn. Image credit: Port Archive")
+    assert not is_credit_line("The photographer posted the picture on Instagram.")
+
+
+def test_definite_post_words_come_from_every_language() -> None:
+    from postlink.cite.attribution import read
+    assert read("Dans son message, la maire promet une réponse.").definite
+    assert read("En su publicación, el alcalde pidió calma.").definite
+    assert read("She linked to her latest tweet.").definite
+    assert not read("She linked to her blog post.").definite  # a web page
+    assert read("Auf dem gemeinsamen Foto lachen beide.").media
+    assert not read("The council met on Tuesday.").definite
+
+
+def test_pronoun_tags_and_it_says_read_either_word_order() -> None:
+    from postlink.cite.attribution import it_says, pronoun_tag, read
+    assert pronoun_tag(read("„Wir machen weiter“, schrieb sie.").words)
+    assert pronoun_tag(read('"We carry on," she wrote.').words)
+    assert pronoun_tag(read("« On continue », écrit-elle.").words)
+    assert not pronoun_tag(read("The council said nothing.").words)
+    assert it_says(read('It reads: "Back soon."').words)
+    assert it_says(read("Darin heißt es, es sagt alles.").words)
+    assert not it_says(read("It rained all day.").words)

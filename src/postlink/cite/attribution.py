@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from postlink.lexicon import cues, cues_any, fold
+from postlink.lexicon import cues, cues_any, fold, phrases
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -24,7 +24,7 @@ _fold = fold  # one folding for cue words and sentence words (lexicon.fold)
 # an article quotes posts in its own language and in English.
 MEDIA_NOUNS = cues_any("media_nouns")
 # Words that refer to a social post or to posting. A photo or a video is a post too, but an
-# article has its own, so media words are cues only next to the embed (DEFINITE_MEDIA).
+# article has its own, so media words are cues only next to the embed (Reading.media).
 POST_CUES = ((cues("post_nouns", "en") | cues("post_nouns", "de")) - MEDIA_NOUNS) | cues_any("posting_verbs")
 # The verbs among POST_CUES: the act of posting ("retweeted", "teilte"), which nouns like
 # "message" are not.
@@ -54,20 +54,19 @@ _SOURCE_VERBS = cues_any("source_verbs")
 SOURCE_REACH = 3  # words between the preposition (or the verb) and the source noun
 # Generic words that never identify an author on their own.
 NAME_STOPWORDS = cues_any("name_fillers")
-CREDIT_LINE = re.compile(
-    r"^\W*(?:photo|photos|image|images|picture|video|credit|credits|foto|bild|quelle|source"
-    r"|additional reporting|reporting by)\b|\b(?:photo|image|picture)\s*(?:credits?)?\s*:",
-    re.I)
-DEFINITE_POST = re.compile(
-    r"\b(?:the|this|that|his|her|its|their|these|those"
-    r"|der|die|das|dem|den|dieser|diesem|sein|seine|seinem|seinen|ihr|ihre|ihrem|ihren|meinem|mein)"
-    r"\s+[„“\"]?(?!(?:blog|guest|news|forum|web)\s)(?:\w+\s+)?"
-    r"(?:post|tweet|message|thread|reply|update|caption|beitrag)s?\b", re.I)
-# "the photo", "auf dem gemeinsamen Foto": the picture or clip an embed shows. Weaker than a
-# post word (an article has its own photos), so only next to the embed.
-DEFINITE_MEDIA = re.compile(
-    r"\b(?:the|this|that|his|her|its|their|der|die|das|dem|den|diesem|dieses|ihrem|seinem)"
-    r"\s+(?:\w+\s+)?(?:photo|picture|video|clip|foto|bild|video)s?\b", re.I)
+# A line starting with a credit word ("Photo: ...", "Quelle: ...", "Reporting by ...") credits
+# an image or the reporting; so does "photo:" or "image credit:" anywhere in it.
+_CREDIT_WORDS = cues_any("credit_words")
+_CREDIT_PHRASES = phrases("credit_words")
+_CREDIT_LABEL = re.compile(
+    r"\b(?:" + "|".join(sorted(map(re.escape, _CREDIT_WORDS & MEDIA_NOUNS))) + r")\s*(?:credits?)?\s*:")
+# "the post", "her latest tweet", "ihrem Beitrag", "son message": a determiner or possessive,
+# at most one word, then a post noun. Reading.media: the same before a media noun ("the
+# photo", "auf dem gemeinsamen Foto"), weaker than a post word (an article has its own
+# photos), so only next to the embed.
+_DEFINITE_LEADS = cues_any("determiners") | cues_any("possessives")
+_DEFINITE_POST_NOUNS = cues_any("post_nouns") - MEDIA_NOUNS
+_WEB_PAGES = cues_any("web_pages")
 # "a blog post", "a guest post" are web pages, not social posts (the lookahead above).
 # "according to a post by ..." credits a post, not another source.
 _ACCORDING_TO_POST = re.compile(
@@ -231,7 +230,7 @@ def read(sentence: str) -> Reading:
         credits_source=_credits_source(words),
         according_to_post=bool(_ACCORDING_TO_POST.search(sentence)),
         plural=any(words[c] in PLURAL_CUES for c in cues) or "both" in words,
-        definite=bool(DEFINITE_POST.search(sentence)), media=bool(DEFINITE_MEDIA.search(sentence)),
+        definite=_definite(words, _DEFINITE_POST_NOUNS), media=_definite(words, MEDIA_NOUNS),
         verb=any(w in POST_VERBS for w in words), speech=any(w in SPEECH_VERBS for w in words))
 
 
@@ -293,4 +292,41 @@ def _follows(words: Sequence[str], i: int) -> bool:
 
 def is_credit_line(sentence: str) -> bool:
     """Image credits and reporting credits, which never cite a post."""
-    return bool(CREDIT_LINE.search(sentence))
+    folded = _fold(sentence.lower())
+    first = _TOKEN.findall(folded[:80])
+    if first and (first[0] in _CREDIT_WORDS or tuple(first[:2]) in _CREDIT_PHRASES):
+        return True
+    return bool(_CREDIT_LABEL.search(folded))
+
+
+def _definite(words: Sequence[str], nouns: frozenset[str]) -> bool:
+    """A determiner or possessive, then a noun of ``nouns`` right away or after one word that
+    is not a web-page word ("a blog post" is a web page)."""
+    for i, w in enumerate(words):
+        if w not in _DEFINITE_LEADS:
+            continue
+        if i + 1 < len(words) and words[i + 1] in nouns:
+            return True
+        if i + 2 < len(words) and words[i + 2] in nouns and words[i + 1] not in _WEB_PAGES:
+            return True
+    return False
+
+
+# "it says", "es heißt": an inanimate subject that speaks is the post (or its image).
+_IT = cues_any("neuter_pronouns")
+_TEXT_VERBS = cues_any("text_verbs")
+# "she wrote", "he said", "schrieb er": a pronoun speech tag, either order.
+_PERSONS = cues_any("pronouns")
+_TAG_VERBS = POST_VERBS | SPEECH_VERBS
+
+
+def it_says(words: Sequence[str]) -> bool:
+    """True when a neuter pronoun is the subject of a text verb (``words`` folded)."""
+    return any(a in _IT and b in _TEXT_VERBS for a, b in zip(words, words[1:], strict=False))
+
+
+def pronoun_tag(words: Sequence[str]) -> bool:
+    """True when a personal pronoun and a verb of speech or posting stand together, in either
+    order (German and others put the verb first: "schrieb sie")."""
+    return any((a in _PERSONS and b in _TAG_VERBS) or (a in _TAG_VERBS and b in _PERSONS)
+               for a, b in zip(words, words[1:], strict=False))

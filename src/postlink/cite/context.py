@@ -36,6 +36,8 @@ from postlink.cite.attribution import (
     author_names,
     evidence,
     is_credit_line,
+    it_says,
+    pronoun_tag,
     read,
     tokens,
 )
@@ -60,12 +62,6 @@ _LANGUAGE_SAMPLE = 20_000
 _SUBJECT_PRONOUNS = cues_any("pronouns") | cues_any("neuter_pronouns")
 # How early in a sentence that pronoun may come (words).
 PRONOUN_REACH = 3
-# "it says", "it reads": an inanimate subject that speaks is the post (or its image).
-_IT_SAYS = re.compile(r"\b(?:it|es)\s+(?:says|said|reads|read|states|sagt|heißt)\b", re.I)
-# "she wrote", "he said": a pronoun speech tag refers back to the person named before.
-_PRONOUN_TAG = re.compile(
-    r"\b(?:he|she|they|er|sie)\s+(?:wrote|writes|said|says|posted|tweeted|added|schrieb|sagte)\b"
-    r"|\b(?:schrieb|sagte|twitterte)\s+(?:er|sie)\b", re.I)  # German puts the verb first
 # Capitalised words that are not names (so two sentences do not share a subject by them).
 _NOT_NAMES = cues_any("weekdays") | cues_any("months")
 # A definite post reference ("her best tweet") cites an embed at most this many sentences on.
@@ -453,7 +449,7 @@ class PageContext:
                     # sentence must also point at a post ("Emery tweeted", "the post", a name)
                     if not lead_ev.other_source and (
                             lead_ev.cue or lead_ev.definite or lead_ev.mention
-                            or _IT_SAYS.search(lead.text)):
+                            or it_says(self.reading(lead).words)):
                         self._attribute(lead, key, 0.5)
                         self._echoes[key].append(quote.text)
 
@@ -504,16 +500,16 @@ class PageContext:
         if ev.other_source or self.names_other_author(nxt, key) or self._leads_into_other(nxt, key):
             return False
         later = nxt if step == 1 else current
-        tagged = bool(_PRONOUN_TAG.search(later.text))
-        it_says = bool(_IT_SAYS.search(nxt.text))
+        tagged = pronoun_tag(self.reading(later).words)
+        says = it_says(self.reading(nxt).words)
         # "The party leader retweeted it": a verb of posting with no name, whose subject is
         # the person the sentence before named
         unnamed = step == -1 and self._posts_unnamed(later, key)
-        same_subject = _starts_with_pronoun(later.text) or tagged or it_says or unnamed \
+        same_subject = _starts_with_pronoun(later.text) or tagged or says or unnamed \
             or _share_name(current.text, nxt.text)
         # the author named just before "..., she wrote." is the one who wrote it
         introduces = step == -1 and (tagged or unnamed) and ev.mention == 2
-        return same_subject and (ev.cue or ev.definite or introduces or it_says)
+        return same_subject and (ev.cue or ev.definite or introduces or says)
 
     def _attribute(self, sentence: Sentence, key: str, score: float) -> None:
         if (sentence.index, key) not in self.pieces:

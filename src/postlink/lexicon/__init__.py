@@ -55,6 +55,9 @@ RULE_CATEGORIES = (
     "neuter_pronouns",  # "it", which may be the post itself ("it says")
     "possessives",  # "his", "her", "its", "their"
     "determiners",  # "the", "this", "that": before a post noun, a definite post
+    "web_pages",  # "blog", "guest": before a post noun, a web page, not a social post
+    "text_verbs",  # what a text does: "it says", "it reads", "es heißt"
+    "credit_words",  # a line starting with one credits an image or the reporting
     "sentence_openers",  # words that come before a sentence's subject: the, but, and
     "anonymous_posters",  # one unnamed poster: user, commenter, follower
     "anonymous_leads",  # "one", "another" before such a poster
