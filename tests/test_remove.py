@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import postlink.cli as cli_module
 from postlink.config import SourceConfig
+from postlink.net.exchange import Exchange
 from postlink.pipeline import ArticleInput, add_article
 from postlink.store import Store
 from tests.test_pages import ARTICLES, _add, run
@@ -203,8 +204,9 @@ def test_a_polled_article_is_not_brought_back_by_the_next_poll(tmp_path: Path) -
     result = add_article(store, ArticleInput(url, (ARTICLES / "05-outage.html").read_bytes(),
                                              "html"), source_id=source)
     store.finish_item(item["id"], state="done", article_id=result.article_id)
-    store.log_fetch(url, 200, 1000, 5.0, None)
-    store.log_fetch("https://one.example/rss", 200, 100, 5.0, None)
+    store.log_fetch(Exchange(url, "2024-10-16T09:00:00+00:00", status=200, body=b"page"))
+    store.log_fetch(Exchange("https://one.example/rss", "2024-10-16T09:00:00+00:00",
+                             status=200, body=b"feed"))
     store.close()
 
     done = json.loads(run(tmp_path / "a.db", "remove", url, "--json").output)
@@ -214,6 +216,8 @@ def test_a_polled_article_is_not_brought_back_by_the_next_poll(tmp_path: Path) -
     assert row == {"state": "removed", "article_id": None}
     assert [r["url"] for r in store.query("SELECT url FROM fetch_log")] == [
         "https://one.example/rss"]  # the feed's request is not the article's
+    # the article's raw body went with its exchange; the feed's stays
+    assert [r["size"] for r in store.query("SELECT size FROM bodies")] == [4]
     with store.transaction() as conn:  # the feed lists it again, even as updated
         assert store.enqueue(conn, source, [(url, url, "stamp 2")]) == (0, 0)
     assert store.pending_items(source, max_attempts=3) == []

@@ -20,7 +20,8 @@ NEW_INDEXES = {"citations_version", "citations_post", "unmatched_quotes_version"
                "source_items_state_time", "posts_handle", "short_links_expires",
                "article_versions_article",
                "fetch_log_errors", "source_items_article", "article_versions_capture",
-               "fetch_log_url"}
+               "fetch_log_url", "fetch_log_body", "fetch_log_version", "fetch_log_post",
+               "fetch_log_at"}
 
 
 def _indexes(store: Store) -> dict[str, str]:
@@ -49,7 +50,7 @@ def test_schema_1_archive_gains_the_indexes_and_keeps_its_rows(
         old.close()
 
     new = Store(path)
-    assert new.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 9
+    assert new.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 10
     assert set(_indexes(new)) >= NEW_INDEXES
     assert "version_id" in _indexes(new)["citations_post"]  # the widened index replaced the old
     assert _counts(new) == before

@@ -43,6 +43,7 @@ class ArticleInput:
     status: int | None = None
     headers: dict[str, str] | None = None
     charset: str | None = None
+    fetched: tuple[str, ...] = ()  # the URLs requested for it, redirect hops first
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ from postlink.errors import BlockedAddress, FetchError, NotFound
 from postlink.extract.embeds import find_embeds
 from postlink.extract.embeds.markup import paragraphs_text, text_with_breaks, tidy
 from postlink.net import guard
-from postlink.net.client import RequestLogger, build_client, follow
+from postlink.net.client import build_client, follow
+from postlink.net.exchange import RequestLogger
 from postlink.platforms import parse_post_url
 from postlink.store import Store
 
@@ -313,7 +314,7 @@ async def check_posts(store: Store, config: Config, rows: Sequence[Mapping[str, 
         recorded = store.record_capture(
             row["key"], status=capture.status, text=capture.text, truncated=capture.truncated,
             source=capture.source, author_handle=capture.author_handle,
-            author_name=capture.author_name)
+            author_name=capture.author_name, endpoint=capture.endpoint)
         return Checked(capture, recorded.old_status, recorded.status, recorded.new_version,
                        recorded.gone_since)
 

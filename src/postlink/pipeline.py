@@ -135,7 +135,9 @@ def article_from_response(resp: Response, *, url: str | None = None) -> ArticleI
     canonical = rel_canonical(resp.body, resp.final_url) if kind == "html" else None
     name = url or canonical or resp.final_url
     return ArticleInput(canonical_url(name), resp.body, kind, original_url=resp.url,
-                        status=resp.status, headers=resp.headers, charset=resp.charset)
+                        status=resp.status, headers=resp.headers, charset=resp.charset,
+                        fetched=tuple(dict.fromkeys((resp.url, *resp.redirects,
+                                                     resp.final_url))))
 
 
 _LINK_TAG = re.compile(rb"<link\b[^>]*>", re.I)
@@ -209,6 +211,9 @@ def store_analysis(store: Store, conn: sqlite3.Connection, article: ArticleInput
         input_path=article.input_path, title=doc.title, byline=doc.author,
         published=doc.published, content_sha256=analysis.content_sha256, text=doc.text,
         capture_id=capture_id, source_id=source_id)
+    if article.fetched:  # the raw exchanges that brought it say which version they made
+        store.link_exchanges(conn, saved.version_id, urls=article.fetched,
+                             body_sha256=sha256(article.body))
     if saved.created:
         store.add_sentences(conn, saved.version_id,
                             ((s.index, s.start, s.end, s.text) for s in doc.sentences))

@@ -25,7 +25,8 @@ import httpx
 
 from postlink.config import NetworkConfig, SourceConfig
 from postlink.errors import Busy, FetchError
-from postlink.net.client import RequestLogger, Response, fetch
+from postlink.net.client import Response, fetch
+from postlink.net.exchange import RequestLogger
 from postlink.net.retry import retry_after
 from postlink.net.robots import RobotsCache
 from postlink.sources import Item

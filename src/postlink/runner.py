@@ -40,6 +40,7 @@ from postlink.config import Config, SourceConfig
 from postlink.errors import ArchiveLocked, Busy, FetchError, PostlinkError, StoreError
 from postlink.extract.links import canonical_url
 from postlink.net.client import build_client, fetch
+from postlink.net.exchange import Exchange
 from postlink.net.robots import RobotsCache
 from postlink.pipeline import ArticleInput, add_article, article_from_response, read_input
 from postlink.polling import Discovery, Poller, conditional
@@ -214,11 +215,11 @@ class Runner:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
 
-    def _log(self, url: str, status: int | None, size: int, ms: float,
-             error: str | None) -> None:
-        """The client's per-request logger: queued to the writer, never waited for."""
+    def _log(self, exchange: Exchange) -> None:
+        """The client's per-request logger: queued to the writer, never waited for. The
+        writer runs in order, so an article's exchanges are committed before the article."""
         assert self._pool is not None and self._db is not None
-        self._pool.submit(self._db.log_fetch, url, status, size, ms, error)
+        self._pool.submit(self._db.log_fetch, exchange)
 
     @property
     def db(self) -> Store:

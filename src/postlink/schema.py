@@ -188,4 +188,30 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE citations ADD COLUMN post_version_id INTEGER;
     """,
+    # 10 (issue 13): raw captures. Every fetch_log row is the whole exchange: the request line
+    # and headers sent, the response's status line and headers, and its body, kept once per
+    # distinct content in `bodies` (sha256, zlib) however often it is fetched; plus the
+    # article version or post the exchange produced. A row is committed as soon as its
+    # response is read, before anything that refers to it, so a kill loses nothing fetched.
+    """
+    CREATE TABLE bodies (
+        id INTEGER PRIMARY KEY, sha256 TEXT UNIQUE NOT NULL, size INTEGER NOT NULL,
+        body BLOB NOT NULL);
+    ALTER TABLE fetch_log ADD COLUMN method TEXT;
+    ALTER TABLE fetch_log ADD COLUMN request_headers TEXT;
+    ALTER TABLE fetch_log ADD COLUMN http_version TEXT;
+    ALTER TABLE fetch_log ADD COLUMN reason TEXT;
+    ALTER TABLE fetch_log ADD COLUMN response_headers TEXT;
+    ALTER TABLE fetch_log ADD COLUMN body_sha256 TEXT REFERENCES bodies(sha256);
+    ALTER TABLE fetch_log ADD COLUMN truncated INTEGER;
+    ALTER TABLE fetch_log ADD COLUMN postlink_version TEXT;
+    ALTER TABLE fetch_log ADD COLUMN article_version_id INTEGER
+        REFERENCES article_versions(id) ON DELETE SET NULL;
+    ALTER TABLE fetch_log ADD COLUMN post_key TEXT
+        REFERENCES posts(key) ON UPDATE CASCADE ON DELETE SET NULL;
+    CREATE INDEX fetch_log_body ON fetch_log(body_sha256);
+    CREATE INDEX fetch_log_version ON fetch_log(article_version_id);
+    CREATE INDEX fetch_log_post ON fetch_log(post_key);
+    CREATE INDEX fetch_log_at ON fetch_log(at);
+    """,
 )

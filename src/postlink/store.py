@@ -31,6 +31,8 @@ __all__ = ["MIGRATIONS", "Store", "fts_query"]  # fts_query: tests and callers i
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from postlink.net.exchange import Exchange
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -510,8 +512,14 @@ class Store(ArchiveSearch):
             "SELECT id FROM source_items WHERE url = ? AND article_id IS NULL", (url,))]
         fetched = sorted({u for u in (url, original_url) if u} | {r[0] for i in items for r in
                          conn.execute("SELECT fetch_url FROM source_items WHERE id = ?", (i,))})
-        fetch_rows = sum(int(conn.execute("SELECT count(*) FROM fetch_log WHERE url = ?",
-                                          (u,)).fetchone()[0]) for u in fetched)
+        # its exchanges: those of its URLs and those that produced one of its versions
+        # (redirect hops from other addresses), with their bodies
+        exchanges = {r[0]: r[1] for u in fetched for r in conn.execute(
+            "SELECT id, body_sha256 FROM fetch_log WHERE url = ?", (u,))}
+        exchanges.update({r[0]: r[1] for r in conn.execute(
+            f"SELECT id, body_sha256 FROM fetch_log WHERE article_version_id IN ({marks})",
+            version_ids)})
+        fetch_rows = len(exchanges)
         removed = RemovedArticle(
             article_id=article_id, url=url, versions=len(versions),
             sentences=counts["sentences"], citations=counts["citations"],
@@ -528,7 +536,11 @@ class Store(ArchiveSearch):
         conn.executemany(
             "UPDATE source_items SET state = 'removed', article_id = NULL, error = NULL,"
             " updated_at = ? WHERE id = ?", [(now(), i) for i in items])
-        conn.executemany("DELETE FROM fetch_log WHERE url = ?", [(u,) for u in fetched])
+        conn.executemany("DELETE FROM fetch_log WHERE id = ?", [(i,) for i in exchanges])
+        conn.executemany(  # a body another exchange still holds stays
+            "DELETE FROM bodies WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM fetch_log"
+            " WHERE body_sha256 = bodies.sha256)",
+            [(d,) for d in sorted({d for d in exchanges.values() if d})])
         conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         for key in orphans:
             conn.execute("DELETE FROM post_versions WHERE post_key = ?", (key,))
@@ -705,14 +717,55 @@ class Store(ArchiveSearch):
             (article_id, version)).fetchall()
         return [row[0] for row in rows]
 
-    def log_fetch(self, url: str, status: int | None, size: int, ms: float,
-                  error: str | None) -> None:
-        """One fetch_log row per request (autocommit: a log line is never rolled back)."""
-        self.conn.execute(
-            "INSERT INTO fetch_log (at, url, host, status, bytes, ms, error)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (now(), url, urlsplit(url).hostname, status, size, round(ms, 1), error))
+    def log_fetch(self, exchange: Exchange) -> None:
+        """Keep one request whole: a fetch_log row with its headers, and its body in
+        ``bodies`` once per distinct content. Committed at once (a log line is never rolled
+        back), or inside the caller's transaction if one is open."""
+        x = exchange
+        with self._write() as conn:
+            digest = None
+            if x.status is not None:  # a response arrived: keep its body, even an empty one
+                digest = self.add_body(conn, x.body)
+            conn.execute(
+                "INSERT INTO fetch_log (at, url, host, status, bytes, ms, error, method,"
+                " request_headers, http_version, reason, response_headers, body_sha256,"
+                " truncated, postlink_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " ?, ?)",
+                (x.at, x.url, urlsplit(x.url).hostname, x.status, len(x.body), round(x.ms, 1),
+                 x.error, x.method, json.dumps(x.request_headers), x.http_version, x.reason,
+                 json.dumps(x.response_headers) if x.status is not None else None, digest,
+                 int(x.truncated), POSTLINK_VERSION))
 
+    def add_body(self, conn: sqlite3.Connection, body: bytes) -> str:
+        """Store a response body once by its sha256 (zlib); return the digest."""
+        digest = sha256(body)
+        conn.execute("INSERT OR IGNORE INTO bodies (sha256, size, body) VALUES (?, ?, ?)",
+                     (digest, len(body), zlib.compress(body)))
+        return digest
+
+    def link_exchanges(self, conn: sqlite3.Connection, version_id: int, *,
+                       urls: Sequence[str], body_sha256: str) -> None:
+        """Name ``version_id`` as what the latest unlinked exchange of each URL of a fetch
+        chain produced (the redirect hops, then the page whose body is ``body_sha256``)."""
+        *hops, final = urls
+        conn.execute(
+            "UPDATE fetch_log SET article_version_id = ? WHERE id = (SELECT max(id)"
+            " FROM fetch_log WHERE url = ? AND body_sha256 = ? AND article_version_id IS NULL)",
+            (version_id, final, body_sha256))
+        for url in hops:
+            conn.execute(
+                "UPDATE fetch_log SET article_version_id = ? WHERE id = (SELECT max(id)"
+                " FROM fetch_log WHERE url = ? AND status BETWEEN 300 AND 399"
+                " AND article_version_id IS NULL)", (version_id, url))
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """A transaction of its own, or the one the caller has open on this connection."""
+        if self.conn.in_transaction:
+            yield self.conn
+        else:
+            with self.transaction() as conn:
+                yield conn
 
     # -- batch (postlink batch) -------------------------------------------------------------
     def batch_done(self, file: str) -> set[tuple[int, str]]:
@@ -752,9 +805,11 @@ class Store(ArchiveSearch):
     def record_capture(self, key: str, *, status: str, text: str | None = None,
                        truncated: bool = False, source: str | None = None,
                        author_handle: str | None = None,
-                       author_name: str | None = None) -> RecordedCapture:
+                       author_name: str | None = None,
+                       endpoint: str | None = None) -> RecordedCapture:
         """Record one check of ``key`` in one transaction: the platform's answer (``status``,
-        and when live the post's ``text`` as read from ``source``), times, a changed text."""
+        and when live the post's ``text`` as read from ``source``), times, a changed text;
+        the latest exchange with ``endpoint`` is named as this post's capture."""
         with self.transaction() as conn:
             row = conn.execute("SELECT status, gone_since FROM posts WHERE key = ?",
                                (key,)).fetchone()
@@ -781,6 +836,10 @@ class Store(ArchiveSearch):
                 " author_name = COALESCE(author_name, ?) WHERE key = ?",
                 (status, gone_since, definite, stamp, author_handle,
                  author_name, key))
+            if endpoint:  # the exchange that said so (raw captures, issue 13)
+                conn.execute(
+                    "UPDATE fetch_log SET post_key = ? WHERE id = (SELECT max(id) FROM fetch_log"
+                    " WHERE url = ? AND post_key IS NULL)", (key, endpoint))
         return RecordedCapture(old_status, status, new_version, gone_since)
 
 

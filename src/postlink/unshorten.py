@@ -38,6 +38,7 @@ from postlink.errors import BlockedAddress, FetchError
 from postlink.extract.links import canonical_url
 from postlink.net import guard
 from postlink.net.client import HTML_TYPES, build_client, get
+from postlink.net.exchange import RequestLogger
 from postlink.store import Store
 
 TTL = {  # how long a result is trusted; failures are retried sooner
@@ -243,9 +244,10 @@ def _decode(body: bytes, headers: dict[str, str]) -> str:
 
 # -- one link -----------------------------------------------------------------------------
 
-async def resolve_one(client: httpx.AsyncClient, url: str, network: NetworkConfig
-                      ) -> Resolution:
-    """Follow ``url`` hop by hop until a destination, a failure or a limit."""
+async def resolve_one(client: httpx.AsyncClient, url: str, network: NetworkConfig, *,
+                      log: RequestLogger | None = None) -> Resolution:
+    """Follow ``url`` hop by hop until a destination, a failure or a limit; ``log`` gets
+    every request."""
     hops: list[Hop] = []
     seen: set[str] = set()
     current = url
@@ -271,7 +273,7 @@ async def resolve_one(client: httpx.AsyncClient, url: str, network: NetworkConfi
             return done("resolved")  # an app link or mailto: where the chain ends
         try:
             answer = await get(client, current, network, limit=READ_LIMIT, truncate=True,
-                               html_only=True)
+                               html_only=True, log=log)
         except BlockedAddress as exc:
             hops.append(Hop(current, None, None, "http", 0.0))
             return done("blocked", exc.reason)
@@ -354,7 +356,8 @@ async def resolve_many(urls: Iterable[str], network: NetworkConfig, *,
     todo = [u for u in order if u not in results]
     if todo:
         async def one(c: httpx.AsyncClient, u: str) -> None:
-            result = await resolve_one(c, u, network)
+            result = await resolve_one(c, u, network,
+                                       log=store.log_fetch if store is not None else None)
             if store is not None:
                 save(store, result)
             results[u] = result

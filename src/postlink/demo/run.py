@@ -47,7 +47,7 @@ def run_demo(config: Config, store: Store, *, keep_serving: bool = False) -> Non
     started = time.monotonic()
     with serve_demo_site() as base:
         click.echo(f"demo site at {base}; archive {config.archive.db}")
-        feed = fetch_sync(f"{base}/feed.xml", network)
+        feed = fetch_sync(f"{base}/feed.xml", network, log=store.log_fetch)
         first = None
         for url in feed_urls(feed.body, feed_url=feed.final_url):
             article = read_input(url, url=None, offline=False, config=config, store=store)

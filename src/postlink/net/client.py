@@ -18,8 +18,8 @@ from __future__ import annotations
 import asyncio
 import time
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import httpx
@@ -29,6 +29,7 @@ from postlink.errors import FetchError
 from postlink.net import guard, retry
 from postlink.net.body import TooLarge, UnsupportedEncoding, read_limited
 from postlink.net.deadline import DeadlineExceeded, DeadlineTransport
+from postlink.net.exchange import Exchange, Headers, RequestLogger
 from postlink.net.limits import HostLimiter, LimitedTransport
 from postlink.net.transport import guarded_transport
 
@@ -107,10 +108,6 @@ _LOCATION_ASIDE = "x-postlink-location"
 async def _location_aside(response: httpx.Response) -> None:
     if "location" in response.headers:
         response.headers[_LOCATION_ASIDE] = response.headers.pop("location")
-
-
-# url, status, decoded bytes, ms, error: called once per attempt (the fetch_log)
-RequestLogger = Callable[[str, int | None, int, float, str | None], None]
 
 
 def build_client(network: NetworkConfig, *, transport: httpx.AsyncBaseTransport | None = None,
@@ -194,19 +191,27 @@ async def get(client: httpx.AsyncClient, url: str, network: NetworkConfig, *,
 async def _attempt(client: httpx.AsyncClient, url: str, network: NetworkConfig,
                    headers: dict[str, str] | None, log: RequestLogger | None, limit: int,
                    truncate: bool, html_only: bool, attempt: int) -> Answer:
+    at = datetime.now(UTC).isoformat(timespec="microseconds")
     started = time.monotonic()
     queued_ms = 0.0
     status: int | None = None
     body = b""
     error: str | None = None
+    sent: Headers = ()
+    received: Headers = ()
+    version = reason = None
+    truncated = False
     try:
-        async with client.stream("GET", url, headers=headers) as resp:
+        request = client.build_request("GET", url, headers=headers)
+        sent = _pairs(request.headers.raw)
+        async with client.stream("GET", request.url, headers=request.headers) as resp:
             status = resp.status_code
+            version, reason = resp.http_version, resp.reason_phrase
+            received = _pairs(resp.headers.raw)
             queued_ms = float(resp.extensions.get("queued_ms", 0.0))
             names = {k.lower(): v for k, v in resp.headers.items()}
             if _LOCATION_ASIDE in names:
                 names["location"] = names.pop(_LOCATION_ASIDE)
-            truncated = False
             if not html_only or _content_type(names) in HTML_TYPES:
                 declared = names.get("content-length", "")
                 if not truncate and declared.isdigit() and int(declared) > limit:
@@ -214,6 +219,8 @@ async def _attempt(client: httpx.AsyncClient, url: str, network: NetworkConfig,
                 body, truncated = await read_limited(resp, limit)
                 if truncated and not truncate:
                     raise TooLarge
+            else:  # not read: the archive records the body as cut short
+                truncated = names.get("content-length", "") != "0"
         ms = (time.monotonic() - started) * 1000 - queued_ms
         return Answer(url, status, names, body, truncated, ms, attempt)
     except TooLarge:
@@ -246,7 +253,18 @@ async def _attempt(client: httpx.AsyncClient, url: str, network: NetworkConfig,
                               "page in a browser and add the file with --url") from exc
     finally:
         if log is not None:
-            log(url, status, len(body), (time.monotonic() - started) * 1000 - queued_ms, error)
+            log(Exchange(url, at, "GET", sent, status, reason, version, received, body,
+                         truncated or error is not None and status is not None,
+                         (time.monotonic() - started) * 1000 - queued_ms, error))
+
+
+def _pairs(raw: list[tuple[bytes, bytes]]) -> Headers:
+    """Header pairs as sent or received (latin-1, as HTTP/1.1 puts them on the wire)."""
+    out = []
+    for name, value in raw:
+        text = name.decode("latin-1")
+        out.append(("Location" if text == _LOCATION_ASIDE else text, value.decode("latin-1")))
+    return tuple(out)
 
 
 async def follow(client: httpx.AsyncClient, url: str, network: NetworkConfig, *,

@@ -25,7 +25,8 @@ from protego import Protego
 
 from postlink.config import NetworkConfig
 from postlink.errors import BlockedAddress, FetchError
-from postlink.net.client import RequestLogger, fetch
+from postlink.net.client import fetch
+from postlink.net.exchange import RequestLogger
 
 TTL = 24 * 3600.0  # RFC 9309 §2.4: caching longer than 24 hours is discouraged
 ERROR_TTL = 600.0  # an unreachable robots.txt is asked again after ten minutes
