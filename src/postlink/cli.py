@@ -682,5 +682,28 @@ def batch(app: AppContext, inputs: tuple[str, ...], lists: tuple[str, ...],
     sys.exit(summary.exit_code)
 
 
+# -- export ------------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["warc", "wacz", "jsonl", "csv"]),
+              required=True, help="warc: WARC 1.1 (.warc.gz: gzipped per record); wacz: the "
+              "WARC with index and pages (needs postlink[wacz]); jsonl: articles, posts, "
+              "citations; csv: citations")
+@click.option("--article", "articles", multiple=True, metavar="ARTICLE",
+              help="only this article (id, URL or path given to add); repeatable")
+@click.option("--since", metavar="DATE", help="only what was fetched on or after DATE")
+@click.option("--output", "-o", default="-", show_default=True, metavar="PATH",
+              help="file to write (- : stdout; not for wacz)")
+@click.pass_obj
+def export(app: AppContext, fmt: str, articles: tuple[str, ...], since: str | None,
+           output: str) -> None:
+    """Export the archive: raw captures as WARC/WACZ, or articles, posts, citations."""
+    from postlink.export import export_archive
+
+    done = export_archive(app.store, fmt, output, articles=articles, since=since)
+    where = "stdout" if done.output == "-" else f"{done.output} ({done.bytes:,} bytes)"
+    click.echo(f"{fmt} export to {where}: {done.summary}", err=True)
+
+
 def main() -> None:
     cli(prog_name="postlink")

@@ -162,6 +162,14 @@ class Store(ArchiveSearch):
         names = [d[0] for d in cursor.description or ()]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def iter_query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+                   ) -> Iterator[dict[str, Any]]:
+        """Rows as they are read, for exports that must not hold a whole table in memory."""
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description or ()]
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
+
     def table_counts(self) -> dict[str, int]:
         return {t: self.db[t].count for t in self.db.table_names() if not t.startswith("sentences_fts")}
 
