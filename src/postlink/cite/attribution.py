@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from postlink.lexicon import cues, cues_any, fold, phrases
+from postlink.lexicon import cues_any, fold, phrases
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -25,7 +25,7 @@ _fold = fold  # one folding for cue words and sentence words (lexicon.fold)
 MEDIA_NOUNS = cues_any("media_nouns")
 # Words that refer to a social post or to posting. A photo or a video is a post too, but an
 # article has its own, so media words are cues only next to the embed (Reading.media).
-POST_CUES = ((cues("post_nouns", "en") | cues("post_nouns", "de")) - MEDIA_NOUNS) | cues_any("posting_verbs")
+POST_CUES = (cues_any("post_nouns") - MEDIA_NOUNS) | cues_any("posting_verbs")
 # The verbs among POST_CUES: the act of posting ("retweeted", "teilte"), which nouns like
 # "message" are not.
 POST_VERBS = cues_any("posting_verbs")
