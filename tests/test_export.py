@@ -1,5 +1,6 @@
 """`postlink export` (issue 13 point 2): WARC read back with warcio, WACZ validated with py-wacz,
-JSONL and CSV, selections, errors, the offline demo's archive, and a round trip.
+JSONL and CSV, selections, errors, the offline demo's archive, and round trips (an exported
+page through `add`, the whole WARC through `batch`).
 
 Replay is checked with warcio's own reader (ArchiveIterator), not pywb: pywb 2.10 installs, but
 brings gevent, redis 2.10, fakeredis 0.16, brotlipy and pyOpenSSL/cryptography into the test
@@ -172,6 +173,27 @@ def test_an_exported_page_added_again_gives_the_same_citations(
 
     original = cited(["--config", str(archive)])
     assert original and cited(["--db", str(fresh)]) == original
+
+
+def test_an_exported_warc_batched_into_a_fresh_archive_gives_the_same_citations(
+        archive: Path, site: LoopbackSite, tmp_path: Path) -> None:
+    from postlink.batch.cluster import open_client
+    from tests.test_batch import batch_into
+
+    out = tmp_path / "all.warc.gz"
+    assert export(archive, "--format", "warc", "-o", str(out)).exit_code == 0
+    with open_client(None, 1, processes=False) as client:
+        summary = batch_into(tmp_path / "batch.db", [out], client)
+    assert summary.new == 1 and not summary.failed  # the page; revisits and hops are skipped
+
+    def cited(db_args: list[str]) -> list[tuple[Any, ...]]:
+        audit = json.loads(CliRunner().invoke(
+            cli, [*db_args, "audit", site.url("/story"), "--format", "json"]).output)
+        return [(c["post_key"], c["kind"], c["sentence_index"], c["quote"])
+                for c in audit["citations"]]
+
+    original = cited(["--config", str(archive)])
+    assert original and cited(["--db", str(tmp_path / "batch.db")]) == original
 
 
 def test_one_article_exports_only_its_own_exchanges(archive: Path, site: LoopbackSite) -> None:

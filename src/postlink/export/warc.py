@@ -187,7 +187,7 @@ def _write_resource(writer: WARCWriter, store: Store, version: dict[str, Any],
 def _write_audit(writer: WARCWriter, store: Store, version: dict[str, Any],
                  page_id: str | None, summary: WarcSummary) -> None:
     audit = build_audit(store, str(version["article_id"]), version["version"])
-    data = json.dumps(audit, ensure_ascii=False, indent=1).encode("utf-8")
+    data = json.dumps(audit, ensure_ascii=False).encode("utf-8")  # no indent: the C encoder
     record = writer.create_warc_record(
         f"urn:postlink:audit:{version['article_id']}:{version['version']}", "metadata",
         payload=BytesIO(data), length=len(data), warc_content_type=AUDIT_TYPE,
