@@ -294,3 +294,32 @@ def test_an_unwritable_output_leaves_no_file(archive: Path, tmp_path: Path) -> N
     result = export(archive, "--format", "warc", "-o", str(blocker / "out.warc"))
     assert result.exit_code == 2 and "cannot write the export" in result.output
     assert blocker.read_text() == "x"
+
+
+def test_a_304_to_a_conditional_refetch_is_a_not_modified_revisit(
+        site: LoopbackSite, tmp_path: Path) -> None:
+    from tests.test_schedule import conditional, rss, run_once, write_config
+
+    seen: list[dict[str, str]] = []
+    site.routes["/a/1.html"] = conditional(PAGE, '"page-1"', seen, "text/html")
+    link = site.url("/a/1.html")
+    site.add("/feed.xml", rss((link, "Mon, 21 Oct 2024 09:00:00 GMT")),
+             Content_Type="application/rss+xml")
+    config = write_config(tmp_path, {"kind": "feed", "url": site.url("/feed.xml")})
+    assert run_once(config).exit_code == 0
+    site.add("/feed.xml", rss((link, "Tue, 22 Oct 2024 09:00:00 GMT")),  # says: updated
+             Content_Type="application/rss+xml")
+    assert run_once(config, "--all").exit_code == 0
+    assert seen[-1]["If-None-Match"] == '"page-1"'  # and the page answered 304
+
+    out = tmp_path / "run.warc"
+    assert invoke(config, "export", "--format", "warc", "--article", "1", "-o", str(out)
+                  ).exit_code == 0
+    records = [r for r in read(out) if r.rec_type in ("response", "revisit")]
+    assert [(r.rec_type, r.http_headers.get_statuscode()) for r in records] == \
+        [("response", "200"), ("revisit", "304")]
+    page, revisit = records
+    assert header(revisit, "WARC-Profile") == \
+        "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+    assert header(revisit, "WARC-Refers-To-Target-URI") == link
+    assert header(revisit, "WARC-Refers-To-Date") == header(page, "WARC-Date")

@@ -318,6 +318,9 @@ class Runner:
                                            headers=headers, log=self._log)
                 network_ms = response.elapsed_ms
                 if response.status == 304:
+                    chain = tuple(dict.fromkeys((response.url, *response.redirects,
+                                                 response.final_url)))
+                    await self._w(self.db.link_not_modified, item["article_id"], chain)
                     await self._w(self.db.finish_item, item["id"], state="done")
                     self._report(ArticleEvent(url, "unchanged", ms=network_ms))
                     return

@@ -760,10 +760,29 @@ class Store(ArchiveSearch):
             "UPDATE fetch_log SET article_version_id = ? WHERE id = (SELECT max(id)"
             " FROM fetch_log WHERE url = ? AND body_sha256 = ? AND article_version_id IS NULL)",
             (version_id, final, body_sha256))
+        self._link_hops(conn, version_id, hops)
+
+    def link_not_modified(self, article_id: int, urls: Sequence[str]) -> None:
+        """A 304 to a conditional re-fetch confirmed the article's latest version: name it as
+        what that chain's exchanges produced (an export writes them as a revisit)."""
+        with self._write() as conn:
+            row = conn.execute("SELECT id FROM article_versions WHERE article_id = ?"
+                               " ORDER BY version DESC LIMIT 1", (article_id,)).fetchone()
+            if row is None:
+                return
+            *hops, final = urls
+            conn.execute(
+                "UPDATE fetch_log SET article_version_id = ? WHERE id = (SELECT max(id)"
+                " FROM fetch_log WHERE url = ? AND status = 304 AND article_version_id IS NULL)",
+                (row[0], final))
+            self._link_hops(conn, row[0], hops)
+
+    @staticmethod
+    def _link_hops(conn: sqlite3.Connection, version_id: int, hops: Sequence[str]) -> None:
         for url in hops:
             conn.execute(
                 "UPDATE fetch_log SET article_version_id = ? WHERE id = (SELECT max(id)"
-                " FROM fetch_log WHERE url = ? AND status BETWEEN 300 AND 399"
+                " FROM fetch_log WHERE url = ? AND status IN (301, 302, 303, 307, 308)"
                 " AND article_version_id IS NULL)", (version_id, url))
 
     @contextmanager

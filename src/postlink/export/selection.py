@@ -106,6 +106,15 @@ def _versions(store: Store, where: str, params: list[Any]) -> Iterator[dict[str,
         f" JOIN articles a ON a.id = v.article_id WHERE {where} ORDER BY v.id", params)
 
 
+def version_page(store: Store, sel: Selection, version_id: int) -> dict[str, Any] | None:
+    """The first exported 2xx exchange that brought a version: what a 304 confirmed."""
+    where, params = exchange_filter(sel)
+    rows = store.query(
+        "SELECT id, url, at, body_sha256 FROM fetch_log WHERE article_version_id = ? AND status"
+        f" BETWEEN 200 AND 299 AND {where} ORDER BY id LIMIT 1", [version_id, *params])
+    return rows[0] if rows else None
+
+
 def earlier_copy(store: Store, sel: Selection, exchange: dict[str, Any]
                  ) -> dict[str, Any] | None:
     """The first exported 2xx exchange with the same non-empty body, if this one is not it:

@@ -2,13 +2,15 @@
 
 Records, in order:
 - ``warcinfo``: postlink's version and how the records below are made;
-- per article version, oldest first: for each exchange that brought it (redirect hops, then
-  the page) a ``request`` and a ``response`` record, or a ``revisit`` when an earlier exported
-  response had the same body (an unchanged re-fetch); a ``resource`` record holding the input
-  bytes when the version came from a file or stdin; then a ``metadata`` record with the
-  version's audit (the JSON of ``postlink audit --format json``), referring to its page;
-- every other exchange: feeds, robots.txt, short-link hops, post captures (oEmbed, APIs), and
-  requests that got no response (a request record and a metadata record with the reason).
+- every exchange in the order it was made (articles and their redirect hops, feeds,
+  robots.txt, short-link hops, post captures): a ``request`` record and a ``response``
+  record, or a ``revisit`` when an earlier exported response had the same body (an unchanged
+  re-fetch) or, with the ``server-not-modified`` profile, for a 304 to a conditional re-fetch
+  of an archived page; a request that got no answer has a ``metadata`` record with the reason;
+- after the first page of each article version, a ``metadata`` record with the version's
+  audit (the JSON of ``postlink audit --format json``), referring to that page;
+- last, each version no exchange brought (a file, stdin, a page archived before raw
+  captures): a ``resource`` record with its input bytes, then its audit.
 
 Bodies are stored as postlink read them, with any gzip/deflate undone, so a response record
 carries the decoded body, a Content-Length of its size and no Content-Encoding or
@@ -39,6 +41,7 @@ from postlink.store import Store, sha256
 # Headers that describe the wire encoding of a body we store decoded.
 RECODED = ("content-encoding", "transfer-encoding", "content-length")
 RENAMED_PREFIX = "X-Postlink-Original-"
+NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 AUDIT_TYPE = "application/json; profile=\"postlink-audit\""
 
 
@@ -118,6 +121,16 @@ def _write_exchange(writer: WARCWriter, store: Store, sel: Selection,
         return None
     http = _response_headers(exchange)
     common = {"WARC-Date": date, "WARC-Truncated": "length" if exchange["truncated"] else None}
+    confirmed = selection.version_page(store, sel, exchange["article_version_id"]) \
+        if exchange["status"] == 304 and exchange["article_version_id"] else None
+    if confirmed is not None:  # a conditional re-fetch: the page it confirmed is earlier
+        response = writer.create_revisit_record(
+            uri, payload_digest(confirmed["body_sha256"]), confirmed["url"],
+            warc_date(confirmed["at"]), http_headers=http, warc_headers_dict=_present(common))
+        response.rec_headers.replace_header("WARC-Profile", NOT_MODIFIED)
+        writer.write_request_response_pair(request, response)
+        summary.revisits += 1
+        return str(response.rec_headers.get_header("WARC-Record-ID"))
     original = selection.earlier_copy(store, sel, exchange)
     if original is not None:
         http.replace_header("Content-Length", str(_size(store, exchange)))
