@@ -365,3 +365,19 @@ def test_list_files_name_inputs_relative_to_themselves(tmp_path: Path) -> None:
     listing.write_text("crawl/missing.warc.gz\n")
     with pytest.raises(InputError, match="missing.warc.gz: no such file or folder"):
         expand_inputs([], [str(listing)])
+
+
+def test_our_own_warc_export_batches_back_into_the_same_rows(tmp_path: Path,
+                                                            client: object) -> None:
+    """`postlink export --format warc` writes pages read from files as resource records."""
+    pages = [(f"https://news.example/{p.stem}", p) for p in OWN_PAGES]
+    add_offline(tmp_path / "add.db", pages)
+    warc = tmp_path / "export.warc.gz"
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "add.db"), "export", "--format",
+                                      "warc", "-o", str(warc)])
+    assert result.exit_code == 0, result.output
+
+    summary = batch_into(tmp_path / "batch.db", [warc], client)
+    assert summary.new == len(pages) and not summary.failed
+    assert summary.skipped["metadata record"] == len(pages)  # the audits beside the pages
+    assert archive_rows(tmp_path / "batch.db") == archive_rows(tmp_path / "add.db")

@@ -11,7 +11,7 @@ pages on a Dask cluster, results stored by one writer into the archive or into P
 
 Short links are recorded, not resolved, and posts are not captured: both need the network
 and its politeness (`postlink resolve`, `postlink check-posts` do them later).
-Dask, pyarrow and warcio come with the optional extra: ``pip install 'postlink[batch]'``.
+Dask and pyarrow come with the optional extra: ``pip install 'postlink[batch]'``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What ``postlink batch`` reads: the pages inside WARC files, and HTML/text files.
 
 An INPUT is a WARC or ARC file (``.warc``, ``.warc.gz``, ``.arc``, ``.arc.gz``: our own
-export, a crawler's, Common Crawl's), an ``.html/.htm/.txt/.md`` file, a folder of such files
+export, whose pages read from files are ``resource`` records, a crawler's, Common Crawl's), an ``.html/.htm/.txt/.md`` file, a folder of such files
 and WARCs (recursively, hidden entries skipped), or, with ``--list``, a file naming inputs one
 per line. Each page is a ``Page``; every WARC record that is not a page (requests, metadata,
 revisits, images and scripts, non-2xx responses) is a ``Skip`` with its reason, counted in the
@@ -178,6 +178,34 @@ def _warc_items(path: Path, max_bytes: int) -> Iterator[Item]:
                 yield Skip(file, offset, read, length)
 
 
+def _read_resource(record: ArcWarcRecord, max_bytes: int) -> ArticleInput | _Unreadable | str:
+    """A resource record: page bytes no HTTP exchange brought, as `postlink export` writes
+    articles read from files; named by its target URI as the archive named them."""
+    uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+    content_type = record.rec_headers.get_header("Content-Type") or ""
+    response = Response(uri, uri, 0, {"content-type": content_type}, b"", 0.0)
+    kind = "html" if response.content_type in HTML_TYPES \
+        else "text" if response.content_type == "text/plain" else None
+    if kind is None or not uri:
+        return f"resource record of {response.content_type or 'no type'}"
+    body = _body(record, uri, max_bytes)
+    if isinstance(body, _Unreadable):
+        return body
+    name = canonical_url(uri) if uri.startswith(("http://", "https://")) else uri
+    return ArticleInput(name, body, kind, charset=response.charset)
+
+
+def _body(record: ArcWarcRecord, uri: str, max_bytes: int) -> bytes | _Unreadable:
+    try:
+        body: bytes = record.content_stream().read(max_bytes + 1)
+    except Exception as exc:  # a bad chunked or gzip body is this record's fault, not the file's
+        return _Unreadable(f"{uri}: cannot decode the record's body ({type(exc).__name__}: {exc})")
+    if len(body) > max_bytes:
+        return _Unreadable(f"{uri}: larger than [network] max_bytes ({max_bytes} bytes); "
+                           "raise it in config.toml to read this page")
+    return body
+
+
 @dataclass(frozen=True)
 class _Unreadable:
     error: str
@@ -185,6 +213,8 @@ class _Unreadable:
 
 def _read_record(record: ArcWarcRecord, max_bytes: int) -> ArticleInput | _Unreadable | str:
     """One WARC record as a page, or why it cannot be read, or why it is no page (a str)."""
+    if record.rec_type == "resource":
+        return _read_resource(record, max_bytes)
     if record.rec_type != "response":
         return f"{record.rec_type} record"
     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
@@ -200,13 +230,9 @@ def _read_record(record: ArcWarcRecord, max_bytes: int) -> ArticleInput | _Unrea
         else "text" if response.content_type == "text/plain" else None
     if kind is None:
         return response.content_type
-    try:
-        body = record.content_stream().read(max_bytes + 1)
-    except Exception as exc:  # a bad chunked or gzip body is this record's fault, not the file's
-        return _Unreadable(f"{uri}: cannot decode the record's body ({type(exc).__name__}: {exc})")
-    if len(body) > max_bytes:
-        return _Unreadable(f"{uri}: larger than [network] max_bytes ({max_bytes} bytes); "
-                           "raise it in config.toml to read this page")
+    body = _body(record, uri, max_bytes)
+    if isinstance(body, _Unreadable):
+        return body
     # Named by the crawled address, as `postlink add FILE --url URI` names it (rel=canonical
     # is not followed: the record says what was fetched, and one page keeps one name).
     return ArticleInput(canonical_url(uri), body, kind, original_url=uri, status=status,

@@ -99,7 +99,7 @@ def batch_inputs(inputs: Sequence[str], lists: Sequence[str], config: Config, *,
     """`postlink batch INPUT...`: into the archive (``store()``) or shards in ``output``."""
     from postlink.batch import require
 
-    require("dask", "distributed", "warcio", *(("pyarrow",) if output else ()))
+    require("dask", "distributed", *(("pyarrow",) if output else ()))
     from postlink.batch.cluster import open_client
     from postlink.batch.inputs import expand_inputs
 
