@@ -184,7 +184,9 @@ def test_an_exported_warc_batched_into_a_fresh_archive_gives_the_same_citations(
     assert export(archive, "--format", "warc", "-o", str(out)).exit_code == 0
     with open_client(None, 1, processes=False) as client:
         summary = batch_into(tmp_path / "batch.db", [out], client)
-    assert summary.new == 1 and not summary.failed  # the page; revisits and hops are skipped
+    # the fetched page and the note read from a file (a resource record); revisits and hops
+    # are skipped
+    assert summary.new == 2 and not summary.failed
 
     def cited(db_args: list[str]) -> list[tuple[Any, ...]]:
         audit = json.loads(CliRunner().invoke(
