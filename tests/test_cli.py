@@ -181,21 +181,10 @@ def test_offline_refuses_urls(loopback_config: Path) -> None:
     assert result.exit_code == 2 and "--offline" in result.output
 
 
-# Commands whose README section the lead has yet to write (helpers do not edit README.md):
-# diff's text is in the versions report (issue 13 point 3), datasette-metadata's in the html
-# report (issue 14 point 4), export's in the export report (issue 13 point 2). Delete a name
-# once it is there.
-README_PENDING = {"diff", "batch", "datasette-metadata", "export"}
-
-
 def test_every_command_has_help_and_is_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for name, command in cli.commands.items():
         assert command.help, name
-        if name in README_PENDING:
-            assert f"postlink {name}" not in readme, f"`postlink {name}` is documented now: " \
-                "take it out of README_PENDING"
-            continue
         assert f"postlink {name}" in readme, f"README does not show `postlink {name}`"
 
 

@@ -1,9 +1,5 @@
 """The README tells the truth (issue 14, point 5): its configuration table names every key
 config.py accepts, and the outputs it shows are what the commands print.
-
-Helpers do not edit README.md; where the lead has yet to bring a passage up to date, the
-passage is listed as pending here, and the test checks that it is still wrong, so whoever
-fixes the README is told to take it off the list (as test_cli's README_PENDING does).
 """
 
 from __future__ import annotations
@@ -17,15 +13,6 @@ from postlink.cli import cli
 from postlink.config import _SCHEMA
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-
-# Keys config.py accepts that the README's table does not list yet.
-CONFIG_TABLE_PENDING = {("network", "contact"), ("network", "deadline"),
-                        ("sources", "min_interval"), ("sources", "max_interval"),
-                        ("batch", "workers"), ("batch", "scheduler")}
-# The README's `postlink demo` block shows counts the demo no longer prints.
-DEMO_PENDING = True
-# The README's example of a config error lacks the "what to do" part.
-CONFIG_ERROR_PENDING = True
 
 
 def _section(title: str) -> str:
@@ -58,10 +45,7 @@ def test_the_configuration_table_lists_every_key() -> None:
     accepted = {(section, key) for section, keys in _SCHEMA.items() for key in keys}
     listed = _table_keys()
     assert listed <= accepted, f"the README lists keys config.py does not know: {listed - accepted}"
-    missing = accepted - listed
-    assert missing <= CONFIG_TABLE_PENDING, f"the README's table lacks {sorted(missing)}"
-    fixed = CONFIG_TABLE_PENDING - missing
-    assert not fixed, f"the README lists {sorted(fixed)} now: take them out of the pending set"
+    assert not accepted - listed, f"the README's table lacks {sorted(accepted - listed)}"
 
 
 def _demo_lines(text: str) -> list[str]:
@@ -75,10 +59,7 @@ def test_the_demo_block_shows_what_the_demo_prints(tmp_path: Path) -> None:
     printed = _demo_lines(result.output)
     shown = _demo_lines(_section("### `postlink demo`"))
     assert len(printed) == 3
-    if DEMO_PENDING:
-        assert shown != printed, "the README's demo block is right now: set DEMO_PENDING False"
-    else:
-        assert shown == printed
+    assert shown == printed
 
 
 def test_the_config_error_example_is_what_postlink_prints(tmp_path: Path) -> None:
@@ -93,8 +74,4 @@ def test_the_config_error_example_is_what_postlink_prints(tmp_path: Path) -> Non
                                       *example.group(1).split()])
     assert result.exit_code == 2
     printed = result.output.strip().replace(str(tmp_path / "bad.toml"), "bad.toml")
-    if CONFIG_ERROR_PENDING:
-        assert example.group(2) != printed, \
-            "the README's config error is right now: set CONFIG_ERROR_PENDING False"
-    else:
-        assert example.group(2) == printed
+    assert example.group(2) == printed
