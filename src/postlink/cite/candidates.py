@@ -10,13 +10,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from postlink.cite.attribution import Reading, handle_spellings
+from postlink.cite.attribution import AuthorNames, Reading, handle_spellings
 from postlink.extract.model import Document, Sentence
 
-if TYPE_CHECKING:  # context.py builds on this module; the type is only for the signature
-    from postlink.cite.context import PreparedPost
+
+class Candidate(Protocol):
+    """What the index reads of a post (context.PreparedPost has it; context.py builds on this
+    module, so the index names only the two fields it needs)."""
+
+    @property
+    def names(self) -> AuthorNames: ...
+
+    @property
+    def stems(self) -> frozenset[str]: ...
 
 # A sentence this many sentences from an embed of a post, or nearer, is compared with it,
 # if fewer than NEAREST_EMBEDS other embed places lie between them (1: only the embeds right
@@ -27,7 +35,7 @@ NEAREST_EMBEDS = 1
 CANDIDATE_SHARED = 2
 
 
-def nearby_posts(doc: Document, posts: Mapping[str, PreparedPost],
+def nearby_posts(doc: Document, posts: Mapping[str, Candidate],
                  embed_places: Sequence[tuple[int, str]],
                  read_sentence: Callable[[Sentence], Reading],
                  content_stems: Callable[[Sentence], frozenset[str]]) -> dict[int, set[str]]:
