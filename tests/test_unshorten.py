@@ -535,3 +535,39 @@ def test_cli_resolve_rejects_non_urls() -> None:
     result = CliRunner().invoke(cli, ["resolve", "t.co/abc"])
     assert result.exit_code == 2
     assert "not an http(s) URL" in result.output
+
+
+@netns.live
+def test_live_cli_resolve_pending_takes_the_links_add_offline_recorded(
+        server: HostServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    server.route("t.co", "/abc", tco)
+    server.redirect("bit.ly", "/3xYz", "http://news.example/story")
+    server.page("news.example", "/story")
+    from postlink.net import guard
+
+    monkeypatch.setattr(guard, "system_resolver", server.resolver())
+    config = tmp_path / "config.toml"
+    allow = ", ".join(f'"{h}"' for h in server.hosts())
+    config.write_text(f"[network]\ntimeout = 2\nallow_hosts = [{allow}]\n", encoding="utf-8")
+    article = tmp_path / "plan.txt"
+    article.write_text("Council shares ferry plan\n\nThe council shared its plan at "
+                       "http://t.co/abc on Monday; the full text is at "
+                       "http://news.example/story too.\n", encoding="utf-8")
+    base = ["--config", str(config), "--db", str(tmp_path / "a.db")]
+    added = CliRunner().invoke(cli, [*base, "add", str(article), "--offline"])
+    assert added.exit_code == 0, added.output
+    assert not server.seen  # offline: nothing fetched, the links only recorded
+    first = CliRunner().invoke(cli, [*base, "resolve", "--pending", "--json"])
+    assert first.exit_code == 0, first.output
+    data = json.loads(first.output)
+    # the shortener only: a link straight to an article is not a short link
+    assert [(d["url"], d["status"]) for d in data] == [("http://t.co/abc", "resolved")]
+    assert data[0]["final_url"] == "http://news.example/story"
+    again = CliRunner().invoke(cli, [*base, "resolve", "--pending", "--json"])
+    assert again.exit_code == 0 and "no short links are waiting" in again.output
+
+
+def test_cli_resolve_without_links_or_pending_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "a.db"), "resolve"])
+    assert result.exit_code == 2
+    assert "--pending" in result.output

@@ -251,11 +251,15 @@ def demo(app: AppContext, keep_serving: bool) -> None:
 # -- resolve ---------------------------------------------------------------------------------
 
 @cli.command()
-@click.argument("urls", nargs=-1, required=True)
+@click.argument("urls", nargs=-1)
+@click.option("--pending", is_flag=True,
+              help="also every short link the archive holds that was never resolved "
+                   "(recorded by add --offline or batch)")
 @click.option("--json", "as_json", is_flag=True, help="print a JSON array, one object per URL")
 @click.option("--refresh", is_flag=True, help="ignore cached results and resolve again")
 @click.pass_obj
-def resolve(app: AppContext, urls: tuple[str, ...], as_json: bool, refresh: bool) -> None:
+def resolve(app: AppContext, urls: tuple[str, ...], pending: bool, as_json: bool,
+            refresh: bool) -> None:
     """Expand short links (t.co, bit.ly, …) and print every hop; cached in the archive.
 
     Exit code 1 if any link is not resolved (dead, blocked, failed, loop, too_many_hops).
@@ -263,12 +267,22 @@ def resolve(app: AppContext, urls: tuple[str, ...], as_json: bool, refresh: bool
     from rich.table import Table
 
     from postlink.report.table import console
-    from postlink.unshorten import resolve_sync
+    from postlink.unshorten import is_shortener, resolve_sync
 
+    if not urls and not pending:
+        raise click.UsageError("no links given; name short links, or pass --pending to resolve "
+                               "the ones the archive recorded but never resolved")
     for url in urls:
         if not url.lower().startswith(("http://", "https://")):
             raise click.UsageError(f"{url}: not an http(s) URL; give links that start with "
                                    "http:// or https://")
+    if pending:
+        # listed before resolving starts: resolving writes the rows the query looks for
+        waiting = [href for href in app.store.unresolved_links() if is_shortener(href)]
+        urls = tuple(dict.fromkeys((*urls, *waiting)))
+        if not urls:
+            click.echo("no short links are waiting to be resolved", err=True)
+            return
     results = resolve_sync(urls, app.config.network, store=app.store, refresh=refresh)
     if as_json:
         click.echo(json.dumps([r.as_json() for r in results], indent=2, ensure_ascii=False))

@@ -37,6 +37,7 @@ from postlink.store import Store
 MISFIRE_GRACE = 3600  # a job late by up to an hour (laptop asleep) still runs, once
 MAX_JITTER = 300.0  # seconds; spreads sources that share an interval
 SHORT_LINK_RECHECK = 3600.0  # how often expired short links are looked at
+PENDING_PER_RUN = 500  # never-resolved short links taken by one run of that job
 POST_CHECK_MAX_INTERVAL = 3600.0  # the check-posts job runs at least this often
 
 
@@ -130,14 +131,19 @@ class Schedule:
                                replace_existing=True, **extra)
 
     def _recheck_links(self) -> None:
-        """Resolve expired short links again (a dead link may come back, a live one die)."""
-        from postlink.unshorten import resolve_sync
+        """Resolve expired short links again (a dead link may come back, a live one die), and
+        short links never resolved (recorded by `add --offline` or `batch`)."""
+        from itertools import islice
+
+        from postlink.unshorten import is_shortener, resolve_sync
 
         if self.stop.is_set():
             return
         store = Store(self.config.archive.db)
         try:
             urls = store.expired_short_links()
+            urls += islice((h for h in store.unresolved_links() if is_shortener(h)),
+                           PENDING_PER_RUN)
             if urls:
                 results = resolve_sync(urls, self.config.network, store=store, refresh=True)
                 changed = sum(1 for r in results if r.status == "resolved")

@@ -716,6 +716,17 @@ class Store(ArchiveSearch):
             (now(), limit)).fetchall()
         return [row[0] for row in rows]
 
+    def unresolved_links(self) -> Iterator[str]:
+        """Absolute link targets that have never been resolved (no short_links row), each
+        once: what `add --offline` and `batch` recorded for a later `resolve --pending`.
+        Streams the links table (the work is one look-up per link, by short_links' key)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT l.href FROM links l WHERE (l.href LIKE 'http://%' OR"
+            " l.href LIKE 'https://%') AND NOT EXISTS"
+            " (SELECT 1 FROM short_links s WHERE s.url = l.href)")
+        for (href,) in rows:
+            yield href
+
     def version_hrefs(self, article_id: int, version: int) -> list[str]:
         """The link targets of one article version, in order (for the run's log line and
         its short-link expansion)."""
