@@ -163,6 +163,34 @@ def test_links_only_for_http_urls_and_unknown_status_is_text() -> None:
     assert "data:text/html,<script>1</script>" in _text(doc.get_element_by_id("links"))
 
 
+def test_a_citation_checked_against_a_capture_says_which_text() -> None:
+    """The page had no text for the post, so the sentence was checked against its oEmbed
+    capture: the page names that text (a page's own text needs no note)."""
+    citation = {"post_key": "x:1", "sentence_index": 0, "sentence": "Eve said hello.",
+                "kind": "partial", "score": 0.8, "quote": "hello", "article_span": [9, 14],
+                "post_span": [0, 5], "diff": None, "beyond_truncation": False,
+                "checked_against": {"source": "oembed", "fetched_at": "2026-11-30T08:00:00+00:00",
+                                    "post_version_id": 3}}
+    audit = {
+        "article": {"id": 7, "url": "https://news.example/a", "title": "A", "version": 1,
+                    "sentence_count": 1},
+        "posts": [{"key": "x:1", "platform": "x", "url": None, "author_handle": "eve",
+                   "author_name": None, "created_at": None, "text": "hello there",
+                   "truncated": False, "status": "live", "embedded": False,
+                   "found": {"embedded": False, "linked": True}}],
+        "citations": [citation], "links": [], "uncited_posts": [], "unmatched_quotes": [],
+    }
+    item = lxml.html.fromstring(render_html(audit, "Eve said hello.", [(0, 0, 15)], {})
+                                ).get_element_by_id("c1")
+    assert "checked against the oEmbed capture of 2026-11-30T08:00:00+00:00 (post version 3)" \
+        in _text(item)
+    citation["checked_against"] = {"source": "page", "fetched_at": "2026-11-30T08:00:00+00:00",
+                                   "post_version_id": None}
+    item = lxml.html.fromstring(render_html(audit, "Eve said hello.", [(0, 0, 15)], {})
+                                ).get_element_by_id("c1")
+    assert "checked against" not in _text(item)
+
+
 def test_post_marks_fall_back_to_the_post_span_and_merge() -> None:
     text = "Alpha beta gamma. Delta epsilon."
     cites = [{"quote": "BETA gamma", "post_span": [6, 16]},  # case differs: still found

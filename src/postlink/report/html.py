@@ -22,6 +22,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from postlink.report.markdown import KINDS
+from postlink.report.table import TEXT_SOURCES
 
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n\s*")
 _DIFF = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}")
@@ -251,4 +252,5 @@ def render_html(audit: Mapping[str, Any], body: str, sentences: Sequence[tuple[i
         links=[{**link, "href": http_url(link.get("final_url"))} for link in audit.get("links", [])],
         kinds=[(k, kinds[k]) for k in (*KINDS, *sorted(set(kinds) - set(KINDS))) if kinds[k]],
         embedded=sum(1 for p in audit["posts"] if p.get("embedded")),
+        text_sources=TEXT_SOURCES,
     )
