@@ -67,7 +67,15 @@ def test_add_still_creates_a_new_archive(tmp_path: Path) -> None:
     assert db.is_file()
 
 
-# -- JSON booleans -----------------------------------------------------------------------------
+def test_add_of_a_missing_file_creates_no_archive(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "archive.db"
+    result = invoke("--db", str(db), "add", str(tmp_path / "no-such-page.html"))
+    assert result.exit_code == 2
+    assert "no-such-page.html" in result.output
+    assert not db.parent.exists()
+
+
+# -- JSON booleans ------------------------------------------------------------------------------
 
 def test_posts_json_writes_true_and_false(archive: Path) -> None:
     result = invoke("--db", str(archive), "posts", "x:1791000000000000002", "--json")

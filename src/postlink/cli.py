@@ -132,8 +132,10 @@ def add(app: AppContext, sources: tuple[str, ...], url: str | None, offline: boo
     failed = 0
     for source in sources:
         try:
+            # a file is read before the archive is opened: a mistyped path creates nothing
+            fetched = source.lower().startswith(("http://", "https://"))
             article = read_input(source, url=url, offline=offline, config=app.config,
-                                 store=app.store)
+                                 store=app.store if fetched else None)
             result = add_article(app.store, article)
             links = [] if offline else resolve_article_links(
                 app.store, app.config, result.version_id)
