@@ -36,6 +36,7 @@ _BODY_BLOCKS = ("p", "head", "item", "quote", "cell", "code")
 # ("Share", "Advertisement") repeat across the page.
 _MIN_KEY = 20
 _KEY_CHARS = 60
+_HEAD_CHARS = 4 * _KEY_CHARS  # text read for a key before looking further
 _CORE_SHARE = 0.9
 # Chrome by tag even inside the region (a menu or a form box in the article column).
 REGION_CHROME_TAGS = frozenset({"nav", "aside", "menu", "form"})
@@ -44,6 +45,11 @@ _NON_WORD = re.compile(r"\W+")
 
 def paragraph_key(text: str) -> str:
     """The first words of a paragraph, letters and digits only, to recognise it again."""
+    # Dropping non-word characters keeps prefixes, so a long text's key is its first
+    # characters' key whenever those already give _KEY_CHARS of it (most paragraphs).
+    head = _NON_WORD.sub("", text[:_HEAD_CHARS].lower())
+    if len(head) >= _KEY_CHARS or len(text) <= _HEAD_CHARS:
+        return head[:_KEY_CHARS]
     return _NON_WORD.sub("", text.lower())[:_KEY_CHARS]
 
 
@@ -51,12 +57,15 @@ def _leading_key(el: HtmlElement) -> str:
     """``paragraph_key`` of an element's text, reading only as much of it as the key needs
     (a table cell or list item can hold a whole page)."""
     pieces: list[str] = []
-    size = 0
+    size, check_at = 0, _HEAD_CHARS
     for piece in el.itertext():
         pieces.append(piece)
         size += len(piece)
-        if size > 4 * _KEY_CHARS and len(paragraph_key("".join(pieces))) >= _KEY_CHARS:
-            break
+        if size > check_at:  # looked at again only when the text has doubled: linear
+            key = paragraph_key("".join(pieces))
+            if len(key) >= _KEY_CHARS:
+                return key
+            check_at = 2 * size
     return paragraph_key("".join(pieces))
 
 
