@@ -82,9 +82,20 @@ _KANA_MARKS = ("\u3099", "\u309a")  # dakuten and handakuten: part of the kana, 
 def fold(text: str) -> str:
     """Lower case without accents, as cite/attribution.py compares words: "Léa" -> "lea",
     "März" -> "marz". Kana keep their voicing marks (ポ is not ホ)."""
+    if text.isascii():  # most words: nothing to decompose (the same result, 20x faster)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c) or c in _KANA_MARKS)
+    # only the non-ASCII characters can be marks: a sentence with one curly quote is
+    # otherwise ASCII, and testing every character costs more than the rest of the work
+    kept = _NON_ASCII.sub(_without_mark, decomposed)
     return unicodedata.normalize("NFC", kept)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _without_mark(match: re.Match[str]) -> str:
+    return "".join(c for c in match.group() if not unicodedata.combining(c) or c in _KANA_MARKS)
 
 
 def words(text: str) -> list[str]:
