@@ -41,10 +41,10 @@ class SentenceCues:
     later: bool  # a later post
     crowd: bool  # users, fans: generic reaction
     pronoun_start: bool  # a third-person pronoun among the first words
-    language: str | None
+    language: str | None  # the page's (PageContext.language): steadier than one sentence's words
 
     @classmethod
-    def of(cls, text: str) -> SentenceCues:
+    def of(cls, text: str, page_language: str | None = None) -> SentenceCues:
         words = lexicon.words(text)
         return cls(
             reach=bool(lexicon.count_words(words, "reach")),
@@ -52,7 +52,7 @@ class SentenceCues:
             later=bool(lexicon.count_words(words, "order_later")),
             crowd=bool(lexicon.count_words(words, "crowd")),
             pronoun_start=bool(lexicon.count_words(words[:3], "pronouns")),
-            language=lexicon.detect_language(text),
+            language=page_language,
         )
 
 
@@ -151,7 +151,7 @@ class PairFeatures:
             put(name, getattr(ev, name))
         put("plural_cue", ev.plural)
         put("other_author_named", ctx.names_other_author(sentence, key))
-        cues = self._cues.get(index) or self._cues.setdefault(index, SentenceCues.of(sentence.text))
+        cues = self._cues.get(index) or self._cues.setdefault(index, SentenceCues.of(sentence.text, ctx.language))
         put("pronoun_start", cues.pronoun_start)
         # "He added that ...": the author named a sentence or two before, nothing between
         put("named_before", cues.pronoun_start and ctx.named_before(sentence, key))
