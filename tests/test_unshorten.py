@@ -501,20 +501,25 @@ def test_live_per_host_concurrency_and_delay(server: HostServer) -> None:
     assert all(b - a >= 0.2 for a, b in zip(starts, starts[1:], strict=False))
 
 
-@netns.live
-def test_live_cli_resolve_json_and_cache(server: HostServer, tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    server.route("t.co", "/abc", tco)
-    server.redirect("bit.ly", "/3xYz", "http://news.example/story?fbclid=zz")
-    server.page("news.example", "/story?fbclid=zz")
-    # The CLI uses the system resolver; point it at the server for these names.
+def live_cli(server: HostServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """CLI arguments for an archive in ``tmp_path`` whose config lets the server's hosts
+    through the guard; the CLI's system resolver is pointed at the server for their names."""
     from postlink.net import guard
 
     monkeypatch.setattr(guard, "system_resolver", server.resolver())
     config = tmp_path / "config.toml"
     allow = ", ".join(f'"{h}"' for h in server.hosts())
     config.write_text(f"[network]\ntimeout = 2\nallow_hosts = [{allow}]\n", encoding="utf-8")
-    args = ["--config", str(config), "--db", str(tmp_path / "a.db"), "resolve", "--json",
+    return ["--config", str(config), "--db", str(tmp_path / "a.db")]
+
+
+@netns.live
+def test_live_cli_resolve_json_and_cache(server: HostServer, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    server.route("t.co", "/abc", tco)
+    server.redirect("bit.ly", "/3xYz", "http://news.example/story?fbclid=zz")
+    server.page("news.example", "/story?fbclid=zz")
+    args = [*live_cli(server, tmp_path, monkeypatch), "resolve", "--json",
             "http://t.co/abc", "http://t.co/missing"]
     first = CliRunner().invoke(cli, args)
     assert first.exit_code == 1, first.output
@@ -526,7 +531,7 @@ def test_live_cli_resolve_json_and_cache(server: HostServer, tmp_path: Path,
     again = CliRunner().invoke(cli, args)
     assert [d["cached"] for d in json.loads(again.output)] == [True, True]
     assert len(server.seen) == hits
-    table = CliRunner().invoke(cli, args[:4] + ["resolve", "http://t.co/abc"])
+    table = CliRunner().invoke(cli, [*args[:4], "resolve", "http://t.co/abc"])
     assert table.exit_code == 0
     assert "resolved (cached)" in table.output
 
@@ -543,17 +548,11 @@ def test_live_cli_resolve_pending_takes_the_links_add_offline_recorded(
     server.route("t.co", "/abc", tco)
     server.redirect("bit.ly", "/3xYz", "http://news.example/story")
     server.page("news.example", "/story")
-    from postlink.net import guard
-
-    monkeypatch.setattr(guard, "system_resolver", server.resolver())
-    config = tmp_path / "config.toml"
-    allow = ", ".join(f'"{h}"' for h in server.hosts())
-    config.write_text(f"[network]\ntimeout = 2\nallow_hosts = [{allow}]\n", encoding="utf-8")
+    base = live_cli(server, tmp_path, monkeypatch)
     article = tmp_path / "plan.txt"
     article.write_text("Council shares ferry plan\n\nThe council shared its plan at "
                        "http://t.co/abc on Monday; the full text is at "
                        "http://news.example/story too.\n", encoding="utf-8")
-    base = ["--config", str(config), "--db", str(tmp_path / "a.db")]
     added = CliRunner().invoke(cli, [*base, "add", str(article), "--offline"])
     assert added.exit_code == 0, added.output
     assert not server.seen  # offline: nothing fetched, the links only recorded
