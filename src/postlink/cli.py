@@ -103,6 +103,11 @@ def _discard_stdout() -> None:
     os.close(devnull)
 
 
+def _echo_json(data: object) -> None:
+    """Every command's --json output: indented, non-ASCII text as written."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
 @click.group(cls=PostlinkGroup)
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="config file (default: ./config.toml if present)")
@@ -174,7 +179,7 @@ def audit(app: AppContext, article: str, fmt: str, version: int | None) -> None:
 
     report = build_audit(app.existing_store, article, version)
     if fmt == "json":
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        _echo_json(report)
     elif fmt == "md":
         from postlink.report.markdown import render_markdown
 
@@ -191,7 +196,7 @@ def audit(app: AppContext, article: str, fmt: str, version: int | None) -> None:
         from postlink.report.annotations import render_annotations
 
         annotations = render_annotations(report, audit_body_text(app.existing_store, report))
-        click.echo(json.dumps(annotations, ensure_ascii=False, indent=2))
+        _echo_json(annotations)
     else:
         from postlink.report.table import console, render_audit
 
@@ -208,7 +213,7 @@ def datasette_metadata(app: AppContext) -> None:
     # metadata for a mistyped --db would describe nothing: the archive must exist
     app.existing_store  # noqa: B018
     # Datasette names a database after its file's stem
-    click.echo(json.dumps(metadata(app.config.archive.db.stem), ensure_ascii=False, indent=2))
+    _echo_json(metadata(app.config.archive.db.stem))
 
 
 @cli.command()
@@ -232,7 +237,7 @@ def diff(app: AppContext, article: str, versions: tuple[int, ...], fmt: str) -> 
     result = diff_versions(load_version(store, str(found["id"]), old),
                            load_version(store, str(found["id"]), new)).as_json()
     if fmt == "json":
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        _echo_json(result)
     else:
         from postlink.report.diff import render_diff
         from postlink.report.table import console
@@ -269,7 +274,7 @@ def resolve(app: AppContext, urls: tuple[str, ...], pending: bool, as_json: bool
     from rich.table import Table
 
     from postlink.report.table import console
-    from postlink.unshorten import is_shortener, resolve_sync
+    from postlink.unshorten import pending_short_links, resolve_sync
 
     if not urls and not pending:
         raise click.UsageError("no links given; name short links, or pass --pending to resolve "
@@ -280,14 +285,14 @@ def resolve(app: AppContext, urls: tuple[str, ...], pending: bool, as_json: bool
                                    "http:// or https://")
     if pending:
         # listed before resolving starts: resolving writes the rows the query looks for
-        waiting = [href for href in app.store.unresolved_links() if is_shortener(href)]
+        waiting = list(pending_short_links(app.store))
         urls = tuple(dict.fromkeys((*urls, *waiting)))
         if not urls:
             click.echo("no short links are waiting to be resolved", err=True)
             return
     results = resolve_sync(urls, app.config.network, store=app.store, refresh=refresh)
     if as_json:
-        click.echo(json.dumps([r.as_json() for r in results], indent=2, ensure_ascii=False))
+        _echo_json([r.as_json() for r in results])
     else:
         table = Table(show_lines=True)
         for name in ("link", "status", "hops", "final URL"):
@@ -430,7 +435,7 @@ def posts(app: AppContext, post: str, as_json: bool, limit: int, offset: int) ->
 
     report = post_report(app.existing_store, post, limit=limit, offset=offset)
     if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        _echo_json(report)
     else:
         for line in post_lines(report):
             click.echo(line)
@@ -448,7 +453,7 @@ def search(app: AppContext, text: str, limit: int, offset: int, as_json: bool) -
 
     result = search_archive(app.existing_store, text, limit=limit, offset=offset)
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        _echo_json(result)
     else:
         for line in search_lines(result):
             click.echo(line)
@@ -478,8 +483,7 @@ def list_(app: AppContext, source: str | None, tag: str | None, since: str | Non
                          offset=offset, before=before)
     full = len(rows) == limit
     if as_json:
-        click.echo(json.dumps({"articles": rows, "next_before": rows[-1]["id"] if full else None},
-                              ensure_ascii=False, indent=2))
+        _echo_json({"articles": rows, "next_before": rows[-1]["id"] if full else None})
         return
     for line in article_lines(rows):
         click.echo(line)
@@ -502,8 +506,7 @@ def status(app: AppContext, limit: int, offset: int, error_count: int, as_json: 
     queue = queue_totals(store)
     errors = recent_errors(store, limit=error_count) if error_count else []
     if as_json:
-        click.echo(json.dumps({"sources": sources, "queue": queue, "errors": errors},
-                              ensure_ascii=False, indent=2))
+        _echo_json({"sources": sources, "queue": queue, "errors": errors})
         return
     for line in status_lines(sources, queue, errors):
         click.echo(line)
@@ -573,7 +576,7 @@ def remove(app: AppContext, article: str, yes: bool, dry_run: bool, as_json: boo
                       abort=True, err=True)
     done = plan if dry_run else store.remove_article(found["id"])
     if as_json:
-        click.echo(json.dumps(asdict(done), ensure_ascii=False, indent=2))
+        _echo_json(asdict(done))
         return
     verb = "would remove" if dry_run else "removed"
     click.echo(f"{verb} article {done.article_id} ({done.url}): {_counts_line(done)}")
@@ -617,9 +620,8 @@ def check_posts(app: AppContext, posts_: tuple[str, ...], everything: bool,
     result = check_posts_sync(store, config, rows)
     recited = recite_posts(store, [c.key for c in result.checked if c.brings_text])
     if as_json:
-        click.echo(json.dumps([{**c.as_json(), "recited": [
-            r.as_json() for r in recited if c.key in r.post_keys]} for c in result.checked],
-            ensure_ascii=False, indent=2))
+        _echo_json([{**c.as_json(), "recited": [
+            r.as_json() for r in recited if c.key in r.post_keys]} for c in result.checked])
     elif not rows:
         click.echo("no posts due for a check (--all checks every post)")
     else:

@@ -135,15 +135,14 @@ class Schedule:
         short links never resolved (recorded by `add --offline` or `batch`)."""
         from itertools import islice
 
-        from postlink.unshorten import is_shortener, resolve_sync
+        from postlink.unshorten import pending_short_links, resolve_sync
 
         if self.stop.is_set():
             return
         store = Store(self.config.archive.db)
         try:
             urls = store.expired_short_links()
-            urls += islice((h for h in store.unresolved_links() if is_shortener(h)),
-                           PENDING_PER_RUN)
+            urls += islice(pending_short_links(store), PENDING_PER_RUN)
             if urls:
                 results = resolve_sync(urls, self.config.network, store=store, refresh=True)
                 changed = sum(1 for r in results if r.status == "resolved")

@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -166,6 +166,13 @@ def is_shortener(url: str) -> bool:
     host = guard.host_of(url)
     return host in SHORTENER_HOSTS or host.removeprefix("www.") in SHORTENER_HOSTS \
         or unwrap(url) is not None
+
+
+def pending_short_links(store: Store) -> Iterator[str]:
+    """The archive's links to known shorteners that were never resolved (recorded by
+    `add --offline` or `batch`), each once. Take what you need before resolving: resolving
+    writes the rows that take a link off this list."""
+    return (href for href in store.unresolved_links() if is_shortener(href))
 
 
 def _is_interstitial_host(url: str) -> bool:
