@@ -41,10 +41,9 @@ class SentenceCues:
     later: bool  # a later post
     crowd: bool  # users, fans: generic reaction
     pronoun_start: bool  # a third-person pronoun among the first words
-    language: str | None  # the page's (PageContext.language): steadier than one sentence's words
 
     @classmethod
-    def of(cls, text: str, page_language: str | None = None) -> SentenceCues:
+    def of(cls, text: str) -> SentenceCues:
         words = lexicon.words(text)
         return cls(
             reach=bool(lexicon.count_words(words, "reach")),
@@ -52,7 +51,6 @@ class SentenceCues:
             later=bool(lexicon.count_words(words, "order_later")),
             crowd=bool(lexicon.count_words(words, "crowd")),
             pronoun_start=bool(lexicon.count_words(words[:3], "pronouns")),
-            language=page_language,
         )
 
 
@@ -151,7 +149,7 @@ class PairFeatures:
             put(name, getattr(ev, name))
         put("plural_cue", ev.plural)
         put("other_author_named", ctx.names_other_author(sentence, key))
-        cues = self._cues.get(index) or self._cues.setdefault(index, SentenceCues.of(sentence.text, ctx.language))
+        cues = self._cues.get(index) or self._cues.setdefault(index, SentenceCues.of(sentence.text))
         put("pronoun_start", cues.pronoun_start)
         # "He added that ...": the author named a sentence or two before, nothing between
         put("named_before", cues.pronoun_start and ctx.named_before(sentence, key))
@@ -197,7 +195,8 @@ class PairFeatures:
         put("order_earlier", cues.earlier)
         put("order_later", cues.later)
         put("crowd", cues.crowd)
-        put("not_english", cues.language not in (None, "en"))
+        # the page's language (PageContext.language): steadier than one sentence's words
+        put("not_english", ctx.language not in (None, "en"))
         put("heading", ctx.is_heading(sentence))
         # "a later tweet", "an earlier post" when the page has no other post of the author:
         # the sentence is about a post that is not here
