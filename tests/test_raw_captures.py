@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from postlink.cli import cli
 from tests.conftest import LoopbackSite
-from tests.test_schedule import done_items, rows, slow_site, start, wait_for, write_config
+from tests.test_schedule import kill_mid_run, rows, write_config
 
 PAGE = b"""<!doctype html><html><head><meta charset="utf-8"><title>Ferry fares rise</title>
 </head><body><article><h1>Ferry fares rise</h1>
@@ -128,12 +128,7 @@ def test_a_post_capture_names_the_post_it_checked(site: LoopbackSite, tmp_path: 
 
 def test_sigkill_mid_run_loses_no_exchange_of_an_archived_article(
         site: LoopbackSite, tmp_path: Path) -> None:
-    slow_site(site, 24, delay=0.15)
-    config = write_config(tmp_path, {"kind": "feed", "url": site.url("/feed.xml")})
-    proc = start(config, "run", "--once")
-    wait_for(lambda: done_items(tmp_path) >= 4)
-    proc.kill()
-    proc.communicate()
+    kill_mid_run(site, tmp_path)
     # every archived version has the exchange that brought it, with its body
     assert rows(tmp_path, "SELECT count(*) FROM article_versions v WHERE NOT EXISTS (SELECT 1"
                           " FROM fetch_log f JOIN bodies b ON b.sha256 = f.body_sha256"

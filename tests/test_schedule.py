@@ -456,14 +456,20 @@ def start(config: Path, *args: str) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def test_sigkill_mid_run_then_rerun_loses_and_repeats_nothing(
-        site: LoopbackSite, tmp_path: Path) -> None:
+def kill_mid_run(site: LoopbackSite, tmp_path: Path) -> Path:
+    """A `run --once` over a slow feed of 24 articles, SIGKILLed once 4 are done; its config."""
     slow_site(site, 24, delay=0.15)
     config = write_config(tmp_path, {"kind": "feed", "url": site.url("/feed.xml")})
     proc = start(config, "run", "--once")
     wait_for(lambda: done_items(tmp_path) >= 4)
     proc.kill()
     proc.communicate()
+    return config
+
+
+def test_sigkill_mid_run_then_rerun_loses_and_repeats_nothing(
+        site: LoopbackSite, tmp_path: Path) -> None:
+    config = kill_mid_run(site, tmp_path)
     pending = {url for (url,) in rows(
         tmp_path, "SELECT fetch_url FROM source_items WHERE state != 'done'")}
     assert pending, "the kill landed after the run had finished; slow the site down"
