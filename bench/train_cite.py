@@ -34,6 +34,9 @@ from postlink.cite.scorer import EVIDENCE, Scorer  # noqa: E402
 WEIGHTS = labelled.ROOT / "src" / "postlink" / "cite" / "weights.json"
 TARGET_PRECISION = 0.95
 L2 = 1.0
+# A must-not-cite sentence linked to a post is a hard error, not one false positive among
+# many: its rows weigh this much in the fit and in the thresholds' precision.
+MUST_NOT_WEIGHT = 3.0
 INNER_FOLDS = 5
 
 
@@ -46,11 +49,12 @@ class Rows:
     y: np.ndarray  # 1 = cites
     paraphrase: np.ndarray  # 1 = the gold kind is paraphrase (meaningful where y == 1)
     pairs: list[tuple[int, str]]  # (sentence index, post key) of each row
+    weight: np.ndarray  # MUST_NOT_WEIGHT for rows of must-not-cite sentences, else 1
 
 
 def article_rows(item: labelled.Labelled) -> Rows:
     labels = labelled.pair_labels(item)
-    xs, ys, kinds, pairs = [], [], [], []
+    xs, ys, kinds, pairs, weights = [], [], [], [], []
     for index, key, x in candidate_features(item.doc, item.posts):
         gold = labels.gold.get((key, index))
         if gold is None and index in labels.skip:
@@ -59,14 +63,17 @@ def article_rows(item: labelled.Labelled) -> Rows:
         ys.append(gold is not None)
         kinds.append(gold == "paraphrase")
         pairs.append((index, key))
+        weights.append(MUST_NOT_WEIGHT if index in labels.negative else 1.0)
     shape = (len(xs), len(FEATURES))
     return Rows(item.name, np.array(xs, dtype=float).reshape(shape), np.array(ys, dtype=float),
-                np.array(kinds, dtype=float), pairs)
+                np.array(kinds, dtype=float), pairs, np.array(weights, dtype=float))
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
-    """L2-regularised logistic regression (the bias, column 0, is not penalised)."""
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float, weight: np.ndarray | None = None) -> np.ndarray:
+    """L2-regularised logistic regression (the bias, column 0, is not penalised), each row
+    counted ``weight`` times."""
     d = x.shape[1]
+    weight = np.ones(len(y)) if weight is None else weight
     w = np.zeros(d)
     penalty = np.full(d, l2)
     penalty[0] = 1e-6
@@ -74,8 +81,8 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
         return w
     for _ in range(100):
         p = 1 / (1 + np.exp(-np.clip(x @ w, -60, 60)))
-        grad = x.T @ (p - y) + penalty * w
-        hess = (x.T * (p * (1 - p))) @ x + np.diag(penalty)
+        grad = x.T @ (weight * (p - y)) + penalty * w
+        hess = (x.T * (weight * p * (1 - p))) @ x + np.diag(penalty)
         step = np.linalg.solve(hess, grad)
         w -= step
         if np.max(np.abs(step)) < 1e-9:
@@ -83,21 +90,26 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
     return w
 
 
-def choose_thresholds(evidence: tuple[np.ndarray, np.ndarray], context: tuple[np.ndarray, np.ndarray],
+Scored = tuple[np.ndarray, np.ndarray, np.ndarray]  # probabilities, labels, row weights
+
+
+def choose_thresholds(evidence: Scored, context: Scored,
                       target: float = TARGET_PRECISION) -> tuple[float, float]:
     """The two thresholds that keep the most citing pairs while all kept pairs together reach
-    ``target`` precision. Each argument is (probabilities, labels) of one model's pairs.
+    ``target`` precision, a wrong pair counting its row weight. Each argument is
+    (probabilities, labels, weights) of one model's pairs.
     Quote matches and links are mostly right, so they leave room for the surest context
     pairs; one threshold per model would waste that room on one side."""
-    def ranked(p: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def ranked(p: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         order = np.argsort(-p, kind="stable")
-        kept = np.arange(len(p) + 1)  # keep the top k pairs, k = 0 .. n
+        # keep the top k pairs, k = 0 .. n: what they weigh, right and wrong
+        kept = np.concatenate([[0], np.cumsum(np.where(y[order] == 1, 1.0, w[order]))])
         hits = np.concatenate([[0], np.cumsum(y[order])])
         cut = np.concatenate([[np.inf], p[order]])  # threshold that keeps the top k
         return kept, hits, cut
     e_kept, e_hits, e_cut = ranked(*evidence)
     c_kept, c_hits, c_cut = ranked(*context)
-    best = (-1.0, 0.0, np.inf, np.inf)  # (hits, -kept, evidence threshold, context threshold)
+    best = (-1.0, 0.0, np.inf, np.inf)  # (hits, -kept weight, evidence threshold, context threshold)
     for k in range(len(e_kept)):
         total = e_kept[k] + c_kept
         hits = e_hits[k] + c_hits
@@ -130,18 +142,19 @@ def _evidence_rows(x: np.ndarray) -> np.ndarray:
 def fit_weights(rows: list[Rows]) -> Weights:
     x = np.vstack([r.x for r in rows])
     y = np.concatenate([r.y for r in rows])
+    w = np.concatenate([r.weight for r in rows])
     para = np.concatenate([r.paraphrase for r in rows])
     evidence = _evidence_rows(x)
     kind_rows = (y == 1) & ~evidence
-    return Weights(fit_logistic(x[evidence], y[evidence], L2),
-                   fit_logistic(x[~evidence], y[~evidence], L2),
+    return Weights(fit_logistic(x[evidence], y[evidence], L2, w[evidence]),
+                   fit_logistic(x[~evidence], y[~evidence], L2, w[~evidence]),
                    fit_logistic(x[kind_rows], para[kind_rows], L2))
 
 
 def fit_scorer(rows: list[Rows], target: float = TARGET_PRECISION) -> Scorer:
     """Weights on all ``rows``; the thresholds from grouped inner cross-validation on them."""
     weights = fit_weights(rows)
-    oof_p, oof_y, oof_evidence = [], [], []
+    oof_p, oof_y, oof_w, oof_evidence = [], [], [], []
     for fold in range(INNER_FOLDS):
         held = [r for i, r in enumerate(rows) if i % INNER_FOLDS == fold]
         train = [r for i, r in enumerate(rows) if i % INNER_FOLDS != fold]
@@ -151,9 +164,12 @@ def fit_scorer(rows: list[Rows], target: float = TARGET_PRECISION) -> Scorer:
         for r in held:
             oof_p.append(fold_weights.probabilities(r.x))
             oof_y.append(r.y)
+            oof_w.append(r.weight)
             oof_evidence.append(_evidence_rows(r.x))
-    p, y, evidence = np.concatenate(oof_p), np.concatenate(oof_y), np.concatenate(oof_evidence)
-    thresholds = choose_thresholds((p[evidence], y[evidence]), (p[~evidence], y[~evidence]), target)
+    p, y, w = np.concatenate(oof_p), np.concatenate(oof_y), np.concatenate(oof_w)
+    evidence = np.concatenate(oof_evidence)
+    thresholds = choose_thresholds((p[evidence], y[evidence], w[evidence]),
+                                   (p[~evidence], y[~evidence], w[~evidence]), target)
     return Scorer(tuple(weights.evidence), tuple(weights.context), tuple(weights.kind), *thresholds)
 
 

@@ -85,3 +85,15 @@ def test_the_scorer_is_more_precise_than_the_rules_it_reads(bench: ModuleType, c
     items = bench.labelled.load(("pages", "text"))
     rules = bench.rules_only(items)["corpus"]
     assert cross_validated["corpus"].precision > rules.precision + 0.1
+
+
+def test_a_wrong_pair_in_a_must_not_cite_sentence_costs_its_weight_in_the_thresholds(bench: ModuleType) -> None:
+    np = pytest.importorskip("numpy")
+    none = (np.array([]), np.array([]), np.array([]))
+    p, y = np.array([0.9, 0.8, 0.7]), np.array([1.0, 0.0, 1.0])
+    # counted once, the wrong pair at 0.8 leaves all three above 0.6 precision (2 of 3)
+    _, context = bench.train_cite.choose_thresholds(none, (p, y, np.ones(3)), target=0.6)
+    assert context == pytest.approx(0.7)
+    # counted three times (a must-not-cite sentence), keeping it would give 2 of 5: only the top pair stays
+    _, context = bench.train_cite.choose_thresholds(none, (p, y, np.array([1.0, 3.0, 1.0])), target=0.6)
+    assert context == pytest.approx(0.9)

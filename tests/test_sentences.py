@@ -28,6 +28,36 @@ def test_sentences_split_and_keep_offsets() -> None:
     assert _split(text) == ["The vote failed.", "Sen. Ames called it “a disgrace.”", "Nobody else spoke!"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“Who needs a ferry at midnight?” Councillor Vega asked before the vote.",
+        "“We are not done!” He wrote it twice on the forum.",
+        "“Can it wait?” Mara quietly replied.",
+    ],
+)
+def test_a_quote_ending_in_a_question_or_exclamation_runs_on_into_its_speaker(text: str) -> None:
+    assert _split(text) == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a quote closed after a full stop ends its sentence, even when a speaker follows
+        ("“The pier stays shut.” Vega said the council would meet again.",
+         ["“The pier stays shut.”", "Vega said the council would meet again."]),
+        # "The post" is not a speaker: a new sentence about the post
+        ("“Open the pier!” The post reached thousands of readers.",
+         ["“Open the pier!”", "The post reached thousands of readers."]),
+        # no verb of speech or posting among the first words
+        ("“Open the pier!” Harbour Street was quiet that night.",
+         ["“Open the pier!”", "Harbour Street was quiet that night."]),
+    ],
+)
+def test_a_quote_still_ends_a_sentence_without_a_speaker_after_it(text: str, expected: list[str]) -> None:
+    assert _split(text) == expected
+
+
 def test_paragraphs_are_hard_boundaries() -> None:
     text = "First paragraph without a stop\n\nSecond one."
     sentences = split_sentences(text, [(0, 30), (32, len(text))])

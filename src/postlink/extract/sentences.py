@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable
 from ctypes import byref, c_char_p, c_int, c_int32, create_string_buffer
+from functools import cache
 
 import blingfire
 
+from postlink import lexicon
 from postlink.extract.model import Sentence
 
 # Segmenters may split after these when a capitalised word follows; news text uses them as titles.
@@ -40,7 +42,7 @@ def split_sentences(text: str, paragraphs: Iterable[tuple[int, int]],
                 out.append(Sentence(len(out), s, s + len(stripped), stripped))
             continue
         spans = _merge_title_splits(chunk, _split_ellipses(chunk, _segmenter_spans(chunk)))
-        spans = _merge_open_quotes(chunk, spans)
+        spans = _merge_quote_attributions(chunk, _merge_open_quotes(chunk, spans))
         for start, end in spans:
             s, e = p_start + start, p_start + end
             out.append(Sentence(len(out), s, e, text[s:e]))
@@ -129,3 +131,58 @@ def _merge_title_splits(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[
         else:
             merged.append((start, end))
     return merged
+
+
+# A quote that ends in a question or exclamation mark (or a comma) before its closing mark
+# does not end the sentence when its speaker follows: "“What do I know?” Trump said." A quote
+# closed after a full stop does end it ("… before.” Smith said she …").
+_QUOTE_OPEN_END = re.compile(r"[?!,…][\"”»’]$")
+_SPEAKER_WORDS = 4  # "Brooke tearfully asked", "Senator Jane Roe said"
+
+
+def _merge_quote_attributions(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if (merged and _QUOTE_OPEN_END.search(chunk, merged[-1][0], merged[-1][1])
+                and _starts_with_speaker(chunk[start:end])):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _starts_with_speaker(sentence: str) -> bool:
+    """The sentence opens with who spoke and a verb of speech or posting: capitalised names or
+    a pronoun, at most one lower-case word (an adverb) between them and the verb."""
+    verbs = _speaker_verbs()
+    raw = sentence.split()[:_SPEAKER_WORDS]
+    lower_seen = False
+    for i, word in enumerate(raw):
+        folded = lexicon.fold(word.strip(",.;:!?\"”’»"))
+        if folded in verbs:
+            return i > 0
+        if folded in _pronouns():
+            continue
+        if folded in _function_words():  # "The tweet posted …": not a speaker
+            return False
+        if word[:1].isupper():
+            continue
+        if lower_seen or i == 0:
+            return False
+        lower_seen = True
+    return False
+
+
+@cache
+def _speaker_verbs() -> frozenset[str]:
+    return lexicon.cues("speech_verbs") | lexicon.cues("posting_verbs")
+
+
+@cache
+def _pronouns() -> frozenset[str]:
+    return lexicon.cues("pronouns")
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    return lexicon.cues("stopwords")
