@@ -405,11 +405,18 @@ class PageContext:
     def _quote_tagged_by(self, sentence: Sentence) -> Quote | None:
         """A quote from an earlier sentence of the same paragraph that ends right where
         ``sentence`` starts (only closing marks between), when ``sentence`` has no quote of
-        its own. Cached per sentence: it is asked once per post."""
+        its own; or the quote ``sentence`` opens with, when its speaker follows in the same
+        sentence ("“… know?” Trump said"). Cached per sentence: it is asked once per post."""
         if sentence.index not in self._tagged:
             self._tagged[sentence.index] = None
             index = self.quote_index()
-            if not index.starting_in(sentence):
+            own = index.starting_in(sentence)
+            if own:
+                first = min(own, key=lambda q: q.start)
+                opens = not re.search(r"\w", self.doc.text[sentence.start:first.start])
+                if opens and re.search(r"\w", self.doc.text[first.end:sentence.end]):
+                    self._tagged[sentence.index] = first
+            else:
                 # only a quote ending after the last word before the sentence can be its tag's
                 gap = sentence.start
                 while gap > 0 and not re.match(r"\w", self.doc.text[gap - 1]):

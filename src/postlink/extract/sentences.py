@@ -16,8 +16,8 @@ from functools import cache
 
 import blingfire
 
-from postlink import lexicon
 from postlink.extract.model import Sentence
+from postlink.lexicon import cues, fold
 
 # Segmenters may split after these when a capitalised word follows; news text uses them as titles.
 _TITLES = ("Sen.", "Rep.", "Gov.", "Lt.", "Gen.", "Col.", "Sgt.", "Capt.", "Pres.", "Supt.",
@@ -158,7 +158,7 @@ def _starts_with_speaker(sentence: str) -> bool:
     raw = sentence.split()[:_SPEAKER_WORDS]
     lower_seen = False
     for i, word in enumerate(raw):
-        folded = lexicon.fold(word.strip(",.;:!?\"”’»"))
+        folded = fold(word.strip(",.;:!?\"”’»"))
         if folded in verbs:
             return i > 0
         if folded in _pronouns():
@@ -175,14 +175,14 @@ def _starts_with_speaker(sentence: str) -> bool:
 
 @cache
 def _speaker_verbs() -> frozenset[str]:
-    return lexicon.cues("speech_verbs") | lexicon.cues("posting_verbs")
+    return cues("speech_verbs") | cues("posting_verbs")
 
 
 @cache
 def _pronouns() -> frozenset[str]:
-    return lexicon.cues("pronouns")
+    return cues("pronouns")
 
 
 @cache
 def _function_words() -> frozenset[str]:
-    return lexicon.cues("stopwords")
+    return cues("stopwords")
