@@ -122,7 +122,7 @@ def test_a_capture_makes_the_quote_of_a_textless_embed_checkable(
     assert ("“would cost a commuter more than 900 dollars a year” (checked against the "
             f"archived oembed text of {version['fetched_at']}) |") in md
     table = run(loopback_config, "audit", "https://news.example/toll").output
-    assert "Checked against an archived text (the page had none)" in table
+    assert "Checked against an archived text (the page had none, or cut short)" in table
     row = next(line for line in table.splitlines() if "oEmbed capture" in line)
     assert [cell.strip() for cell in row.split("│")[1:-1]] == [
         "2", KEY, "oEmbed capture", version["fetched_at"], str(version["id"])]
@@ -145,6 +145,37 @@ def test_an_article_added_after_the_capture_uses_it_at_once(
     assert later["kind"] == "partial"
     # the platform's text is preferred to the newer copy on another article's page
     assert later["checked_against"]["source"] == "oembed"
+
+
+def test_a_captured_whole_text_replaces_an_embed_text_cut_short(
+        oembed: dict[str, str], loopback_config: Path, tmp_path: Path) -> None:
+    # the page shows the post cut short: the quoted "900 dollars a year" lies past the cut
+    cut = X_HTML.format(text="The bridge toll would cost a commuter more than…")
+    add(loopback_config, page(tmp_path, "cut.html", embed=cut), "https://news.example/cut")
+    before = audit(loopback_config, "https://news.example/cut")
+    assert [p["text"] for p in before["posts"]] == ["The bridge toll would cost a commuter more than…"]
+    [cut_cite] = quoting(before)  # matched as far as the page shows, the rest unchecked
+    assert cut_cite["beyond_truncation"] is True and cut_cite["checked_against"]["source"] == "page"
+
+    checked = run(loopback_config, "check-posts")
+    assert checked.exit_code == 0, checked.output
+    assert any(line.startswith("article 1 v1 cited again with the captured text of ")
+               for line in checked.output.splitlines()), checked.output
+    [cite] = quoting(audit(loopback_config, "https://news.example/cut"))
+    assert (cite["kind"], cite["quote"]) == ("partial", "would cost a commuter more than 900 dollars a year")
+    assert X_TEXT[slice(*cite["post_span"])] == "would cost a commuter more than 900 dollars a year"
+    assert not cite["beyond_truncation"] and cite["checked_against"]["source"] == "oembed"
+
+
+def test_a_page_text_that_goes_another_way_than_the_capture_is_kept(
+        oembed: dict[str, str], loopback_config: Path, tmp_path: Path) -> None:
+    # cut short, but not the beginning of the captured text: the page's words are not replaced
+    cut = X_HTML.format(text="A ferry timetable for the winter months will follow soon…")
+    add(loopback_config, page(tmp_path, "cut.html", embed=cut), "https://news.example/cut")
+    assert run(loopback_config, "check-posts").exit_code == 0
+    report = audit(loopback_config, "https://news.example/cut")
+    assert quoting(report) == []
+    assert all(c["checked_against"]["source"] != "oembed" for c in report["citations"])
 
 
 def test_every_version_lacking_the_text_is_cited_again_and_an_edit_again(

@@ -71,7 +71,7 @@ class Analysis:
     ``link_refs`` is the post each of ``doc.links`` names (or None); ``linked`` every post the
     page links to, in the text or outside it (``doc.post_links`` without offsets);
     ``text_from`` the post_versions id of each post whose text came from the archive because
-    the page had none (posts checked against the page's own text are not in it).
+    the page had none or cut it short (posts checked against the page's own text are not in it).
     """
 
     doc: Document
@@ -96,11 +96,11 @@ def extract(article: ArticleInput) -> Document:
 
 def wanted(doc: Document) -> tuple[list[str], list[str]]:
     """What to ask the archive about ``doc``: the author handles of its flattened posts, and
-    the keys of the posts whose text the page does not give (linked, or embedded without
-    text)."""
+    the keys of the posts whose whole text the page does not give (linked, embedded without
+    text, or embedded with a text the platform cut short)."""
     handles = [e.author_handle for e in doc.embeds if e.provisional and e.author_handle]
     return handles, list(dict.fromkeys(
-        [ref.key for ref in _linked(doc)[1]] + _textless(doc.embeds)))
+        [ref.key for ref in _linked(doc)[1]] + _incomplete(doc.embeds)))
 
 
 def analyse(doc: Document, view: ArchiveView = EMPTY_VIEW) -> Analysis:
@@ -120,10 +120,22 @@ def revise(analysis: Analysis, view: ArchiveView) -> Analysis:
     return analyse(analysis.doc, view)
 
 
-def _textless(embeds: Sequence[Embed]) -> list[str]:
-    """Keys of the embedded posts none of whose embeds on the page carries text."""
-    with_text = {e.key for e in embeds if e.text}
-    return list(dict.fromkeys(e.key for e in embeds if e.key not in with_text))
+def _incomplete(embeds: Sequence[Embed]) -> list[str]:
+    """Keys of the embedded posts none of whose embeds on the page carries their whole text
+    (no text, or one cut short with …)."""
+    complete = {e.key for e in embeds if e.text and not e.truncated}
+    return list(dict.fromkeys(e.key for e in embeds if e.key not in complete))
+
+
+def _takes_archived(post: PostText, row: Mapping[str, Any]) -> bool:
+    """The archived text ``row`` replaces the page's text of ``post``: the page has none, or
+    has it cut short (…) where the archive has it whole and it goes on from the page's words."""
+    text = row.get("text") or ""
+    if not text:
+        return False
+    if not post.text:
+        return True
+    return post.truncated and not row.get("truncated") and same_text(post.text, True, text)
 
 
 def _page_posts(doc: Document, view: ArchiveView
@@ -131,12 +143,13 @@ def _page_posts(doc: Document, view: ArchiveView
                            tuple[PostText, ...], dict[str, int]]:
     embeds = tuple(_resolve_provisional(e, view) for e in doc.embeds)
     link_refs, linked = _linked(doc)
-    asked = dict.fromkeys([r.key for r in linked] + _textless(embeds))
+    asked = dict.fromkeys([r.key for r in linked] + _incomplete(embeds))
     known = {k: view.texts[k] for k in asked if k in view.texts}
+    page_posts = {p.key: p for p in _post_texts(embeds, {}, linked)}
     posts = _post_texts(embeds, known, linked)
-    with_text = {e.key for e in embeds if e.text}
     text_from = {k: int(row["version_id"]) for k, row in known.items()
-                 if k not in with_text and row.get("text") and row.get("version_id") is not None}
+                 if row.get("version_id") is not None
+                 and (k not in page_posts or _takes_archived(page_posts[k], row))}
     return embeds, link_refs, linked, tuple(posts), text_from
 
 
@@ -175,8 +188,8 @@ def _post_texts(embeds: Sequence[Embed], known: Mapping[str, Mapping[str, Any]],
             posts[key] = PostText(key, row.get("text") or "", row.get("author_handle"),
                                   row.get("author_name"), bool(row.get("truncated")),
                                   row.get("permalink"))
-        elif not posts[key].text and row.get("text"):  # embedded without text: the
-            # archive's text, where the embed sits
+        elif _takes_archived(posts[key], row):  # embedded without text, or cut short:
+            # the archive's text, where the embed sits
             post = posts[key]
             posts[key] = replace(post, text=row.get("text") or "",
                                  truncated=bool(row.get("truncated")),

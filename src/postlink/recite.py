@@ -1,8 +1,9 @@
 """Cite again the article versions whose page lacked a post's text, once the archive has it.
 
 An embed whose markup carries no text (an iframe, a widget placeholder) and a bare link to a
-post leave the resolver nothing to match quotes against. When ``check-posts`` captures such
-a post from its platform, every version that embeds or links it without its text is read
+post leave the resolver nothing to match quotes against; an embed whose text the platform cut
+short (…) leaves it only the beginning. When ``check-posts`` captures such a post's whole
+text from its platform, every version that embeds or links it without that text is read
 again from its raw capture, through the same extraction and citation as ``add``, and its
 citations are replaced: the quotes of the post become checkable, and each citation names
 the archived text it was checked against (citations.post_version_id).
@@ -44,7 +45,7 @@ class Recited:
 
 
 def recite_posts(store: Store, keys: Iterable[str]) -> list[Recited]:
-    """Cite again every version that embeds or links one of ``keys`` without its text."""
+    """Cite again every version that embeds or links one of ``keys`` without its whole text."""
     todo: dict[int, list[str]] = {}
     for key in dict.fromkeys(keys):
         for version_id in store.versions_lacking_text(key):

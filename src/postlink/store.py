@@ -420,13 +420,13 @@ class Store(ArchiveSearch):
 
     def versions_lacking_text(self, key: str) -> list[int]:
         """Ids of the article versions that embed or link the post ``key`` without giving its
-        text (no embed of it there has any): those whose citations of it an archived text
-        of the post can change, oldest first."""
+        whole text (no embed of it there has it, uncut): those whose citations of it an
+        archived text of the post can change, oldest first."""
         return [row[0] for row in self.conn.execute(
             "SELECT version_id FROM embeds WHERE post_key = ?"
             " UNION SELECT version_id FROM links WHERE post_key = ? AND in_post IS NULL"
             " EXCEPT SELECT version_id FROM embeds WHERE post_key = ? AND COALESCE(text, '') != ''"
-            " ORDER BY 1", (key, key, key))]
+            " AND truncated = 0 ORDER BY 1", (key, key, key))]
 
     def post_versions_by_id(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         """post_versions rows (id, post_key, source, fetched_at, truncated) by id."""

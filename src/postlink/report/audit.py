@@ -128,7 +128,7 @@ def _checked_against(citation: dict[str, Any], version: dict[str, Any], page_tex
                      archived: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
     """Which text of the post the citation was checked against: an archived post version
     (``source`` oembed | api for the platform's own text, embed for another page's copy)
-    when the page had none, else the page's embed text (``source`` page, fetched with the
+    when the page had none or cut it short, else the page's embed text (``source`` page, fetched with the
     article version); null when there was no text at all (a link or an attribution to a
     post whose text nobody has), or, for archives written before schema 8, when the page
     had none."""

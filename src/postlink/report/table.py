@@ -54,7 +54,7 @@ def render_audit(audit: dict[str, Any], console: Console) -> None:
                  if (c.get("checked_against") or {}).get("source") not in (None, "page")]
     if elsewhere:
         # the page had no text for these posts: say which archived text was used instead
-        checked = Table(title="Checked against an archived text (the page had none)",
+        checked = Table(title="Checked against an archived text (the page had none, or cut short)",
                         title_justify="left")
         for col in ("sent.", "post", "text", "fetched", "post version"):
             checked.add_column(col, overflow="fold")
