@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from rich.console import Console
 
 from postlink.cli import cli
+from postlink.report.diff import render_diff
 from postlink.versions import StoredVersion, diff_versions
 
 URL = "https://news.example/ferry-vote"
@@ -197,15 +199,38 @@ def test_a_citation_whose_kind_changed_in_the_same_sentence() -> None:
     assert diff["citations"]["changed"] == [
         {"post_key": "x:1", "sentence": said,
          "old": {"sentence_index": 1, "score": 1.0, "kind": "verbatim",
-                 "quote": "the toll is a penalty.", "diff": None, "beyond_truncation": False},
+                 "quote": "the toll is a penalty.", "diff": None, "beyond_truncation": False,
+                 "checked_against": None},
          "new": {"sentence_index": 2, "score": 0.8, "kind": "altered",
-                 "quote": "the toll is a penalty.", "diff": None, "beyond_truncation": False}}]
+                 "quote": "the toll is a penalty.", "diff": None, "beyond_truncation": False,
+                 "checked_against": None}}]
     assert [c["sentence"] for c in diff["citations"]["added"]] == ["New lead."]
     assert diff["posts"]["changed"] == [
         {"key": "x:1", "old": {"text": "The toll is a penalty.", "embedded": True},
          "new": {"text": "The toll is a real penalty.", "embedded": True}}]
     assert diff["sentences"] == {"added": [{"index": 1, "text": "New lead."}], "removed": [],
                                  "unchanged": 3}
+
+
+def test_a_citation_checked_against_another_text_is_a_change() -> None:
+    said = 'She wrote that the toll "would cost a commuter 900 dollars."'
+
+    def checked(source: str, version_id: int | None, at: str) -> dict[str, Any]:
+        return {**cite("x:1", 0, said, "partial", "would cost a commuter 900 dollars."),
+                "checked_against": {"source": source, "fetched_at": at, "post_version_id": version_id}}
+
+    page_v1 = version(1, [said], [post("x:1", "")], [checked("page", None, "2024-01-01")])
+    page_v2 = version(2, [said], [post("x:1", "")], [checked("page", None, "2024-01-02")])
+    captured = version(3, [said], [post("x:1", "")], [checked("oembed", 7, "2024-01-03")])
+    # the page's own text, fetched again with the next version: nothing changed
+    assert diff_versions(page_v1, page_v2).citations_changed == ()
+    [change] = diff_versions(page_v2, captured).as_json()["citations"]["changed"]
+    assert (change["old"]["checked_against"]["source"], change["new"]["checked_against"]) == (
+        "page", {"source": "oembed", "fetched_at": "2024-01-03", "post_version_id": 7})
+    assert diff_versions(page_v2, captured).changed is True
+    console = Console(record=True, width=200)
+    render_diff(diff_versions(page_v2, captured).as_json(), console)
+    assert "(checked against page → oembed, post version 7)" in console.export_text()
 
 
 def test_a_score_that_moved_alone_is_no_change() -> None:

@@ -168,7 +168,8 @@ def _citation_changes(old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any
                       ) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
                                  list[dict[str, Any]]]:
     """Citations matched by (post, sentence text, n-th such pair): added, removed, and those
-    whose kind, quote, diff or truncation flag changed."""
+    whose kind, quote, diff or truncation flag changed, or the text they were checked against
+    (the page's own, or which archived post version)."""
     def keyed(cites: Sequence[dict[str, Any]]) -> dict[tuple[str, str, int], dict[str, Any]]:
         seen: Counter[tuple[str, str]] = Counter()
         out = {}
@@ -179,14 +180,23 @@ def _citation_changes(old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any
         return out
 
     before, after = keyed(old), keyed(new)
-    shown = ("sentence_index", "score", *CITATION_FIELDS)
+    shown = ("sentence_index", "score", *CITATION_FIELDS, "checked_against")
     changed = [
-        {"post_key": key[0], "sentence": key[1], "old": {f: c[f] for f in shown},
-         "new": {f: after[key][f] for f in shown}}
+        {"post_key": key[0], "sentence": key[1], "old": {f: c.get(f) for f in shown},
+         "new": {f: after[key].get(f) for f in shown}}
         for key, c in before.items()
-        if key in after and any(c[f] != after[key][f] for f in CITATION_FIELDS)]
+        if key in after and (any(c[f] != after[key][f] for f in CITATION_FIELDS)
+                             or _checked(c) != _checked(after[key]))]
     return ([c for k, c in after.items() if k not in before],
             [c for k, c in before.items() if k not in after], changed)
+
+
+def _checked(citation: Mapping[str, Any]) -> tuple[Any, Any] | None:
+    """Which text a citation was checked against, as far as a change matters: its source and
+    post version. The fetch time is left out: for the page's own text it is the article
+    version's, which differs between any two versions."""
+    checked = citation.get("checked_against")
+    return None if checked is None else (checked.get("source"), checked.get("post_version_id"))
 
 
 def _multiset_changes(old: Sequence[tuple[Hashable, dict[str, Any]]],

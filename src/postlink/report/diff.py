@@ -76,6 +76,8 @@ def render_diff(diff: dict[str, Any], console: Console) -> None:
             shown = f"“{now['quote']}”" if now["quote"] else cite["sentence"]
             if was["quote"] != now["quote"]:
                 shown = f"“{was['quote']}” → {shown}"
+            if _against(was) != _against(now):
+                shown += f" (checked against {_against(was)} → {_against(now)})"
             table.add_row("~", str(now["sentence_index"]), cite["post_key"], kind, shown)
         console.print(table)
 
@@ -96,3 +98,12 @@ def render_diff(diff: dict[str, Any], console: Console) -> None:
         console.print(f"link removed: {url}")
     for url in links["added"]:
         console.print(f"link added: {url}")
+
+
+def _against(citation: dict[str, Any]) -> str:
+    """The text a citation was checked against, in words: "page", "oembed, post version 2"."""
+    checked = citation.get("checked_against")
+    if not checked:
+        return "none"
+    version = checked.get("post_version_id")
+    return checked["source"] + (f", post version {version}" if version is not None else "")
