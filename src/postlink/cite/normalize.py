@@ -29,8 +29,9 @@ class Normalized:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-# Runs the fast path copies whole: printable ASCII but "&" (which becomes " and ").
-_RUNS = re.compile(r"([!-%'-~]+)|(\s+)|(.)", re.S)
+# Runs the fast path copies whole: printable ASCII but "&" (which becomes " and "), words
+# and single spaces between them, so that most sentences are one run, not one per word.
+_RUNS = re.compile(r"([!-%'-~]+(?: [!-%'-~]+)*)|(\s+)|(.)", re.S)
 _ASCII = str.maketrans({'"': "'", "`": "'"})
 
 
