@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cached_property
 
 from postlink.cite.diff import word_diff
 from postlink.cite.normalize import normalize
@@ -43,9 +44,14 @@ class PostWords:
     sentence_ends: frozenset[int]
     truncated: bool
 
-    @property
+    # worked out once: a post is compared with every quote of its page
+    @cached_property
     def keys(self) -> list[str]:
         return [w.key for w in self.words]
+
+    @cached_property
+    def key_set(self) -> frozenset[str]:
+        return frozenset(self.keys)
 
 
 @dataclass(frozen=True)
@@ -90,10 +96,19 @@ def post_words(text: str, truncated: bool = False) -> PostWords:
 def match_quote(quote: str, post: PostWords, *, allow_short: bool = False) -> QuoteMatch | None:
     """The best match of ``quote`` in ``post``, or None when the post does not contain it."""
     words, ellipses = split_words(quote)
+    return match_words(words, ellipses, post, allow_short=allow_short)
+
+
+def match_words(words: list[Word], ellipses: list[int], post: PostWords, *,
+                allow_short: bool = False) -> QuoteMatch | None:
+    """``match_quote`` of a quote already cut by ``split_words``: a page compares each of
+    its quotes with every post, and cuts it once."""
     core = [i for i, w in enumerate(words) if not w.editorial]
     if not core or not post.words:
         return None
     keys = [words[i].key for i in core]
+    if post.key_set.isdisjoint(keys):
+        return None  # every kind of match pairs some of the quote's own words with the post's
     inner_ellipsis = any(0 < e < len(words) for e in ellipses)
     altered_marks = inner_ellipsis or len(core) < len(words)
     at = _find(post.keys, keys)

@@ -49,8 +49,7 @@ from postlink.cite.compare import (
     SHORT_QUOTE_WORDS,
     QuoteMatch,
     exact_kind,
-    match_quote,
-    split_words,
+    match_words,
 )
 from postlink.cite.context import (
     MIN_UNMATCHED_WORDS,
@@ -166,13 +165,17 @@ class _Resolver(PageContext):
 
     def _match_one(self, quote: Quote, sentence: Sentence) -> bool:
         short = self._n_words(quote) <= SHORT_QUOTE_WORDS
+        words, ellipses = self.quote_words(quote)
         best: list[tuple[int, str, QuoteMatch]] = []
         for key, post in self.posts.items():
+            # the words first: the evidence of a post the quote does not match is never read
+            m = match_words(words, ellipses, post.words, allow_short=short)
+            if m is None:
+                continue
             ev = self.evidence(sentence, key)
             if ev.other_source and not (ev.mention and ev.near_cue):
                 continue  # "told the Gazette", "in a statement": not this post
-            m = match_quote(quote.text, post.words, allow_short=short)
-            if m is None or (short and not self._strong(sentence, key, ev, m)):
+            if short and not self._strong(sentence, key, ev, m):
                 continue
             if self._n_words(quote) <= MEDIUM_QUOTE_WORDS and not self._some(sentence, key, ev):
                 continue
@@ -207,7 +210,7 @@ class _Resolver(PageContext):
     def _add_quote(self, quote: Quote, key: str, m: QuoteMatch) -> None:
         """Record the match once per sentence the quote runs through."""
         post = self.posts[key]
-        q_words, _ = split_words(quote.text)
+        q_words, _ = self.quote_words(quote)
         for sentence in self.doc.sentences:
             if sentence.end <= quote.start or sentence.start >= quote.end:
                 continue
