@@ -8,8 +8,9 @@ the author named in it, or words of the post in it. So the work grows with the p
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from itertools import chain
 from typing import Protocol
 
 from postlink.cite.attribution import AuthorNames, Reading, handle_spellings
@@ -79,18 +80,17 @@ def nearby_posts(doc: Document, posts: Mapping[str, Candidate],
     for sentence in doc.sentences:
         reading = read_sentence(sentence)
         words, capitalised = reading.words, reading.capitalised
-        for word in set(words):
-            # a name with a short ending ("Ellison's", "Mohrs"): attribution._same_word
-            for cut in (word, word[:-1], word[:-2]):
-                found[sentence.index].update(names.get(cut, ()))
+        here = found[sentence.index]
+        # a name with a short ending ("Ellison's", "Mohrs"): attribution._same_word. The
+        # sentence's words meet the names in one set intersection, not a lookup per word
+        unique = set(words)
+        for cut in names.keys() & (unique | {w[:-1] for w in unique} | {w[:-2] for w in unique}):
+            here.update(names[cut])
         for _, _, surname, forms in handle_spellings(words, capitalised):
             for form in forms:
-                found[sentence.index].update((by_surname if surname else by_handle).get(form, ()))
-        shared: dict[str, int] = defaultdict(int)
-        for word_stem in content_stems(sentence):
-            keys = by_stem.get(word_stem, ())
-            if len(keys) <= common:
-                for key in keys:
-                    shared[key] += 1
-        found[sentence.index].update(k for k, c in shared.items() if c >= CANDIDATE_SHARED)
+                here.update((by_surname if surname else by_handle).get(form, ()))
+        shared = Counter(chain.from_iterable(
+            keys for word_stem in content_stems(sentence)
+            if len(keys := by_stem.get(word_stem, ())) <= common))
+        here.update(k for k, c in shared.items() if c >= CANDIDATE_SHARED)
     return found
