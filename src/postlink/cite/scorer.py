@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -52,14 +53,20 @@ class Scorer:
                    float(thresholds["evidence"]), float(thresholds["context"]))
 
     def p_cite(self, x: Sequence[float]) -> float:
-        weights = self.evidence if is_evidence(x) else self.context
-        return _sigmoid(sum(w * v for w, v in zip(weights, x, strict=True)))
+        return _sigmoid(_dot(self.evidence if is_evidence(x) else self.context, x))
 
     def keeps(self, x: Sequence[float], p: float) -> bool:
         return p >= (self.evidence_threshold if is_evidence(x) else self.context_threshold)
 
     def p_paraphrase(self, x: Sequence[float]) -> float:
-        return _sigmoid(sum(w * v for w, v in zip(self.kind, x, strict=True)))
+        return _sigmoid(_dot(self.kind, x))
+
+
+def _dot(weights: Sequence[float], x: Sequence[float]) -> float:
+    """The weighted sum, left to right (map: the products are not made one by one in Python)."""
+    if len(weights) != len(x):
+        raise ValueError(f"{len(x)} features for {len(weights)} weights")
+    return sum(map(operator.mul, weights, x))
 
 
 def _sigmoid(z: float) -> float:

@@ -214,9 +214,10 @@ def _count_substrings(text: str, category: str, lang: str | None) -> int:
 def count_words(folded: Sequence[str], category: str, lang: str | None = None) -> int:
     """``count`` over words already folded (a caller that has tokenised the sentence)."""
     single, by_first = cues(category, lang), _phrases_by_first(category, lang)
-    hits = 0
+    hits = sum(map(single.__contains__, folded))
+    if by_first.keys().isdisjoint(folded):
+        return hits  # no phrase can start here: the words are looked at once, in C
     for i, w in enumerate(folded):
-        hits += w in single
         for phrase in by_first.get(w, ()):
             hits += tuple(folded[i:i + len(phrase)]) == phrase
     return hits
