@@ -134,26 +134,32 @@ def _same_word(word: str, name_word: str) -> bool:
         len(name_word) >= 4 and word.startswith(name_word) and len(word) - len(name_word) <= 2)
 
 
-def mention_positions(words: Sequence[str], names: AuthorNames,
-                      capitalised: Sequence[bool] = ()) -> tuple[int, list[tuple[int, int]]]:
-    """Strength of the best mention of ``names`` in ``words`` and the (first, last) word
-    of each mention. A weak mention counts only when capitalised (a name, not "tenants")."""
+def mention_positions(reading: Reading, names: AuthorNames) -> tuple[int, list[tuple[int, int]]]:
+    """Strength of the best mention of ``names`` in the sentence and the (first, last) word
+    of each mention. A weak mention counts only when capitalised (a name, not "tenants").
+    A name word that is not among ``reading.forms`` matches no word: it is not looked for."""
+    words, capitalised, forms = reading.words, reading.capitalised, reading.forms
     best, where = 0, []
     for phrase in names.strong:
         n, head = len(phrase), phrase[0]
+        if head not in forms:
+            continue
         for i in range(len(words) - n + 1):
             # startswith first: a cheap test that every match passes (see _same_word)
             if words[i].startswith(head) and all(_same_word(words[i + k], phrase[k]) for k in range(n)):
                 best = 2
                 where.append((i, i + n - 1))
-    if best < 2 and names.handle and capitalised:
-        for first, last in _handle_mentions(words, capitalised, names.handle):
+    handle = names.handle
+    if best < 2 and handle and capitalised and (
+            handle in reading.handle_forms or handle[1:] in reading.surnames):
+        for first, last in _handle_mentions(words, capitalised, handle):
             best = 2
             where.append((first, last))
-    if best < 2:
+    weak = names.weak & forms if best < 2 else frozenset()
+    if weak:
         for i, w in enumerate(words):
             if (not capitalised or capitalised[i]) and any(
-                    w.startswith(n) and _same_word(w, n) for n in names.weak):
+                    w.startswith(n) and _same_word(w, n) for n in weak):
                 best = max(best, 1)
                 where.append((i, i))
     return best, sorted(set(where))
@@ -215,6 +221,11 @@ class Reading:
     media: bool
     verb: bool
     speech: bool
+    # The names the sentence can hold, as sets: a post's names meet them in one test each,
+    # and most posts of a page are not named in most sentences.
+    forms: frozenset[str]  # every word, and it less one or two last letters (_same_word)
+    handle_forms: frozenset[str]  # the forms of handle_spellings that are not surnames
+    surnames: frozenset[str]  # and those that are
 
 
 def read(sentence: str) -> Reading:
@@ -222,14 +233,20 @@ def read(sentence: str) -> Reading:
     many posts, so callers keep this (PageContext does, per sentence of its page)."""
     raw = tuple(_TOKEN.findall(sentence))
     words = tuple(map(_fold, map(str.lower, raw)))
+    capitalised = tuple([t[:1].isupper() for t in raw])
     cues = _cue_positions(words)
+    unique = set(words)
+    spelt = [(surname, forms) for _, _, surname, forms in handle_spellings(words, capitalised)]
     return Reading(
-        raw, words, tuple([t[:1].isupper() for t in raw]), cues,
+        raw, words, capitalised, cues,
         credits_source=_credits_source(words),
         according_to_post=bool(_ACCORDING_TO_POST.search(sentence)),
         plural=any(words[c] in PLURAL_CUES for c in cues) or "both" in words,
         definite=_definite(words, _DEFINITE_POST_NOUNS), media=_definite(words, MEDIA_NOUNS),
-        verb=not POST_VERBS.isdisjoint(words), speech=not SPEECH_VERBS.isdisjoint(words))
+        verb=not POST_VERBS.isdisjoint(words), speech=not SPEECH_VERBS.isdisjoint(words),
+        forms=frozenset(unique | {w[:-1] for w in unique} | {w[:-2] for w in unique}),
+        handle_forms=frozenset(f for surname, forms in spelt if not surname for f in forms),
+        surnames=frozenset(forms[0] for surname, forms in spelt if surname))
 
 
 def _cue_positions(words: tuple[str, ...]) -> tuple[int, ...]:
@@ -246,7 +263,7 @@ def evidence(sentence: str | Reading, names: AuthorNames) -> Evidence:
     ``names``."""
     reading = read(sentence) if isinstance(sentence, str) else sentence
     raw, words, cues = reading.raw, reading.words, reading.cues
-    strength, at = mention_positions(words, names, reading.capitalised)
+    strength, at = mention_positions(reading, names)
     # the author owns or performs the cue ("Ellison's post", "Okafor ... posted"), the cue
     # comes right before the name ("In its own post, Harbourside Transit"), or the name
     # right after a reporting verb ("wrote Ellison")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from itertools import chain
 from typing import Protocol
 
-from postlink.cite.attribution import AuthorNames, Reading, handle_spellings
+from postlink.cite.attribution import AuthorNames, Reading
 from postlink.extract.model import Document, Sentence
 
 
@@ -79,16 +79,13 @@ def nearby_posts(doc: Document, posts: Mapping[str, Candidate],
     common = max(8, len(posts) // 4)
     for sentence in doc.sentences:
         reading = read_sentence(sentence)
-        words, capitalised = reading.words, reading.capitalised
         here = found[sentence.index]
-        # a name with a short ending ("Ellison's", "Mohrs"): attribution._same_word. The
-        # sentence's words meet the names in one set intersection, not a lookup per word
-        unique = set(words)
-        for cut in names.keys() & (unique | {w[:-1] for w in unique} | {w[:-2] for w in unique}):
-            here.update(names[cut])
-        for _, _, surname, forms in handle_spellings(words, capitalised):
-            for form in forms:
-                here.update((by_surname if surname else by_handle).get(form, ()))
+        # the names (with a short ending: "Ellison's", "Mohrs") and the names a handle spells
+        # that the sentence holds (attribution.Reading), each in one set intersection
+        for by_form, forms in ((names, reading.forms), (by_handle, reading.handle_forms),
+                             (by_surname, reading.surnames)):
+            for form in by_form.keys() & forms:
+                here.update(by_form[form])
         shared = Counter(chain.from_iterable(
             keys for word_stem in content_stems(sentence)
             if len(keys := by_stem.get(word_stem, ())) <= common))
