@@ -91,6 +91,7 @@ class PreparedPost:
     stems: frozenset[str]  # content stems, the author's own name left out
     strong: frozenset[str]  # numbers, hashtags and handles (paraphrase.strong_stems)
     all_stems: frozenset[str]  # content stems, the name included
+    name_words: frozenset[str]  # the words of the author's names, left out of ``stems``
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,27 @@ class Piece:
     post_span: tuple[int, int] | None = None
     diff: str | None = None
     beyond_truncation: bool = False
+
+
+@dataclass(frozen=True)
+class _SentenceStems:
+    """A sentence's content words and their stems, worked out once per sentence."""
+
+    pairs: tuple[tuple[str, str], ...]  # (word, stem)
+    words: frozenset[str]
+    stems: frozenset[str]
+
+    @classmethod
+    def of(cls, words: Sequence[str], language: str | None) -> _SentenceStems:
+        pairs = tuple((w, stem(w, language)) for w in words)
+        return cls(pairs, frozenset(words), frozenset(s for _, s in pairs))
+
+    def without(self, exclude: frozenset[str] | set[str]) -> frozenset[str]:
+        """The stems, less those of the words in ``exclude`` (a post's author's name, which
+        most sentences do not have: then the one set kept is the answer)."""
+        if self.words.isdisjoint(exclude):
+            return self.stems
+        return frozenset(s for w, s in self.pairs if w not in exclude)
 
 
 def _once(cache: dict[K, V], key: K, compute: Callable[[], V]) -> V:
@@ -142,12 +164,12 @@ class PageContext:
             if p.key in self.posts:
                 continue
             names = author_names(p.author_handle, p.author_name)
-            name_words = {w for phrase in names.strong for w in phrase} | set(names.weak)
+            name_words = frozenset(w for phrase in names.strong for w in phrase) | names.weak
             words = content_words(p.text)
             self.posts[p.key] = PreparedPost(
                 p, post_words(p.text, p.truncated), names,
                 frozenset(stem(w, self.language) for w in words if w not in name_words),
-                strong_stems(p.text), frozenset(stem(w, self.language) for w in words))
+                strong_stems(p.text), frozenset(stem(w, self.language) for w in words), name_words)
         self.pieces: dict[tuple[int, str], list[Piece]] = defaultdict(list)
         self._evidence: dict[tuple[int, str], Evidence] = {}
         self._para_starts = [start for start, _ in doc.paragraphs]
@@ -170,7 +192,7 @@ class PageContext:
         self._quote_words: dict[tuple[int, int], int] = {}
         self._quote_split: dict[tuple[int, int], tuple[list[Word], list[int]]] = {}
         self._readings: dict[int, Reading] = {}
-        self._stems: dict[int, tuple[tuple[str, str], ...]] = {}
+        self._stems: dict[int, _SentenceStems] = {}
 
     # -- evidence found so far -------------------------------------------------------------
     def add_piece(self, index: int, key: str, piece: Piece) -> None:
@@ -188,10 +210,9 @@ class PageContext:
     def content_stems(self, sentence: Sentence, exclude: frozenset[str] | set[str] = frozenset()
                       ) -> frozenset[str]:
         """paraphrase.stems of the sentence, without the words in ``exclude``."""
-        pairs = _once(self._stems, sentence.index,
-                      lambda: tuple((w, stem(w, self.language))
-                                     for w in content_words(sentence.text)))
-        return frozenset(s for w, s in pairs if w not in exclude)
+        stems = _once(self._stems, sentence.index,
+                      lambda: _SentenceStems.of(content_words(sentence.text), self.language))
+        return stems.without(exclude)
 
     def sentence_words(self, sentence: Sentence) -> list:
         return _once(self._split, sentence.index, lambda: split_words(sentence.text)[0])

@@ -258,8 +258,7 @@ class _Resolver(PageContext):
                 if ev.other_source and not (ev.mention and ev.near_cue):
                     continue
                 adjacent = self.adjacent(sentence, key)
-                names = {w for phrase in post.names.strong for w in phrase} | set(post.names.weak)
-                ov = overlap(self.content_stems(sentence, names), post.stems, post.strong)
+                ov = overlap(self.content_stems(sentence, post.name_words), post.stems, post.strong)
                 # in the text leading up to the embed (looked up only where it can matter)
                 section = adjacent or ((ev.definite or ov.strong >= PARA_SECTION_STRONG)
                                        and self._in_own_section(sentence, key))
