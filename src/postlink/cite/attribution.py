@@ -322,7 +322,7 @@ def is_credit_line(sentence: str) -> bool:
     first = _TOKEN.findall(folded[:80])
     if first and (first[0] in _CREDIT_WORDS or tuple(first[:2]) in _CREDIT_PHRASES):
         return True
-    return bool(_CREDIT_LABEL.search(folded))
+    return ":" in folded and bool(_CREDIT_LABEL.search(folded))  # the label ends in a colon
 
 
 def _definite(words: Sequence[str], nouns: frozenset[str]) -> bool:

@@ -205,10 +205,17 @@ def _count_substrings(text: str, category: str, lang: str | None) -> int:
     """Non-overlapping hits, longest entry first: "インスタグラム" is one platform, not also
     "インスタ"."""
     hits = 0
-    for entry in sorted(substrings(category, lang), key=len, reverse=True):
-        hits += text.count(entry)
-        text = text.replace(entry, "\0")
+    for entry in _longest_first(category, lang):
+        found = text.count(entry)
+        if found:  # replacing is another pass over the text: only for an entry that is there
+            hits += found
+            text = text.replace(entry, "\0")
     return hits
+
+
+@cache
+def _longest_first(category: str, lang: str | None) -> tuple[str, ...]:
+    return tuple(sorted(substrings(category, lang), key=len, reverse=True))
 
 
 def count_words(folded: Sequence[str], category: str, lang: str | None = None) -> int:
@@ -234,12 +241,11 @@ def _phrases_by_first(category: str, lang: str | None) -> dict[str, tuple[tuple[
 def detect_language(text: str) -> str | None:
     """The language of ``text`` by its stopwords, or None when it is too short or unsure.
     A stopword shared by several languages counts for each by a share."""
-    folded = words(text)
     score = dict.fromkeys(languages(), 0.0)
-    owners = _stopword_owners()
-    for w in folded:
-        for code in owners.get(w, ()):
-            score[code] += 1 / len(owners[w])
+    shares = _stopword_shares()
+    for w in filter(shares.__contains__, words(text)):  # the stopwords only, picked in C
+        for code, share in shares[w]:
+            score[code] += share
     whole = fold(text)
     for code in languages():
         if not language(code).spaced:
@@ -252,14 +258,15 @@ def detect_language(text: str) -> str | None:
 
 
 @cache
-def _stopword_owners() -> dict[str, list[str]]:
-    """Stopword -> the spaced languages that list it."""
+def _stopword_shares() -> dict[str, tuple[tuple[str, float], ...]]:
+    """Stopword -> (language, share) for each spaced language that lists it, the share one
+    over the number of those languages."""
     owners: dict[str, list[str]] = {}
     for code in languages():
         if language(code).spaced:
             for w in cues("stopwords", code):
                 owners.setdefault(w, []).append(code)
-    return owners
+    return {w: tuple((code, 1 / len(codes)) for code in codes) for w, codes in owners.items()}
 
 
 @cache
