@@ -273,9 +273,11 @@ def evidence(sentence: str | Reading, names: AuthorNames) -> Evidence:
     )
     # "according to Tom Namako" credits the author himself, not another source
     credited = {first - 2 for first, _ in at if first >= 2 and words[first - 1] == "to"}
-    other = any(w in OTHER_SOURCE and not (w == "according" and i in credited)
-                and not (w == "told" and _tells_audience(raw, i))
-                for i, w in enumerate(words)) or reading.credits_source
+    other = not OTHER_SOURCE.isdisjoint(words) and any(
+        w in OTHER_SOURCE and not (w == "according" and i in credited)
+        and not (w == "told" and _tells_audience(raw, i))
+        for i, w in enumerate(words))
+    other = other or reading.credits_source
     other = other and not reading.according_to_post
     return Evidence(
         mention=strength, near_cue=near, cue=bool(cues), plural=reading.plural,

@@ -192,6 +192,7 @@ class PageContext:
         self._quote_words: dict[tuple[int, int], int] = {}
         self._quote_split: dict[tuple[int, int], tuple[list[Word], list[int]]] = {}
         self._readings: dict[int, Reading] = {}
+        self._headings: dict[int, bool] = {}
         self._stems: dict[int, _SentenceStems] = {}
 
     # -- evidence found so far -------------------------------------------------------------
@@ -259,6 +260,11 @@ class PageContext:
         return min((abs(sentence.start - p) for p in positions), default=10**9)
 
     def is_heading(self, sentence: Sentence) -> bool:
+        """The sentence is a short paragraph of its own without closing punctuation. Asked
+        of a sentence for each of its posts, and of the sentences up to each embed."""
+        return _once(self._headings, sentence.index, lambda: self._is_heading(sentence))
+
+    def _is_heading(self, sentence: Sentence) -> bool:
         para = self.doc.paragraphs[self.paragraph_of(sentence.start)] if self.doc.paragraphs else None
         whole = para is not None and para[0] >= sentence.start - 1 and para[1] <= sentence.end + 1
         return whole and len(sentence.text.split()) <= HEADING_MAX_WORDS and \
