@@ -166,6 +166,11 @@ def _beyond_truncation(words: list[Word], core: list[int], post: PostWords) -> Q
 def _altered(words: list[Word], core: list[int], ellipses: list[int], inner_ellipsis: bool,
              post: PostWords) -> QuoteMatch | None:
     keys = [words[i].key for i in core]
+    allowed = max(1, round(MAX_CHANGED_SHARE * len(keys)))
+    # only the quote's words that the post has can match: too few, and the alignment
+    # below could not find enough (the post is most often another one of the page's)
+    if sum(k in post.key_set for k in keys) < max(3, len(keys) - allowed):
+        return None
     blocks = [b for b in SequenceMatcher(None, keys, post.keys, autojunk=False)
               .get_matching_blocks() if b.size]
     matched = sum(b.size for b in blocks)
@@ -173,7 +178,6 @@ def _altered(words: list[Word], core: list[int], ellipses: list[int], inner_elli
         return None
     first, last = blocks[0].b, blocks[-1].b + blocks[-1].size - 1
     window = last - first + 1
-    allowed = max(1, round(MAX_CHANGED_SHARE * len(keys)))
     if len(keys) - matched > allowed:
         return None
     if not inner_ellipsis and window - matched > max(1, round(MAX_CHANGED_SHARE * window)):
