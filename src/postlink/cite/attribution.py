@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from postlink.lexicon import cues_any, fold, phrases
 
@@ -228,6 +229,10 @@ class Reading:
     surnames: frozenset[str]  # and those that are
 
 
+# a word less its last letter, or its last two (itemgetter: the slicing done in C)
+_LESS_ONE, _LESS_TWO = itemgetter(slice(None, -1)), itemgetter(slice(None, -2))
+
+
 def read(sentence: str) -> Reading:
     """The part of ``evidence`` that does not depend on the post: a sentence is asked about
     many posts, so callers keep this (PageContext does, per sentence of its page)."""
@@ -244,7 +249,7 @@ def read(sentence: str) -> Reading:
         plural=any(words[c] in PLURAL_CUES for c in cues) or "both" in words,
         definite=_definite(words, _DEFINITE_POST_NOUNS), media=_definite(words, MEDIA_NOUNS),
         verb=not POST_VERBS.isdisjoint(words), speech=not SPEECH_VERBS.isdisjoint(words),
-        forms=frozenset(unique | {w[:-1] for w in unique} | {w[:-2] for w in unique}),
+        forms=frozenset(unique.union(map(_LESS_ONE, unique), map(_LESS_TWO, unique))),
         handle_forms=frozenset(f for surname, forms in spelt if not surname for f in forms),
         surnames=frozenset(forms[0] for surname, forms in spelt if surname))
 

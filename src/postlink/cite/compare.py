@@ -20,6 +20,7 @@ from postlink.cite.normalize import normalize
 _WORD = re.compile(r"\w+(?:'\w+)*")
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 _SENTENCE_GAP = re.compile(r"[.!?:;…\n]")
+_ELLIPSIS = re.compile(r"\.\.\.")
 # Quotes of at most this many words are scare quotes unless the caller has strong evidence.
 SHORT_QUOTE_WORDS = 2
 # An altered quote may change or drop at most this share of its words (and of the post's).
@@ -73,13 +74,15 @@ def split_words(text: str) -> tuple[list[Word], list[int]]:
     editorial = [m.span() for m in _BRACKETS.finditer(norm.text)]
     bracket_starts = [a for a, _ in editorial]
     words: list[Word] = []
+    word_starts: list[int] = []  # in the normalised text
     for m in _WORD.finditer(norm.text):
-        start, end = norm.span(m.start(), m.end())
-        i = bisect_right(bracket_starts, m.start()) - 1  # the last bracket opening before it
-        inside = i >= 0 and m.start() < editorial[i][1]
+        at = m.start()
+        start, end = norm.span(at, m.end())
+        i = bisect_right(bracket_starts, at) - 1  # the last bracket opening before it
+        inside = i >= 0 and at < editorial[i][1]
         words.append(Word(m.group(0).replace("_", ""), start, end, inside, text[start:end]))
-    word_starts = [m.start() for m in _WORD.finditer(norm.text)]
-    ellipses = [bisect_left(word_starts, m.start()) for m in re.finditer(r"\.\.\.", norm.text)]
+        word_starts.append(at)
+    ellipses = [bisect_left(word_starts, m.start()) for m in _ELLIPSIS.finditer(norm.text)]
     return words, ellipses
 
 

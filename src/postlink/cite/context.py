@@ -79,6 +79,11 @@ _ANONYMOUS_LEADS = cues_any("anonymous_leads")
 _LEADING_WORDS = cues_any("sentence_openers")
 # How far a continuation may reach from a citing sentence (sentences, either way).
 CONTINUE_STEPS = 2
+# Patterns asked once per sentence or per pair, compiled once.
+_WORD_CHAR = re.compile(r"\w")
+_NAME_RUN = re.compile(r"(?:[A-Z][\w’'-]+\s+){2,}")  # two capitalised words or more
+_FIRST_WORD = re.compile(r"\S+")
+_CAPITALISED = re.compile(r"\b[A-Z][\w-]{2,}")
 
 
 @dataclass(frozen=True)
@@ -451,7 +456,7 @@ class PageContext:
             else:
                 # only a quote ending after the last word before the sentence can be its tag's
                 gap = sentence.start
-                while gap > 0 and not re.match(r"\w", self.doc.text[gap - 1]):
+                while gap > 0 and not _WORD_CHAR.match(self.doc.text[gap - 1]):
                     gap -= 1
                 para = self.paragraph_of(sentence.start)
                 self._tagged[sentence.index] = next(
@@ -578,7 +583,7 @@ def _opens_on_a_name(text: str) -> bool:
     first = text.split(" ", 1)
     if len(first) == 2 and first[0].lower() in _LEADING_WORDS:  # "The Senate", "But Tom Reyes"
         text = first[1]
-    head = re.match(r"(?:[A-Z][\w’'-]+\s+){2,}", text)
+    head = _NAME_RUN.match(text)
     return head is not None and not set(head.group(0).lower().split()) & _NOT_NAMES
 
 
@@ -595,12 +600,12 @@ def _names(text: str) -> set[str]:
 
 def _after_first(text: str) -> str:
     body = text.lstrip("\"“„‘'( ")
-    first = re.match(r"\S+", body)
+    first = _FIRST_WORD.match(body)
     return body[first.end():] if first else body
 
 
 def _capitalised(text: str) -> set[str]:
-    return {m.group(0).lower() for m in re.finditer(r"\b[A-Z][\w-]{2,}", text)}
+    return {m.group(0).lower() for m in _CAPITALISED.finditer(text)}
 
 
 def _share_name(a: str, b: str) -> bool:
