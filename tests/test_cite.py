@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from postlink.cite.attribution import author_names, evidence
+from postlink.cite.attribution import _handle_mentions, _same_word, author_names, evidence, read
 from postlink.cite.compare import match_quote, post_words
 from postlink.cite.index import PostIndex
 from postlink.cite.match import PostText, rule_citations
@@ -589,6 +589,29 @@ def test_it_says_before_a_textless_post_attributes_it() -> None:
 ])
 def test_names_spelt_out_by_a_handle(handle: str, sentence: str, mention: int) -> None:
     assert evidence(sentence, author_names(handle, None)).mention == mention
+
+
+_NAME_WORDS = st.lists(st.sampled_from(["Ellison", "ellisons", "Mohr", "Mohrs", "Ida", "Warren", "E",
+                                        "Musk", "Elon", "Alexandria", "Ocasio", "Cortez", "the"]),
+                       max_size=8)
+
+
+@given(_NAME_WORDS, st.sampled_from(["ellison", "mohr", "ida", "warr", "musk", "ocasio", "elo"]))
+def test_the_word_forms_a_reading_keeps_hold_every_name_a_word_can_be(words: list[str], name: str) -> None:
+    """mention_positions and the candidate index look for a name only among Reading.forms:
+    a name that a word of the sentence can be (attribution._same_word) is always there."""
+    reading = read(" ".join(words))
+    if any(_same_word(w, name) for w in reading.words):
+        assert name in reading.forms
+
+
+@given(_NAME_WORDS, st.sampled_from(["ewarren", "elonmusk", "aoc", "eocasio", "alexandriaocasiocortez", "ida"]))
+def test_the_handle_spellings_a_reading_keeps_hold_every_handle_it_names(words: list[str], handle: str) -> None:
+    """The same for the names a handle spells (_handle_mentions): Reading.handle_forms and
+    Reading.surnames hold every handle the sentence spells out."""
+    reading = read(" ".join(words))
+    if _handle_mentions(reading.words, reading.capitalised, handle):
+        assert handle in reading.handle_forms or handle[1:] in reading.surnames
 
 
 WATER_POSTS = """Water rates
