@@ -87,7 +87,7 @@ def nearby_posts(doc: Document, posts: Mapping[str, Candidate],
             for form in by_form.keys() & forms:
                 here.update(by_form[form])
         shared = Counter(chain.from_iterable(
-            keys for word_stem in content_stems(sentence)
-            if len(keys := by_stem.get(word_stem, ())) <= common))
+            keys for word_stem in by_stem.keys() & content_stems(sentence)
+            if len(keys := by_stem[word_stem]) <= common))
         here.update(k for k, c in shared.items() if c >= CANDIDATE_SHARED)
     return found
