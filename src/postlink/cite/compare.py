@@ -86,6 +86,13 @@ def split_words(text: str) -> tuple[list[Word], list[int]]:
     return words, ellipses
 
 
+def count_words(text: str) -> int:
+    """How many of split_words' words of ``text`` are not [editorial], counted without
+    cutting them: a page counts every quote's words, and compares only some with posts."""
+    norm = normalize(text).text
+    return len(_WORD.findall(norm)) - sum(len(_WORD.findall(m.group(0))) for m in _BRACKETS.finditer(norm))
+
+
 def post_words(text: str, truncated: bool = False) -> PostWords:
     words, _ = split_words(text)
     starts, ends = {0}, {len(words) - 1}

@@ -42,7 +42,7 @@ from postlink.cite.attribution import (
     tokens,
 )
 from postlink.cite.candidates import nearby_posts
-from postlink.cite.compare import PostWords, Word, post_words, split_words
+from postlink.cite.compare import PostWords, count_words, post_words, split_words
 from postlink.cite.model import PostText
 from postlink.cite.paraphrase import content_words, stem, strong_stems
 from postlink.cite.quotes import Quote, QuoteIndex
@@ -195,7 +195,6 @@ class PageContext:
         self._quote_index: QuoteIndex | None = None
         self._named: dict[int, set[str]] = {}
         self._quote_words: dict[tuple[int, int], int] = {}
-        self._quote_split: dict[tuple[int, int], tuple[list[Word], list[int]]] = {}
         self._readings: dict[int, Reading] = {}
         self._headings: dict[int, bool] = {}
         self._stems: dict[int, _SentenceStems] = {}
@@ -302,14 +301,9 @@ class PageContext:
         para = self.paragraph_of(sentence.start)
         return sentence if bisect_right(self._para_starts, pos - 1) - 1 == para else None
 
-    def quote_words(self, quote: Quote) -> tuple[list[Word], list[int]]:
-        """compare.split_words of the quote, cut once for all the posts it is compared with."""
-        return _once(self._quote_split, (quote.start, quote.end), lambda: split_words(quote.text))
-
     def _n_words(self, quote: Quote) -> int:
         """Words of the quote, not counting [editorial] ones; asked several times a quote."""
-        return _once(self._quote_words, (quote.start, quote.end),
-                     lambda: sum(1 for w in self.quote_words(quote)[0] if not w.editorial))
+        return _once(self._quote_words, (quote.start, quote.end), lambda: count_words(quote.text))
 
     # -- the lead-up to an embed -----------------------------------------------------------
     def in_section(self, sentence: Sentence, key: str) -> bool:

@@ -48,8 +48,10 @@ from postlink.cite.attribution import Evidence, is_credit_line, tokens
 from postlink.cite.compare import (
     SHORT_QUOTE_WORDS,
     QuoteMatch,
+    Word,
     exact_kind,
     match_words,
+    split_words,
 )
 from postlink.cite.context import (
     MIN_UNMATCHED_WORDS,
@@ -164,8 +166,10 @@ class _Resolver(PageContext):
         return unmatched
 
     def _match_one(self, quote: Quote, sentence: Sentence) -> bool:
+        if not self.posts:
+            return False  # nothing to match: the quote's words need not be cut
         short = self._n_words(quote) <= SHORT_QUOTE_WORDS
-        words, ellipses = self.quote_words(quote)
+        words, ellipses = split_words(quote.text)  # once for all the posts
         best: list[tuple[int, str, QuoteMatch]] = []
         for key, post in self.posts.items():
             # the words first: the evidence of a post the quote does not match is never read
@@ -186,7 +190,7 @@ class _Resolver(PageContext):
         top = max((mention, m.score) for mention, _, m in best)
         for mention, key, m in best:
             if (mention, m.score) == top:
-                self._add_quote(quote, key, m)
+                self._add_quote(quote, words, key, m)
         return True
 
     def _strong(self, sentence: Sentence, key: str, ev: Evidence, m: QuoteMatch) -> bool:
@@ -207,10 +211,10 @@ class _Resolver(PageContext):
                     or (sentence.index, key) in self.pieces
                     or any(p.kind in QUOTE_KINDS for p in previous))
 
-    def _add_quote(self, quote: Quote, key: str, m: QuoteMatch) -> None:
-        """Record the match once per sentence the quote runs through."""
+    def _add_quote(self, quote: Quote, q_words: Sequence[Word], key: str, m: QuoteMatch) -> None:
+        """Record the match once per sentence the quote runs through (``q_words``: the
+        quote's split_words)."""
         post = self.posts[key]
-        q_words, _ = self.quote_words(quote)
         for sentence in self.doc.sentences:
             if sentence.end <= quote.start or sentence.start >= quote.end:
                 continue
