@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from postlink.cite.attribution import _handle_mentions, _same_word, author_names, evidence, read
-from postlink.cite.compare import match_quote, post_words
+from postlink.cite.compare import count_words, match_quote, post_words, split_words
 from postlink.cite.index import PostIndex
 from postlink.cite.match import PostText, rule_citations
 from postlink.cite.normalize import normalize
@@ -95,6 +95,11 @@ def test_altered_quote_has_a_readable_diff() -> None:
     m = match_quote("close for 3 weeks from Monday so crews can replace the joints", post_words(POST))
     assert m is not None
     assert m.diff == "close for [-three-] {+3+} weeks from Monday so crews can replace the [-deck-] joints"
+
+
+@given(st.lists(st.sampled_from(list("ab c_'[].…’") + ["[sic]", "don't", "..."]), max_size=30).map("".join))
+def test_count_words_counts_the_words_split_words_does_not_mark_editorial(text: str) -> None:
+    assert count_words(text) == sum(1 for w in split_words(text)[0] if not w.editorial)
 
 
 def test_different_words_do_not_match() -> None:
