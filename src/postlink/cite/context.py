@@ -444,8 +444,8 @@ class PageContext:
             own = index.starting_in(sentence)
             if own:
                 first = min(own, key=lambda q: q.start)
-                opens = not re.search(r"\w", self.doc.text[sentence.start:first.start])
-                if opens and re.search(r"\w", self.doc.text[first.end:sentence.end]):
+                opens = not _WORD_CHAR.search(self.doc.text[sentence.start:first.start])
+                if opens and _WORD_CHAR.search(self.doc.text[first.end:sentence.end]):
                     self._tagged[sentence.index] = first
             else:
                 # only a quote ending after the last word before the sentence can be its tag's
