@@ -210,3 +210,23 @@ def test_a_container_of_another_class_is_not_taken_for_a_chunk() -> None:
     doc = extract_html(_chunked_article("comments-box"), url="https://news.example/ferry")
     assert "First part" in doc.text
     assert "ad blocker" not in doc.text
+
+
+def test_an_article_inside_a_page_wide_form_is_read() -> None:
+    # ASP.NET WebForms pages wrap the whole body in one <form>; the extractor keeps a form that
+    # holds most of the text and drops a small one (a search box). Forms, labels and inputs are
+    # the elements whose lxml classes extraction does not use (document._PARSER).
+    prose = ("The harbour board voted on Monday to extend the ferry timetable into the evening,"
+             " after a petition signed by more than two thousand island residents.")
+    html = f"""<!doctype html><html><body><form id="aspnetForm" action="/story.aspx">
+<div class="search"><form action="/search"><label for="q">Search the site</label>
+<input id="q" name="q" value="ferry"></form></div>
+<article><p>{prose}</p>
+<blockquote class="twitter-tweet"><p>Evening boats at last.</p>&mdash; Island Rider (@IslandRider)
+<a href="https://twitter.com/IslandRider/status/1850000000000000003">Oct 27, 2024</a></blockquote>
+<p>Second paragraph. {prose}</p></article></form></body></html>"""
+    doc = extract_html(html, url="https://news.example/ferry")
+    assert doc.text.startswith("The harbour board voted") and "Second paragraph." in doc.text
+    assert "Search the site" not in doc.text
+    assert [e.key for e in doc.embeds] == ["x:1850000000000000003"]
+    assert doc.text[: doc.embeds[0].position].rstrip().endswith("island residents.")
