@@ -117,9 +117,12 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None,
     # text (html2txt) whenever an extraction is short: 9% of extraction time on the corpus,
     # and the same sentences and embeds on all 42 pages (bench/extract.py); the missed
     # paragraphs and the body region below already recover what a short extraction drops.
+    # Any output format but "python" leaves the body unrendered: its text (xmltotxt, 2% of
+    # extraction time) would go unread, as the body is walked below.
     extracted = trafilatura.bare_extraction(
-        tree, url=url, include_links=True, include_comments=False, include_tables=True,
-        include_images=False, with_metadata=False, fast=True, favor_recall=True, as_dict=False,
+        tree, url=url, output_format="xml", include_links=True, include_comments=False,
+        include_tables=True, include_images=False, with_metadata=False, fast=True, favor_recall=True,
+        as_dict=False,
     )
     body_tree = getattr(extracted, "body", None)
     if body_tree is None or not len(body_tree):
