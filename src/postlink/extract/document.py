@@ -10,13 +10,15 @@ The markers give each embed its position in the body and keep embed text out of 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from urllib.parse import urljoin
 
 import lxml.etree
 import lxml.html
 import trafilatura
+from trafilatura.settings import MANUALLY_CLEANED
 
 from postlink.errors import InputError
 from postlink.extract.decode import EMPTY, decode_bytes
@@ -109,22 +111,7 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None,
     # them out first saves both (7% of extraction on the corpus, the same text). Embeds in
     # them were found above; their markers are paragraphs, which these never hold.
     lxml.etree.strip_elements(tree, *_UNREAD_BY_EXTRACTOR, with_tail=False)
-    # bare_extraction hands back trafilatura's own element tree: no XML serialisation and
-    # re-parse (that round trip cost as much as the extraction itself on the corpus). Its
-    # metadata pass (htmldate, author heuristics) cost a fifth of the extraction time, so
-    # title, byline and date are read from the page's meta tags instead (_metadata).
-    # favor_recall skips trafilatura's recall escalation, which measures the whole page's
-    # text (html2txt) whenever an extraction is short: 9% of extraction time on the corpus,
-    # and the same sentences and embeds on all 42 pages (bench/extract.py); the missed
-    # paragraphs and the body region below already recover what a short extraction drops.
-    # Any output format but "python" leaves the body unrendered: its text (xmltotxt, 2% of
-    # extraction time) would go unread, as the body is walked below.
-    extracted = trafilatura.bare_extraction(
-        tree, url=url, output_format="xml", include_links=True, include_comments=False,
-        include_tables=True, include_images=False, with_metadata=False, fast=True, favor_recall=True,
-        as_dict=False,
-    )
-    body_tree = getattr(extracted, "body", None)
+    body_tree = _main_content(tree, url)
     if body_tree is None or not len(body_tree):
         body_tree = _fallback_body(tree)  # nothing the extractor calls an article
         region = BodyRegion(tree, None)
@@ -156,6 +143,76 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None,
         paragraphs=tuple(builder.paragraphs),
         post_links=_post_links_with_offsets(raw_post_links, builder.links),
     )
+
+
+def _main_content(tree: lxml.html.HtmlElement, url: str | None) -> lxml.etree._Element | None:
+    """trafilatura's body element for the page (its own copy), None when it finds no article."""
+    # bare_extraction hands back trafilatura's own element tree: no XML serialisation and
+    # re-parse (that round trip cost as much as the extraction itself on the corpus). Its
+    # metadata pass (htmldate, author heuristics) cost a fifth of the extraction time, so
+    # title, byline and date are read from the page's meta tags instead (_metadata).
+    # favor_recall skips trafilatura's recall escalation, which measures the whole page's
+    # text (html2txt) whenever an extraction is short: 9% of extraction time on the corpus,
+    # and the same sentences and embeds on all 42 pages (bench/extract.py); the missed
+    # paragraphs and the body region below already recover what a short extraction drops.
+    # Any output format but "python" leaves the body unrendered: its text (xmltotxt, 2% of
+    # extraction time) would go unread, as the body is walked below.
+    with _chrome_hollowed(tree):
+        extracted = trafilatura.bare_extraction(
+            tree, url=url, output_format="xml", include_links=True, include_comments=False,
+            include_tables=True, include_images=False, with_metadata=False, fast=True,
+            favor_recall=True, as_dict=False,
+        )
+    return getattr(extracted, "body", None)
+
+
+# Page chrome that trafilatura deletes whole, with everything in it (MANUALLY_CLEANED).
+_CHROME = ("nav", "aside", "footer")
+_Swap = tuple[lxml.html.HtmlElement, lxml.html.HtmlElement, lxml.html.HtmlElement]
+
+
+@contextmanager
+def _chrome_hollowed(tree: lxml.html.HtmlElement) -> Iterator[None]:
+    """Empty each nav, aside and footer of ``tree`` for the time of the block, then put them back.
+
+    trafilatura deletes these whole, but only after it has copied the page several times and
+    run its pruning XPaths over every element, and a third of the corpus's elements are in
+    them (7% of extraction time). An empty element of the same tag, attributes and tail stands
+    in for each, so trafilatura cleans the page to the same tree. What it reads inside them
+    first is left whole: chrome holding an <h1> (a pruning XPath asks for one), and the whole
+    page when no <p> is outside what trafilatura deletes (it then undoes its cleaning). Only its
+    rescue of a page where it finds under 250 characters (its baseline) no longer reads the
+    chrome's text. The body region, embeds and post links read the whole page after it.
+    """
+    swaps = _hollow(tree) if _has_kept_paragraph(tree) else []
+    try:
+        yield
+    finally:
+        for parent, el, stand_in in reversed(swaps):
+            parent.replace(stand_in, el)
+
+
+def _hollow(tree: lxml.html.HtmlElement) -> list[_Swap]:
+    """Replace the outermost chrome elements without an <h1> by empty stand-ins: (parent,
+    element, stand-in) for each."""
+    swaps = []
+    hollowed: set[lxml.html.HtmlElement] = set()
+    for el in list(tree.iter(*_CHROME)):
+        parent = el.getparent()
+        if parent is None or not hollowed.isdisjoint(el.iterancestors()) or el.find(".//h1") is not None:
+            continue
+        stand_in = tree.makeelement(el.tag, el.attrib)
+        stand_in.tail = el.tail
+        parent.replace(el, stand_in)
+        hollowed.add(el)
+        swaps.append((parent, el, stand_in))
+    return swaps
+
+
+def _has_kept_paragraph(tree: lxml.html.HtmlElement) -> bool:
+    """True when a <p> of the page is outside every element trafilatura deletes."""
+    deleted = tuple(MANUALLY_CLEANED)
+    return any(next(p.iterancestors(*deleted), None) is None for p in tree.iter("p"))
 
 
 def extract_text(text: str, *, url: str | None = None, markdown: bool = False,

@@ -1,0 +1,72 @@
+"""The shortcuts extract_html takes around trafilatura (document.py) change nothing it returns.
+
+Each is undone in turn and the Documents compared, on the test pages and, when it is beside the
+repository, the real-page corpus.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+
+import lxml.etree
+import lxml.html
+import pytest
+from trafilatura.settings import MANUALLY_CLEANED
+
+from postlink.extract import document
+from postlink.extract.decode import decode_bytes
+from postlink.extract.document import extract_html
+from tests.conftest import CORPUS, DATA
+
+PAGES = sorted(DATA.rglob("*.html")) + sorted(CORPUS.glob("*.html"))
+
+
+def _plain_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(document, "_PARSER", lxml.html.HTMLParser())
+
+
+def _nothing_hollowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(document, "_chrome_hollowed", lambda tree: contextlib.nullcontext())
+
+
+@pytest.mark.parametrize("undo", [_plain_parser, _nothing_hollowed], ids=lambda f: f.__name__)
+def test_a_shortcut_undone_gives_the_same_documents(
+        monkeypatch: pytest.MonkeyPatch, undo: Callable[[pytest.MonkeyPatch], None]) -> None:
+    assert len(PAGES) > 10
+    pages = [decode_bytes(p.read_bytes(), what=p.name) for p in PAGES]
+    fast = [extract_html(page) for page in pages]
+    undo(monkeypatch)
+    for path, page, got in zip(PAGES, pages, fast, strict=True):
+        assert extract_html(page) == got, path
+
+
+def test_the_hollowed_chrome_is_what_trafilatura_deletes_whole() -> None:
+    assert set(document._CHROME) <= set(MANUALLY_CLEANED)
+
+
+def _page(body: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(f"<html><body>{body}</body></html>", parser=document._PARSER)
+
+
+def test_chrome_is_emptied_for_the_block_and_put_back() -> None:
+    tree = _page('<p>Prose.</p><nav class="menu" id="top"><a href="/">Home</a><aside>in</aside></nav>'
+                 'after nav<aside><h1>Headline</h1></aside><div><footer><p>Credits</p></footer>tail</div>')
+    before = lxml.etree.tostring(tree)
+    nav, aside, footer = tree.find(".//nav"), tree.find("body/aside"), tree.find(".//footer")
+    with pytest.raises(RuntimeError), document._chrome_hollowed(tree):
+        stand_in = tree.find(".//nav")
+        assert stand_in is not nav and len(stand_in) == 0 and not stand_in.text
+        assert dict(stand_in.attrib) == {"class": "menu", "id": "top"} and stand_in.tail == "after nav"
+        assert tree.find("body/aside") is aside  # holds an <h1>: left whole
+        assert len(tree.find(".//footer")) == 0 and tree.find(".//footer").tail == "tail"
+        raise RuntimeError  # put back all the same
+    assert lxml.etree.tostring(tree) == before
+    assert (tree.find(".//nav"), tree.find(".//footer")) == (nav, footer)
+
+
+def test_nothing_is_hollowed_when_every_paragraph_is_in_what_trafilatura_deletes() -> None:
+    tree = _page("<div>Loose text.</div><aside><p>The only paragraph.</p></aside><nav>Menu</nav>")
+    with document._chrome_hollowed(tree):
+        assert tree.find(".//aside/p") is not None and tree.find(".//nav").text == "Menu"
