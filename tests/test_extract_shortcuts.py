@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from pathlib import Path
 
 import lxml.etree
 import lxml.html
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from trafilatura.settings import MANUALLY_CLEANED
 
-from postlink.extract import document
+from postlink.extract import document, region
 from postlink.extract.decode import decode_bytes
 from postlink.extract.document import extract_html
 from tests.conftest import CORPUS, DATA
@@ -70,3 +71,23 @@ def test_nothing_is_hollowed_when_every_paragraph_is_in_what_trafilatura_deletes
     tree = _page("<div>Loose text.</div><aside><p>The only paragraph.</p></aside><nav>Menu</nav>")
     with document._chrome_hollowed(tree):
         assert tree.find(".//aside/p") is not None and tree.find(".//nav").text == "Menu"
+
+
+def _regex_key(text: str) -> str:
+    """paragraph_key without its ASCII shortcut."""
+    head = region._NON_WORD.sub("", text[:region._HEAD_CHARS].lower())
+    if len(head) >= region._KEY_CHARS or len(text) <= region._HEAD_CHARS:
+        return head[:region._KEY_CHARS]
+    return region._NON_WORD.sub("", text.lower())[:region._KEY_CHARS]
+
+
+# Words, spaces and punctuation, ASCII or not, and the characters whose lowercase is longer
+# (İ) or depends on the next one (Σ), at any length around the ASCII head and the 240 read.
+_KEY_TEXT = st.text(st.sampled_from("aZ9_ -.,'\n\t’é€İΣσ日"), max_size=300) | st.builds(
+    lambda a, b: a + b, st.text(st.sampled_from("Aab1Z_9 -"), min_size=60, max_size=120),
+    st.text(st.sampled_from("aΣİ. é"), max_size=200))
+
+
+@given(_KEY_TEXT)
+def test_the_ascii_shortcut_gives_the_regex_key(text: str) -> None:
+    assert region.paragraph_key(text) == _regex_key(text)

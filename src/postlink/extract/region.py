@@ -41,12 +41,22 @@ _CORE_SHARE = 0.9
 # Chrome by tag even inside the region (a menu or a form box in the article column).
 REGION_CHROME_TAGS = frozenset({"nav", "aside", "menu", "form"})
 _NON_WORD = re.compile(r"\W+")
+# The ASCII characters _NON_WORD matches, and how much of a text is tried as ASCII first.
+_ASCII_NON_WORD = bytes(c for c in range(128) if not (chr(c).isalnum() or chr(c) == "_"))
+_ASCII_HEAD = 80
 
 
 def paragraph_key(text: str) -> str:
     """The first words of a paragraph, letters and digits only, to recognise it again."""
     # Dropping non-word characters keeps prefixes, so a long text's key is its first
-    # characters' key whenever those already give _KEY_CHARS of it (most paragraphs).
+    # characters' key whenever those already give _KEY_CHARS of it (most paragraphs). ASCII
+    # lowercases character by character, so an ASCII head is lowercased and filtered as bytes:
+    # the same key, for a fraction of the regex's time (which was a third of the body region's).
+    ascii_head = text[:_ASCII_HEAD]
+    if ascii_head.isascii():
+        key = ascii_head.encode("ascii").lower().translate(None, _ASCII_NON_WORD)
+        if len(key) >= _KEY_CHARS:
+            return key[:_KEY_CHARS].decode("ascii")
     head = _NON_WORD.sub("", text[:_HEAD_CHARS].lower())
     if len(head) >= _KEY_CHARS or len(text) <= _HEAD_CHARS:
         return head[:_KEY_CHARS]
