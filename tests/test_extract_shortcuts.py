@@ -22,6 +22,25 @@ from postlink.extract.document import extract_html
 from tests.conftest import CORPUS, DATA
 
 PAGES = sorted(DATA.rglob("*.html")) + sorted(CORPUS.glob("*.html"))
+_PROSE = ("The harbour board voted on Monday to extend the ferry timetable into the evening,"
+          " after a petition signed by more than two thousand island residents.")
+# Pages where trafilatura's cleaning reads inside chrome (document._hollow leaves them whole).
+CHROME_READ = {
+    # an aside inside an aside: trafilatura's walk over asides stops inside the first one and
+    # keeps the later ones, so the pull quote is body text
+    "nested asides": f"""<html><body><aside><aside><p>Follow us</p></aside></aside><article>
+<p>{_PROSE}</p><p>Second paragraph. {_PROSE}</p><aside class="pullquote"><p>A pull quote in
+an aside, long enough to be a paragraph of the article's body.</p></aside>
+<p>Third paragraph. {_PROSE}</p></article></body></html>""",
+    # its infinite-scroll pruning spares a container that holds an <h1>, here in a nav
+    "h1 in a nav": f"""<html><body><div class="infinite-scroll"><nav><h1>Ferry timetable</h1>
+</nav><div class="story"><p>{_PROSE}</p><p>Second paragraph. {_PROSE}</p></div></div>
+<div class="more"><p>Other story: a paragraph of another article further down.</p></div>
+</body></html>""",
+    # no <p> outside what it deletes: it undoes its cleaning and finds the article in the aside
+    "paragraphs only in an aside": f"""<html><body><div>Menu</div><aside><p>{_PROSE}</p>
+<p>Second paragraph. {_PROSE}</p></aside></body></html>""",
+}
 
 
 def _plain_parser(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,11 +55,11 @@ def _nothing_hollowed(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_shortcut_undone_gives_the_same_documents(
         monkeypatch: pytest.MonkeyPatch, undo: Callable[[pytest.MonkeyPatch], None]) -> None:
     assert len(PAGES) > 10
-    pages = [decode_bytes(p.read_bytes(), what=p.name) for p in PAGES]
-    fast = [extract_html(page) for page in pages]
+    pages = {**{str(p): decode_bytes(p.read_bytes(), what=p.name) for p in PAGES}, **CHROME_READ}
+    fast = {name: extract_html(page) for name, page in pages.items()}
     undo(monkeypatch)
-    for path, page, got in zip(PAGES, pages, fast, strict=True):
-        assert extract_html(page) == got, path
+    for name, page in pages.items():
+        assert extract_html(page) == fast[name], name
 
 
 def test_the_hollowed_chrome_is_what_trafilatura_deletes_whole() -> None:

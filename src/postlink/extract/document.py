@@ -175,16 +175,15 @@ _Swap = tuple[lxml.html.HtmlElement, lxml.html.HtmlElement, lxml.html.HtmlElemen
 def _chrome_hollowed(tree: lxml.html.HtmlElement) -> Iterator[None]:
     """Empty each nav, aside and footer of ``tree`` for the time of the block, then put them back.
 
-    trafilatura deletes these whole, but only after it has copied the page several times and
-    run its pruning XPaths over every element, and a third of the corpus's elements are in
-    them (7% of extraction time). An empty element of the same tag, attributes and tail stands
-    in for each, so trafilatura cleans the page to the same tree. What it reads inside them
-    first is left whole: chrome holding an <h1> (a pruning XPath asks for one), and the whole
-    page when no <p> is outside what trafilatura deletes (it then undoes its cleaning). Only its
-    rescue of a page where it finds under 250 characters (its baseline) no longer reads the
-    chrome's text. The body region, embeds and post links read the whole page after it.
+    trafilatura deletes these whole, but only after copying the page several times and running
+    its pruning XPaths over every element, and a third of the corpus's elements are in them (5%
+    of extraction time). An empty element of the same tag, attributes and tail stands in for
+    each, so trafilatura cleans the page to the same tree, but where what it reads inside them
+    first would change that (_hollow): there they stay whole. Only its rescue of a page where
+    it finds under 250 characters (its baseline) no longer reads the chrome's text. The body
+    region, embeds and post links read the whole page after it.
     """
-    swaps = _hollow(tree) if _has_kept_paragraph(tree) else []
+    swaps = _hollow(tree)
     try:
         yield
     finally:
@@ -193,13 +192,26 @@ def _chrome_hollowed(tree: lxml.html.HtmlElement) -> Iterator[None]:
 
 
 def _hollow(tree: lxml.html.HtmlElement) -> list[_Swap]:
-    """Replace the outermost chrome elements without an <h1> by empty stand-ins: (parent,
-    element, stand-in) for each."""
+    """Replace the outermost nav, aside and footer elements by empty stand-ins: (parent,
+    element, stand-in) for each. None where trafilatura's cleaning reads inside them:
+
+    - chrome holding an <h1> (a pruning XPath spares a container holding one);
+    - on a page with no <p> outside what it deletes (it then undoes its cleaning);
+    - on a page with an element it deletes inside one of the same tag (deleting the outer one
+      while it walks that tag, it walks into the deleted copy and leaves the later ones whole).
+    """
+    deleted = tuple(MANUALLY_CLEANED)
+    if all(next(p.iterancestors(*deleted), None) is not None for p in tree.iter("p")):
+        return []
+    found = list(tree.iter(*deleted))
+    if any(next(el.iterancestors(el.tag), None) is not None for el in found):
+        return []
     swaps = []
     hollowed: set[lxml.html.HtmlElement] = set()
-    for el in list(tree.iter(*_CHROME)):
+    for el in found:
         parent = el.getparent()
-        if parent is None or not hollowed.isdisjoint(el.iterancestors()) or el.find(".//h1") is not None:
+        if el.tag not in _CHROME or parent is None or not hollowed.isdisjoint(el.iterancestors()) \
+                or el.find(".//h1") is not None:
             continue
         stand_in = tree.makeelement(el.tag, el.attrib)
         stand_in.tail = el.tail
@@ -207,12 +219,6 @@ def _hollow(tree: lxml.html.HtmlElement) -> list[_Swap]:
         hollowed.add(el)
         swaps.append((parent, el, stand_in))
     return swaps
-
-
-def _has_kept_paragraph(tree: lxml.html.HtmlElement) -> bool:
-    """True when a <p> of the page is outside every element trafilatura deletes."""
-    deleted = tuple(MANUALLY_CLEANED)
-    return any(next(p.iterancestors(*deleted), None) is None for p in tree.iter("p"))
 
 
 def extract_text(text: str, *, url: str | None = None, markdown: bool = False,
