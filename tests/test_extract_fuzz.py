@@ -54,7 +54,7 @@ def test_random_bytes_spliced_in(page: bytes, edits: list[tuple[float, bytes]]) 
 
 
 @FAST
-@given(st.integers(min_value=1, max_value=5000), st.sampled_from(["div", "blockquote", "p", "span", "table"]))
+@given(st.integers(min_value=1, max_value=5000), st.sampled_from(["div", "blockquote", "p", "span", "table", "aside", "nav"]))
 def test_deeply_nested_tags(depth: int, tag: str) -> None:
     inner = ('<blockquote class="twitter-tweet"><p>deep</p>&mdash; A (@a_ex) '
              '<a href="https://twitter.com/a_ex/status/1740000000000000031">Dec 1, 2023</a></blockquote>')

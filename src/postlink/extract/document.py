@@ -207,16 +207,15 @@ def _hollow(tree: lxml.html.HtmlElement) -> list[_Swap]:
     if any(next(el.iterancestors(el.tag), None) is not None for el in found):
         return []
     swaps = []
-    hollowed: set[lxml.html.HtmlElement] = set()
+    inside: set[lxml.html.HtmlElement] = set()  # chrome in hollowed chrome, gone with it
     for el in found:
         parent = el.getparent()
-        if el.tag not in _CHROME or parent is None or not hollowed.isdisjoint(el.iterancestors()) \
-                or el.find(".//h1") is not None:
+        if el.tag not in _CHROME or el in inside or parent is None or el.find(".//h1") is not None:
             continue
         stand_in = tree.makeelement(el.tag, el.attrib)
         stand_in.tail = el.tail
         parent.replace(el, stand_in)
-        hollowed.add(el)
+        inside.update(el.iter(*_CHROME))
         swaps.append((parent, el, stand_in))
     return swaps
 
