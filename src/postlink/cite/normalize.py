@@ -45,10 +45,21 @@ def _piece(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch).translate(_QUOTES).translate(_DASHES).lower()
 
 
+def _mask_links(text: str) -> str:
+    """``text`` with its links blanked out, the length kept."""
+    low = text.lower()
+    # Every link _LINKS finds has "://", "www." or "c.tw" (of pic.twitter.com) in it, in any
+    # case; these letters have no other-script case variants that re.I would match, so
+    # lower() finds them as it does. Most texts have none, and need no regex pass.
+    if "://" not in text and "www." not in low and "c.tw" not in low:
+        return text
+    return _LINKS.sub(lambda m: " " * len(m.group(0)), text)
+
+
 @lru_cache(maxsize=4096)  # a sentence is normalised for its quotes, words and stems alike
 def normalize(text: str) -> Normalized:
     """NFKC, one quote and one dash style, `&` as "and", no links, single spaces, lower case."""
-    masked = _LINKS.sub(lambda m: " " * len(m.group(0)), text)
+    masked = _mask_links(text)
     out: list[str] = []
     offsets: list[int] = []
     space = True  # the output is empty or ends in a space: a space would be doubled
