@@ -73,6 +73,11 @@ def test_normalisation_unifies_quotes_dashes_and_links() -> None:
     assert norm.text == "'don't' - see and"
 
 
+@pytest.mark.parametrize("link", ["HTTPS://T.CO/x", "Www.Harbour.example/rates", "Pic.Twitter.com/abc"])
+def test_links_in_any_case_are_dropped(link: str) -> None:
+    assert normalize(f"See {link} now").text == "see now"
+
+
 # -- compare: the quote kinds ------------------------------------------------------------------
 POST = "The bridge will close for three weeks from Monday so crews can replace the deck joints. Buses will divert."
 
