@@ -4,6 +4,8 @@ scorer itself is tested in test_scorer.py and measured by test_cite_eval.py)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,7 +14,7 @@ from postlink.cite.attribution import _handle_mentions, _same_word, author_names
 from postlink.cite.compare import count_words, match_quote, post_words, split_words
 from postlink.cite.index import PostIndex
 from postlink.cite.match import PostText, rule_citations
-from postlink.cite.normalize import normalize
+from postlink.cite.normalize import normalize, word_text
 from postlink.cite.quotes import find_quotes
 from postlink.extract.document import extract_text
 
@@ -71,6 +73,12 @@ def test_normalised_spans_slice_back_to_the_original(text: str) -> None:
 def test_normalisation_unifies_quotes_dashes_and_links() -> None:
     norm = normalize("“Don’t” — see https://t.co/x & pic.twitter.com/abc")
     assert norm.text == "'don't' - see and"
+
+
+@given(st.lists(st.sampled_from([chr(c) for c in range(128)] + ["é", "&", "www.x.org", "https://t.co/a"]),
+                max_size=30).map("".join))
+def test_word_text_has_the_words_of_the_normalised_text(text: str) -> None:
+    assert re.findall(r"\w+", word_text(text)) == re.findall(r"\w+", normalize(text).text)
 
 
 @pytest.mark.parametrize("link", ["HTTPS://T.CO/x", "Www.Harbour.example/rates", "Pic.Twitter.com/abc"])

@@ -47,13 +47,26 @@ def _piece(ch: str) -> str:
 
 def _mask_links(text: str) -> str:
     """``text`` with its links blanked out, the length kept."""
-    low = text.lower()
-    # Every link _LINKS finds has "://", "www." or "c.tw" (of pic.twitter.com) in it, in any
-    # case; these letters have no other-script case variants that re.I would match, so
-    # lower() finds them as it does. Most texts have none, and need no regex pass.
-    if "://" not in text and "www." not in low and "c.tw" not in low:
-        return text
+    if not _may_link(text):
+        return text  # most texts: no regex pass
     return _LINKS.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _may_link(text: str) -> bool:
+    """Every link _LINKS finds has "://", "www." or "c.tw" (of pic.twitter.com) in it, in any
+    case; these letters have no other-script case variants that re.I would match, so
+    lower() finds them as it does."""
+    low = text.lower()
+    return "://" in text or "www." in low or "c.tw" in low
+
+
+def word_text(text: str) -> str:
+    """A text with the same runs of word characters as ``normalize(text).text``. In ASCII
+    with no "&" and no link, normalising changes only case, quote marks and spaces, none of
+    which is a word character: ``text.lower()`` will do, without the walk over characters."""
+    if text.isascii() and "&" not in text and not _may_link(text):
+        return text.lower()
+    return normalize(text).text
 
 
 @lru_cache(maxsize=4096)  # a sentence is normalised for its quotes, words and stems alike

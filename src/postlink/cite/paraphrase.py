@@ -19,7 +19,7 @@ import snowballstemmer
 
 from postlink import lexicon
 from postlink.cite.attribution import Evidence, word_set
-from postlink.cite.normalize import normalize
+from postlink.cite.normalize import normalize, word_text
 
 STEM = 5
 STOPWORDS = word_set("""
@@ -78,7 +78,7 @@ def stems(text: str, exclude: Iterable[str] = (), lang: str | None = None) -> fr
 
 def content_words(text: str) -> tuple[str, ...]:
     """The normalised words of ``text`` that may carry content (no stopwords, no short words)."""
-    return tuple(w for w in _WORD.findall(normalize(text).text)
+    return tuple(w for w in _WORD.findall(word_text(text))
                  if w not in STOPWORDS and (len(w) >= 3 or w.isdigit()))
 
 
