@@ -21,6 +21,7 @@ import trafilatura
 from trafilatura.settings import MANUALLY_CLEANED
 
 from postlink.errors import InputError
+from postlink.extract.cards import drop_link_cards
 from postlink.extract.decode import EMPTY, decode_bytes
 from postlink.extract.embeds import Found, find_candidates, one_per_rendering, select
 from postlink.extract.embeds.flattened import (
@@ -111,6 +112,7 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None,
     # them out first saves both (7% of extraction on the corpus, the same text). Embeds in
     # them were found above; their markers are paragraphs, which these never hold.
     lxml.etree.strip_elements(tree, *_UNREAD_BY_EXTRACTOR, with_tail=False)
+    drop_link_cards(tree)  # hover cards inside sentences (cards.py)
     body_tree = _main_content(tree, url)
     if body_tree is None or not len(body_tree):
         body_tree = _fallback_body(tree)  # nothing the extractor calls an article
