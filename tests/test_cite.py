@@ -104,6 +104,19 @@ def test_quote_kinds(quote: str, kind: str) -> None:
     assert 0 <= m.score <= 1
 
 
+@pytest.mark.parametrize(("post", "quote", "kind"), [
+    # a stop inside brackets with the sentence going on after a comma ends nothing
+    ("Who needs a pier anyway (we all do!), but the council should pay for it.",
+     "Who needs a pier anyway (we all do!)", "partial"),
+    ("Who needs a pier anyway (we all do!). The council should pay for it.",
+     "Who needs a pier anyway (we all do!)", "verbatim"),
+])
+def test_a_whole_sentence_of_the_post_ends_at_a_stop_with_no_comma_after(post: str, quote: str,
+                                                                        kind: str) -> None:
+    m = match_quote(quote, post_words(post))
+    assert m is not None and m.kind == kind
+
+
 def test_altered_quote_has_a_readable_diff() -> None:
     m = match_quote("close for 3 weeks from Monday so crews can replace the joints", post_words(POST))
     assert m is not None
