@@ -19,7 +19,7 @@ from postlink.cite.normalize import normalize
 
 _WORD = re.compile(r"\w+(?:'\w+)*")
 _BRACKETS = re.compile(r"\[[^\]]*\]")
-# A sentence ends between two words where a stop comes with no comma after it: "President!), but" goes on.
+# A sentence ends between two words where a stop comes with no comma after it: "(we all do!), but" goes on.
 _SENTENCE_GAP = re.compile(r"[.!?:;…\n][^,]*$")
 _ELLIPSIS = re.compile(r"\.\.\.")
 # Quotes of at most this many words are scare quotes unless the caller has strong evidence.

@@ -437,7 +437,7 @@ class PageContext:
         """A quote from an earlier sentence of the same paragraph that ends right where
         ``sentence`` starts (only closing marks between), when ``sentence`` has no quote of
         its own; or the quote ``sentence`` opens with, when its speaker follows in the same
-        sentence ("“… know?” Trump said"). Cached per sentence: it is asked once per post."""
+        sentence ("“… a ferry?” Lind asked"). Cached per sentence: it is asked once per post."""
         if sentence.index not in self._tagged:
             self._tagged[sentence.index] = None
             index = self.quote_index()

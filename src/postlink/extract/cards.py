@@ -3,14 +3,14 @@
 Some sites put a whole card inside a sentence: a name is a link, and right after it, inside
 the same paragraph, an inline box with the person's photo and links to other stories about
 them, shown only on hover. A text extractor reads the box as part of the sentence, so the
-other stories' headlines become prose ("... threatened to kill Rep. Ilhan Omar Hillicon
-Valley: ... Omar asks court to apply 'system of compassion' ..."): a quote match for a post
-that the sentence never quotes.
+other stories' headlines become prose ("... backed by Councillor Mara Lind Ferry fares rise
+again ... Lind asks for a review of the ferry plan ..."): a quote match for a post that the
+sentence never quotes.
 
 The shape, not a class name, tells such a box: an inline container inside a paragraph that
 holds an image and at least ``CARD_LINKS`` links whose text is at least ``CARD_LINK_SHARE``
 of its own. The innermost such container is dropped (its tail, the sentence going on, is
-kept), so the visible link before it ("Ilhan Omar") stays.
+kept), so the visible link before it ("Mara Lind") stays.
 """
 
 from __future__ import annotations
