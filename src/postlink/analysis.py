@@ -145,11 +145,9 @@ def _page_posts(doc: Document, view: ArchiveView
     link_refs, linked = _linked(doc)
     asked = dict.fromkeys([r.key for r in linked] + _incomplete(embeds))
     known = {k: view.texts[k] for k in asked if k in view.texts}
-    page_posts = {p.key: p for p in _post_texts(embeds, {}, linked)}
-    posts = _post_texts(embeds, known, linked)
-    text_from = {k: int(row["version_id"]) for k, row in known.items()
-                 if row.get("version_id") is not None
-                 and (k not in page_posts or _takes_archived(page_posts[k], row))}
+    posts, archived = _posts_and_archived(embeds, known, linked)
+    text_from = {k: int(known[k]["version_id"]) for k in archived
+                 if known[k].get("version_id") is not None}
     return embeds, link_refs, linked, tuple(posts), text_from
 
 
@@ -173,6 +171,13 @@ def _post_texts(embeds: Sequence[Embed], known: Mapping[str, Mapping[str, Any]],
                 linked: Sequence[PostRef] = ()) -> list[PostText]:
     """One PostText per post: the embed's text (else the archived text, ``known``) and where
     it sits."""
+    return _posts_and_archived(embeds, known, linked)[0]
+
+
+def _posts_and_archived(embeds: Sequence[Embed], known: Mapping[str, Mapping[str, Any]],
+                        linked: Sequence[PostRef] = ()) -> tuple[list[PostText], list[str]]:
+    """``_post_texts``, and the keys of the posts whose text is the archived one."""
+    archived: list[str] = []
     posts: dict[str, PostText] = {}
     positions: dict[str, tuple[int, ...]] = {}
     for e in embeds:
@@ -188,8 +193,11 @@ def _post_texts(embeds: Sequence[Embed], known: Mapping[str, Mapping[str, Any]],
             posts[key] = PostText(key, row.get("text") or "", row.get("author_handle"),
                                   row.get("author_name"), bool(row.get("truncated")),
                                   row.get("permalink"))
+            if row.get("text"):
+                archived.append(key)
         elif _takes_archived(posts[key], row):  # embedded without text, or cut short:
             # the archive's text, where the embed sits
+            archived.append(key)
             post = posts[key]
             posts[key] = replace(post, text=row.get("text") or "",
                                  truncated=bool(row.get("truncated")),
@@ -198,7 +206,7 @@ def _post_texts(embeds: Sequence[Embed], known: Mapping[str, Mapping[str, Any]],
     for ref in linked:  # a linked post is cited by its link even before its text is known
         if ref.key not in posts:
             posts[ref.key] = PostText(ref.key, "", ref.handle, None, url=ref.permalink)
-    return list(posts.values())
+    return list(posts.values()), archived
 
 
 def _resolve_provisional(embed: Embed, view: ArchiveView) -> Embed:

@@ -10,7 +10,7 @@ faster than pysbd, which matters because segmentation was a third of extraction 
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from ctypes import byref, c_char_p, c_int, c_int32, create_string_buffer
 from functools import cache
 
@@ -124,31 +124,31 @@ def _merge_open_quotes(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[i
 
 
 def _merge_title_splits(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return _merge_when(spans, lambda prev, _: chunk.endswith(_TITLES, *prev))
+
+
+def _merge_when(spans: Iterable[tuple[int, int]],
+                joins: Callable[[tuple[int, int], tuple[int, int]], bool]) -> list[tuple[int, int]]:
+    """``spans`` with each one joined to the one before it when ``joins(before, it)``."""
     merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and chunk.endswith(_TITLES, merged[-1][0], merged[-1][1]):
-            merged[-1] = (merged[-1][0], end)
+    for span in spans:
+        if merged and joins(merged[-1], span):
+            merged[-1] = (merged[-1][0], span[1])
         else:
-            merged.append((start, end))
+            merged.append(span)
     return merged
 
 
 # A quote that ends in a question or exclamation mark (or a comma) before its closing mark
-# does not end the sentence when its speaker follows: "“What do I know?” Trump said." A quote
+# does not end the sentence when its speaker follows: "“Who needs a ferry?” Lind asked." A quote
 # closed after a full stop does end it ("… before.” Smith said she …").
 _QUOTE_OPEN_END = re.compile(r"[?!,…][\"”»’]$")
-_SPEAKER_WORDS = 4  # "Brooke tearfully asked", "Senator Jane Roe said"
+_SPEAKER_WORDS = 4  # "Mara quietly replied", "Senator Jane Roe said"
 
 
 def _merge_quote_attributions(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if (merged and _QUOTE_OPEN_END.search(chunk, merged[-1][0], merged[-1][1])
-                and _starts_with_speaker(chunk[start:end])):
-            merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
+    return _merge_when(spans, lambda prev, span: bool(_QUOTE_OPEN_END.search(chunk, *prev))
+                       and _starts_with_speaker(chunk[span[0]:span[1]]))
 
 
 def _starts_with_speaker(sentence: str) -> bool:
@@ -161,9 +161,9 @@ def _starts_with_speaker(sentence: str) -> bool:
         folded = fold(word.strip(",.;:!?\"”’»"))
         if folded in verbs:
             return i > 0
-        if folded in _pronouns():
+        if folded in cues("pronouns"):
             continue
-        if folded in _function_words():  # "The tweet posted …": not a speaker
+        if folded in cues("stopwords"):  # "The tweet posted …": not a speaker
             return False
         if word[:1].isupper():
             continue
@@ -178,11 +178,3 @@ def _speaker_verbs() -> frozenset[str]:
     return cues("speech_verbs") | cues("posting_verbs")
 
 
-@cache
-def _pronouns() -> frozenset[str]:
-    return cues("pronouns")
-
-
-@cache
-def _function_words() -> frozenset[str]:
-    return cues("stopwords")
