@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import labelled  # noqa: E402
 import train_cite  # noqa: E402
@@ -60,6 +62,7 @@ class Score:
     missing_fragments: list[str] = field(default_factory=list)
     per_kind: dict[str, Counter[str]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    articles: list[tuple[int, int, int]] = field(default_factory=list)  # (gold, predicted, correct) each
 
     @property
     def precision(self) -> float:
@@ -83,6 +86,7 @@ class Score:
             "kind_accuracy": round(self.kind_accuracy, 3),
             "must_not_cite": self.must_not_cite, "violations": len(self.violations),
             "per_kind": {k: dict(v) for k, v in sorted(self.per_kind.items())},
+            "interval_90": {k: [round(float(b), 3) for b in v] for k, v in interval(self).items()},
         }
 
 
@@ -96,6 +100,7 @@ def score_article(item: labelled.Labelled, citations: Iterable[Citation], total:
                  if c.sentence_index not in labels.skip or (c.post_key, c.sentence_index) in labels.gold}
     total.gold += len(labels.gold)
     total.predicted += len(predicted)
+    correct_before = total.correct
     for (key, idx), kind in labels.gold.items():
         total.kind(kind)["gold"] += 1
         c = predicted.get((key, idx))
@@ -118,6 +123,21 @@ def score_article(item: labelled.Labelled, citations: Iterable[Citation], total:
             total.errors.append(f"{name}: extra {c.kind} {key} in s{idx}: {doc.sentences[idx].text[:70]!r}")
         if idx in labels.negative:
             total.violations.append(f"{name}: {key} in must_not_cite {labels.negative[idx]!r}")
+    total.articles.append((len(labels.gold), len(predicted), total.correct - correct_before))
+
+
+def interval(s: Score, level: float = 0.90, draws: int = 2000, seed: int = 0) -> dict[str, tuple[float, float]]:
+    """How far precision and recall could move on other articles like these: the central
+    ``level`` of their values over ``draws`` resamplings of the articles, with replacement
+    (an article's pairs move together: they share its writer and markup)."""
+    counts = np.array(s.articles, dtype=float).reshape(-1, 3)
+    if not len(counts):
+        return {}
+    picks = np.random.default_rng(seed).integers(0, len(counts), size=(draws, len(counts)))
+    gold, predicted, correct = (counts[picks, j].sum(axis=1) for j in range(3))
+    tails = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
+    return {"precision": tuple(np.percentile(correct / np.maximum(predicted, 1), tails)),
+            "recall": tuple(np.percentile(correct / np.maximum(gold, 1), tails))}
 
 
 Predict = Callable[[labelled.Labelled], Iterable[Citation]]
@@ -275,6 +295,10 @@ def main(argv: list[str]) -> int:
     print()
     cv = figures["cross-validated"].get("corpus") or figures["cross-validated"]["dev"]
     print(table("cross-validated, corpus" if "corpus" in figures["cross-validated"] else "cross-validated, dev", cv))
+    spread = interval(cv)
+    if spread:
+        print("  90% interval over resampled articles: " + ", ".join(
+            f"{name} {lo:.2f}-{hi:.2f}" for name, (lo, hi) in spread.items()))
     if "-v" in argv:
         for line in cv.errors + cv.violations + cv.missing_fragments:
             print("   ", line)

@@ -105,7 +105,11 @@ def choose_thresholds(evidence: Scored, context: Scored,
         # keep the top k pairs, k = 0 .. n: what they weigh, right and wrong
         kept = np.concatenate([[0], np.cumsum(np.where(y[order] == 1, 1.0, w[order]))])
         hits = np.concatenate([[0], np.cumsum(y[order])])
-        cut = np.concatenate([[np.inf], p[order]])  # threshold that keeps the top k
+        # the threshold that keeps the top k: halfway to the next pair's probability, and 0
+        # when all are kept (a cut at the last kept probability itself drops that pair when
+        # the final fit gives it a hair less, as with quote matches that are all citing)
+        ranked_p = p[order]
+        cut = np.concatenate([[np.inf], (ranked_p[:-1] + ranked_p[1:]) / 2, [0.0]]) if len(p) else np.array([np.inf])
         return kept, hits, cut
     e_kept, e_hits, e_cut = ranked(*evidence)
     c_kept, c_hits, c_cut = ranked(*context)

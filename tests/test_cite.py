@@ -202,6 +202,23 @@ I will keep fighting for a new hospital, in or out of office. — Sigrid Lindqvi
     assert len({c.post_key for c in result.citations}) == 2
 
 
+TERM_ARTICLE = """Ferry jokes
+
+Riders kept the Harbour Ferry jokes coming all day, taking {quoted} to the top of the trends.
+
+Harbour Ferry. Now there's a name for a boat that never sails. — Ines Moreau (@InesMoreau) June 3, 2024
+"""
+
+
+def test_a_short_quote_the_sentence_also_writes_unquoted_is_a_term_not_a_quote() -> None:
+    # the same two words quoted, with and without the article using them as its own term
+    as_term, _, result = _cite(TERM_ARTICLE.format(quoted="“Harbour Ferry”"))
+    assert as_term == [] and not result.unmatched_quotes
+    alone = TERM_ARTICLE.replace("the Harbour Ferry jokes", "the jokes")
+    pairs, _, _ = _cite(alone.format(quoted="“Harbour Ferry”"))
+    assert pairs == [(1, "verbatim")]  # sentence 0 is the headline
+
+
 def test_paraphrase_near_the_named_author() -> None:
     text = """Rest centre opens
 

@@ -93,7 +93,17 @@ def test_a_wrong_pair_in_a_must_not_cite_sentence_costs_its_weight_in_the_thresh
     p, y = np.array([0.9, 0.8, 0.7]), np.array([1.0, 0.0, 1.0])
     # counted once, the wrong pair at 0.8 leaves all three above 0.6 precision (2 of 3)
     _, context = bench.train_cite.choose_thresholds(none, (p, y, np.ones(3)), target=0.6)
-    assert context == pytest.approx(0.7)
+    assert context <= 0.7
     # counted three times (a must-not-cite sentence), keeping it would give 2 of 5: only the top pair stays
     _, context = bench.train_cite.choose_thresholds(none, (p, y, np.array([1.0, 3.0, 1.0])), target=0.6)
-    assert context == pytest.approx(0.9)
+    assert 0.8 < context <= 0.9
+
+
+def test_a_threshold_lies_between_the_last_kept_pair_and_the_first_dropped(bench: ModuleType) -> None:
+    # the final fit gives a pair a hair less than the fold models did: a cut placed at the
+    # last kept probability itself would drop it, so the cut lies halfway to the next pair
+    np = pytest.importorskip("numpy")
+    none = (np.array([]), np.array([]), np.array([]))
+    p, y = np.array([1.0, 1.0, 0.2]), np.array([1.0, 1.0, 0.0])
+    _, context = bench.train_cite.choose_thresholds(none, (p, y, np.ones(3)), target=0.95)
+    assert context == pytest.approx(0.6)

@@ -41,6 +41,8 @@ paraphrase.restates decides when a sentence's overlap with a post is a paraphras
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -75,6 +77,8 @@ __all__ = ["Citation", "CiteResult", "PostText", "UnmatchedQuote", "candidate_fe
 
 # Quotes of three or four words need some sign of the post (a name, a cue, nearness).
 MEDIUM_QUOTE_WORDS = 4
+# How far around a short quote the article is read for the same words unquoted (_is_term).
+TERM_WINDOW = 300
 _PRONOUNS = cues_any("pronouns") | cues_any("neuter_pronouns") | cues_any("possessives") | {"this"}
 
 
@@ -145,13 +149,14 @@ class _Resolver(PageContext):
     def quotes(self) -> list[UnmatchedQuote]:
         found = find_quotes(self.doc.text, self.doc.paragraphs)
         self._quotes = sorted(found, key=lambda q: q.start)
+        self._quote_starts = [q.start for q in self._quotes]
         # longest first: a long exact quote is the strongest evidence, and it lets a shorter
         # quote of the same post in the same sentence count ("pieces" below)
         long_first = sorted(found, key=lambda q: -self._n_words(q))
         unmatched = []
         for quote in long_first:
             sentence = sentence_at(self.doc.sentences, quote.start)
-            if sentence is None:
+            if sentence is None or self._is_term(quote, sentence):
                 continue
             matched = self._match_one(quote, sentence)
             for inner in quote.inner if not matched else ():
@@ -164,6 +169,25 @@ class _Resolver(PageContext):
                 unmatched.append(UnmatchedQuote(sentence.index, quote.text, (quote.start, quote.end)))
         unmatched.sort(key=lambda u: u.article_span)
         return unmatched
+
+    def _is_term(self, quote: Quote, sentence: Sentence) -> bool:
+        """A quote of one or two words that the same sentence also writes without quote marks
+        ("the tag “Harbour Ferry” trended as Harbour Ferry fans ...") is a term the article
+        uses, not words it quotes from a post. Only TERM_WINDOW characters either side are
+        read, so a sentence of many quotes costs no more per quote."""
+        if self._n_words(quote) > SHORT_QUOTE_WORDS:
+            return False
+        words = re.escape(quote.text.strip()).replace(r"\ ", r"\s+")
+        term = re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
+        lo = max(sentence.start, quote.start - TERM_WINDOW)
+        hi = min(sentence.end, quote.end + TERM_WINDOW)
+        return any(not self._inside_quote(lo + m.start())
+                   for m in term.finditer(self.doc.text[lo:hi]))
+
+    def _inside_quote(self, offset: int) -> bool:
+        """``offset`` lies inside one of the page's quotes (outermost ones: they hold the rest)."""
+        j = bisect_right(self._quote_starts, offset) - 1
+        return j >= 0 and offset < self._quotes[j].end + 1
 
     def _match_one(self, quote: Quote, sentence: Sentence) -> bool:
         if not self.posts:
