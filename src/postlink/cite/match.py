@@ -41,7 +41,6 @@ paraphrase.restates decides when a sentence's overlap with a post is a paraphras
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
@@ -177,12 +176,20 @@ class _Resolver(PageContext):
         read, so a sentence of many quotes costs no more per quote."""
         if self._n_words(quote) > SHORT_QUOTE_WORDS:
             return False
-        words = re.escape(quote.text.strip()).replace(r"\ ", r"\s+")
-        term = re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
         lo = max(sentence.start, quote.start - TERM_WINDOW)
         hi = min(sentence.end, quote.end + TERM_WINDOW)
-        return any(not self._inside_quote(lo + m.start())
-                   for m in term.finditer(self.doc.text[lo:hi]))
+        around, term = self.doc.text[lo:hi].lower(), quote.text.strip().lower()
+        if not term or len(around) != hi - lo:
+            return False  # lower() changed a length: offsets would not map back
+        at = around.find(term)
+        while at >= 0:
+            end = at + len(term)
+            whole = (at == 0 or not _is_word_char(around[at - 1])) and (
+                end == len(around) or not _is_word_char(around[end]))
+            if whole and not self._inside_quote(lo + at):
+                return True
+            at = around.find(term, at + 1)
+        return False
 
     def _inside_quote(self, offset: int) -> bool:
         """``offset`` lies inside one of the page's quotes (outermost ones: they hold the rest)."""
@@ -401,3 +408,7 @@ class _Resolver(PageContext):
             ))
         out.sort(key=lambda c: (c.sentence_index, c.article_span[0], c.post_key))
         return tuple(out)
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
