@@ -107,3 +107,17 @@ def test_a_threshold_lies_between_the_last_kept_pair_and_the_first_dropped(bench
     p, y = np.array([1.0, 1.0, 0.2]), np.array([1.0, 1.0, 0.0])
     _, context = bench.train_cite.choose_thresholds(none, (p, y, np.ones(3)), target=0.95)
     assert context == pytest.approx(0.6)
+
+
+def test_the_interval_resamples_whole_articles(bench: ModuleType) -> None:
+    pytest.importorskip("numpy")
+    # every article right: nothing to move; one article all wrong among right ones: the
+    # interval spans the point figure and reaches below it
+    perfect = bench.Score(articles=[(4, 4, 4)] * 10)
+    assert bench.interval(perfect) == {"precision": (1.0, 1.0), "recall": (1.0, 1.0)}
+    mixed = bench.Score(gold=40, predicted=40, correct=36, articles=[(4, 4, 4)] * 9 + [(4, 4, 0)])
+    spread = bench.interval(mixed)
+    for name, point in (("precision", mixed.precision), ("recall", mixed.recall)):
+        lo, hi = spread[name]
+        assert lo < point <= hi <= 1.0
+    assert bench.interval(bench.Score()) == {}
