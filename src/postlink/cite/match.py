@@ -41,7 +41,6 @@ paraphrase.restates decides when a sentence's overlap with a post is a paraphras
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -148,7 +147,6 @@ class _Resolver(PageContext):
     def quotes(self) -> list[UnmatchedQuote]:
         found = find_quotes(self.doc.text, self.doc.paragraphs)
         self._quotes = sorted(found, key=lambda q: q.start)
-        self._quote_starts = [q.start for q in self._quotes]
         # longest first: a long exact quote is the strongest evidence, and it lets a shorter
         # quote of the same post in the same sentence count ("pieces" below)
         long_first = sorted(found, key=lambda q: -self._n_words(q))
@@ -186,15 +184,10 @@ class _Resolver(PageContext):
             end = at + len(term)
             whole = (at == 0 or not _is_word_char(around[at - 1])) and (
                 end == len(around) or not _is_word_char(around[end]))
-            if whole and not self._inside_quote(lo + at):
+            if whole and not self.quote_index().holds(lo + at):
                 return True
             at = around.find(term, at + 1)
         return False
-
-    def _inside_quote(self, offset: int) -> bool:
-        """``offset`` lies inside one of the page's quotes (outermost ones: they hold the rest)."""
-        j = bisect_right(self._quote_starts, offset) - 1
-        return j >= 0 and offset < self._quotes[j].end + 1
 
     def _match_one(self, quote: Quote, sentence: Sentence) -> bool:
         if not self.posts:

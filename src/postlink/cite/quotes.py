@@ -119,6 +119,11 @@ class QuoteIndex:
         i = bisect_left(self.starts, offset) - 1
         return i >= 0 and self.reach[i] > offset
 
+    def holds(self, offset: int) -> bool:
+        """``offset`` is a character of some quote's text (its opening position included)."""
+        i = bisect_right(self.starts, offset) - 1
+        return i >= 0 and self.reach[i] > offset
+
     def starting_in(self, span: Sentence) -> list[Quote]:
         """Quotes opening inside ``span`` (anything with ``start`` and ``end``)."""
         lo, hi = bisect_left(self.starts, span.start), bisect_left(self.starts, span.end)
