@@ -17,7 +17,8 @@ from postlink.lexicon import (
     substrings,
 )
 
-REQUIRED_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "sv", "no", "ja")
+REQUIRED_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "sv", "no", "ja",
+                      "cs", "hu", "hi")
 
 # Two short sentences per language, written for this test.
 SENTENCES = {
@@ -45,6 +46,12 @@ SENTENCES = {
            "Beboerne er ikke fornøyde med resultatet, og de vil ha svar nå."],
     "ja": ["彼女は来週その計画について投票すると述べた。",
            "住民はその結果に満足していないという。"],
+    "cs": ["Řekla, že rada bude o plánu hlasovat až příští týden, ale není to jisté.",
+           "Obyvatelé nejsou s výsledkem spokojeni, protože jim to nikdo nevysvětlil."],
+    "hu": ["Azt mondta, hogy a tanács a jövő héten szavaz a tervről.",
+           "A lakók nem elégedettek az eredménnyel, és választ várnak."],
+    "hi": ["उन्होंने कहा कि परिषद अगले हफ्ते योजना पर मतदान करेगी।",
+           "निवासी नतीजे से खुश नहीं हैं और जवाब चाहते हैं।"],
 }
 
 

@@ -11,7 +11,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
-from postlink.lexicon import cues_any, fold, phrases
+from postlink.cite.sounds import foreign, same_sound, skeleton
+from postlink.lexicon import WORD, cues_any, fold, phrases, split_unspaced
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -26,7 +27,7 @@ _fold = fold  # one folding for cue words and sentence words (lexicon.fold)
 MEDIA_NOUNS = cues_any("media_nouns")
 # Words that refer to a social post or to posting. A photo or a video is a post too, but an
 # article has its own, so media words are cues only next to the embed (Reading.media).
-POST_CUES = (cues_any("post_nouns") - MEDIA_NOUNS) | cues_any("posting_verbs")
+POST_CUES = (cues_any("post_nouns") - MEDIA_NOUNS) | cues_any("posting_verbs") | cues_any("platform_cases")
 # The verbs among POST_CUES: the act of posting ("retweeted", "teilte"), which nouns like
 # "message" are not.
 POST_VERBS = cues_any("posting_verbs")
@@ -41,6 +42,7 @@ FOLLOW_REACH = 4
 # are companies ("the Musk/Twitter saga").
 PLATFORMS = cues_any("platforms")
 _PLATFORM_PREPOSITIONS = cues_any("platform_prepositions")
+_PLATFORM_POSTPOSITIONS = cues_any("platform_postpositions")
 # Cues that name several posts at once ("her thread", "both posted their messages").
 PLURAL_CUES = cues_any("post_series")
 # Words that credit a source other than a post by themselves ("told", "according to").
@@ -72,7 +74,7 @@ _WEB_PAGES = cues_any("web_pages")
 # "according to a post by ..." credits a post, not another source.
 _ACCORDING_TO_POST = re.compile(
     r"according to (?:a|the|an|his|her|their|its) (?:[\w'’]+ )?(?:post|tweet)", re.I)
-_TOKEN = re.compile(r"\w+")
+_TOKEN = WORD
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,9 @@ class AuthorNames:
     # the handle's letters, lower case ("ewarren", "aoc"), for names that only the handle
     # gives away: _handle_mention
     handle: str = ""
+    # the skeleton (sounds.py) of each word of the strong phrases of several words and of
+    # the surname, for an article that writes the name in another script
+    sounds: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,16 @@ def author_names(handle: str | None, name: str | None) -> AuthorNames:
             strong.append((words[-1],))  # surname, or the last word of an organisation
         weak.update(w for w in words if len(w) >= 4)
     letters = re.sub(r"[^a-z]", "", _fold((handle or "").lower()))
-    return AuthorNames(tuple(s for s in strong if s), frozenset(weak - NAME_STOPWORDS), letters)
+    strong = [s for s in strong if s]
+    sounds = {tuple(map(skeleton, phrase)) for phrase in strong if len(phrase) > 1 or phrase != strong[0]}
+    return AuthorNames(tuple(strong), frozenset(weak - NAME_STOPWORDS), letters,
+                       tuple(sorted(s for s in sounds if all(s) and len("".join(s)) >= MIN_SOUND)))
+
+
+# A name compared by sound needs this many consonants in all ("Greta Thunberg": 8), and a
+# name of one word this many to count in full ("Thunberg": 5); "Kelly" (2) only as a weak one.
+MIN_SOUND = 3
+MIN_SOUND_ALONE = 4
 
 
 def _same_word(word: str, name_word: str) -> bool:
@@ -163,7 +177,26 @@ def mention_positions(reading: Reading, names: AuthorNames) -> tuple[int, list[t
                     w.startswith(n) and _same_word(w, n) for n in weak):
                 best = max(best, 1)
                 where.append((i, i))
+    if best < 2 and reading.sounds and names.sounds:
+        strength, found = _sound_mentions(reading.sounds, names.sounds)
+        best = max(best, strength)
+        where.extend(found)
     return best, sorted(set(where))
+
+
+def _sound_mentions(sounds: Sequence[str], names: Sequence[tuple[str, ...]]) -> tuple[int, list[tuple[int, int]]]:
+    """The author named in another script: a phrase of the name whose words sound like words
+    in a row of the sentence (``sounds`` holds a skeleton for each word written in another
+    script, "" for the others). A one-word name counts in full if long enough, else weakly."""
+    best, where = 0, []
+    for phrase in names:
+        n = len(phrase)
+        strength = 2 if n > 1 or len(phrase[0]) >= MIN_SOUND_ALONE else 1
+        for i in range(len(sounds) - n + 1):
+            if all(same_sound(sounds[i + k], phrase[k]) for k in range(n)):
+                best = max(best, strength)
+                where.append((i, i + n - 1))
+    return best, where
 
 
 # A name spelt out from a handle: at most this many capitalised words ("Alexandria Ocasio
@@ -227,6 +260,7 @@ class Reading:
     forms: frozenset[str]  # every word, and it less one or two last letters (_same_word)
     handle_forms: frozenset[str]  # the forms of handle_spellings that are not surnames
     surnames: frozenset[str]  # and those that are
+    sounds: tuple[str, ...] = ()  # skeleton of each word in another script (sounds.py), "" else
 
 
 # a word less its last letter, or its last two (itemgetter: the slicing done in C)
@@ -236,11 +270,13 @@ _LESS_ONE, _LESS_TWO = itemgetter(slice(None, -1)), itemgetter(slice(None, -2))
 def read(sentence: str) -> Reading:
     """The part of ``evidence`` that does not depend on the post: a sentence is asked about
     many posts, so callers keep this (PageContext does, per sentence of its page)."""
-    raw = tuple(_TOKEN.findall(sentence))
+    raw = tuple(split_unspaced(_TOKEN.findall(sentence)))
     words = tuple(map(_fold, map(str.lower, raw)))
     capitalised = tuple([t[:1].isupper() for t in raw])
     cues = _cue_positions(words)
     unique = set(words)
+    # skeletons only where a word is written in another script: most sentences have none
+    sounds = tuple(skeleton(w) if foreign(w) else "" for w in words) if not sentence.isascii() else ()
     spelt = [(surname, forms) for _, _, surname, forms in handle_spellings(words, capitalised)]
     return Reading(
         raw, words, capitalised, cues,
@@ -251,16 +287,19 @@ def read(sentence: str) -> Reading:
         verb=not POST_VERBS.isdisjoint(words), speech=not SPEECH_VERBS.isdisjoint(words),
         forms=frozenset(unique.union(map(_LESS_ONE, unique), map(_LESS_TWO, unique))),
         handle_forms=frozenset(f for surname, forms in spelt if not surname for f in forms),
-        surnames=frozenset(forms[0] for surname, forms in spelt if surname))
+        surnames=frozenset(forms[0] for surname, forms in spelt if surname),
+        sounds=sounds if any(sounds) else ())
 
 
 def _cue_positions(words: tuple[str, ...]) -> tuple[int, ...]:
-    """Where the post cues are: a post word, or a platform after a preposition ("on X")."""
+    """Where the post cues are: a post word, or a platform after a preposition ("on X"),
+    before a postposition ("ट्विटर पर") or in a case that means it ("Twitteren")."""
     if POST_CUES.isdisjoint(words) and PLATFORMS.isdisjoint(words):
         return ()  # most sentences: one test in C instead of one per word
     return tuple(i for i, w in enumerate(words) if w in POST_CUES or (
-        w in PLATFORMS and i > 0 and words[i - 1] in _PLATFORM_PREPOSITIONS
-        and not _follows(words, i)))
+        w in PLATFORMS and not _follows(words, i) and (
+            (i > 0 and words[i - 1] in _PLATFORM_PREPOSITIONS)
+            or (i + 1 < len(words) and words[i + 1] in _PLATFORM_POSTPOSITIONS))))
 
 
 def evidence(sentence: str | Reading, names: AuthorNames) -> Evidence:

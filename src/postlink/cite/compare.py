@@ -16,8 +16,10 @@ from functools import cached_property
 
 from postlink.cite.diff import word_diff
 from postlink.cite.normalize import normalize
+from postlink.lexicon import WORD_PATTERN
 
-_WORD = re.compile(r"\w+(?:'\w+)*")
+# A word of a quote or a post, with its apostrophes ("don't" is one word).
+QUOTE_WORD = re.compile(rf"{WORD_PATTERN}(?:'{WORD_PATTERN})*")
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 # A sentence ends between two words where a stop comes with no comma after it: "(we all do!), but" goes on.
 _SENTENCE_GAP = re.compile(r"[.!?:;…\n][^,]*$")
@@ -76,7 +78,7 @@ def split_words(text: str) -> tuple[list[Word], list[int]]:
     bracket_starts = [a for a, _ in editorial]
     words: list[Word] = []
     word_starts: list[int] = []  # in the normalised text
-    for m in _WORD.finditer(norm.text):
+    for m in QUOTE_WORD.finditer(norm.text):
         at = m.start()
         start, end = norm.span(at, m.end())
         i = bisect_right(bracket_starts, at) - 1  # the last bracket opening before it
@@ -91,7 +93,7 @@ def count_words(text: str) -> int:
     """How many of split_words' words of ``text`` are not [editorial], counted without
     cutting them: a page counts every quote's words, and compares only some with posts."""
     norm = normalize(text).text
-    return len(_WORD.findall(norm)) - sum(len(_WORD.findall(m.group(0))) for m in _BRACKETS.finditer(norm))
+    return len(QUOTE_WORD.findall(norm)) - sum(len(QUOTE_WORD.findall(m.group(0))) for m in _BRACKETS.finditer(norm))
 
 
 def post_words(text: str, truncated: bool = False) -> PostWords:

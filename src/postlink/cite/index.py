@@ -15,21 +15,19 @@ three words have no shingle; they only cite with author evidence, inside one art
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
-from postlink.cite.compare import SHORT_QUOTE_WORDS, PostWords, QuoteMatch, match_quote
+from postlink.cite.compare import QUOTE_WORD, SHORT_QUOTE_WORDS, PostWords, QuoteMatch, match_quote
 from postlink.cite.normalize import normalize
 from postlink.cite.quotes import find_quotes
 
 SHINGLE = 3
-_WORD = re.compile(r"\w+(?:'\w+)*")
 
 
 def shingles(text: str) -> set[int]:
     """Hashes of the normalised word trigrams of ``text``."""
-    words = _WORD.findall(normalize(text).text)
+    words = QUOTE_WORD.findall(normalize(text).text)
     return {hash(tuple(words[i:i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)}
 
 
@@ -57,7 +55,7 @@ class PostIndex:
 def phrases(text: str, limit: int = 60) -> list[str]:
     """The word trigrams of ``text`` as phrases, for a full-text index to find the sentences
     that may quote it (at most ``limit``, spread over the whole text)."""
-    words = _WORD.findall(normalize(text).text)
+    words = QUOTE_WORD.findall(normalize(text).text)
     grams = [" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
     step = max(1, len(grams) // limit)
     return list(dict.fromkeys(grams[::step]))
@@ -69,7 +67,7 @@ def quote_matches(sentences: Iterable[tuple[int, str]], index: PostIndex,
     candidate post. Runs in time linear in the sentences times the (small) candidate count."""
     for sid, text in sentences:
         for quote in find_quotes(text, [(0, len(text))]):
-            if len(_WORD.findall(quote.text)) <= SHORT_QUOTE_WORDS:
+            if len(QUOTE_WORD.findall(quote.text)) <= SHORT_QUOTE_WORDS:
                 continue
             for key in index.candidates(quote.text):
                 match = match_quote(quote.text, posts[key])

@@ -7,7 +7,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-_QUOTES = str.maketrans({c: "'" for c in "\"“”„‟«»‹›‘’‚‛`´″′"})
+from postlink.lexicon import WORD_PATTERN
+
+_QUOTES = str.maketrans({c: "'" for c in "\"“”„‟«»‹›‘’‚‛`´″′「」『』"})
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
 # Links and media handles carry no quotable words; quotes in articles drop them.
 _LINKS = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S+", re.I)
@@ -104,5 +106,8 @@ def normalize(text: str) -> Normalized:
     return Normalized(trimmed, tuple(offsets))
 
 
+_WORD = re.compile(rf"{WORD_PATTERN}(?:'{WORD_PATTERN})?")
+
+
 def words(text: str) -> list[str]:
-    return re.findall(r"\w+(?:'\w+)?", text)
+    return _WORD.findall(text)

@@ -1,7 +1,7 @@
 """Paraphrase scoring: how much of a sentence's content comes from a post.
 
 Lexical only (no downloaded models): content words are stemmed by the Snowball stemmer of
-the page's language (snowballstemmer: 11 of the lexicon's languages), then cut to 5 letters,
+the page's language (snowballstemmer: 14 of the lexicon's languages), then cut to 5 letters,
 so "congratulated" meets "Congratulations" and German inflections meet their stem; numbers
 count as words. The score is the share of the sentence's content stems that the post has.
 ``restates`` decides whether that overlap is enough, given how the sentence points at the
@@ -35,7 +35,6 @@ zu im in auf für nicht auch sich es sie er wir ihr ich den dem des bei nach üb
 noch schon sehr nur dann doch mal immer wenn dass weil aus um durch gegen ohne unter vor zum
 zur kein keine man ja nein hier dort wird werden wurde
 """)
-_WORD = re.compile(r"\w+")
 # Tokens that rarely match by chance: words with digits ("30fps", "2024"), #hashtags, @handles.
 _STRONG = re.compile(r"[#@]\w+|\w*\d\w*")
 # German umlauts as their ASCII spelling, which hashtags and handles often use ("#Koeln" for
@@ -78,7 +77,7 @@ def stems(text: str, exclude: Iterable[str] = (), lang: str | None = None) -> fr
 
 def content_words(text: str) -> tuple[str, ...]:
     """The normalised words of ``text`` that may carry content (no stopwords, no short words)."""
-    return tuple(w for w in _WORD.findall(word_text(text))
+    return tuple(w for w in lexicon.WORD.findall(word_text(text))
                  if w not in STOPWORDS and (len(w) >= 3 or w.isdigit()))
 
 

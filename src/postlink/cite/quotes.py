@@ -1,4 +1,4 @@
-"""Quoted spans in article text: straight, curly, single, low-9 and guillemet quotes.
+"""Quoted spans in article text: straight, curly, single, low-9, guillemet and corner-bracket quotes.
 
 One left-to-right pass per paragraph with a stack of open marks, so nested quotes
 (“… ‘…’ …”, «… ‹…› …») come out as an outer quote with its inner quotes, and a quote may
@@ -31,9 +31,11 @@ class Quote:
 
 
 # closing mark -> opening marks it may close. “ closes „ (German) and opens otherwise;
-# » closes « and otherwise opens a reversed (German) pair, closed by «.
-_CLOSERS = {"”": "“„", "“": "„", "»": "«", "«": "»", "›": "‹", "‹": "›", "’": "‘‚"}
-_OPENERS = set("“„«»‹›‘‚")
+# » closes « and otherwise opens a reversed (German) pair, closed by «. Japanese (and
+# traditional Chinese) quote with corner brackets, 「…」 and 『…』 inside.
+_CLOSERS = {"”": "“„", "“": "„", "»": "«", "«": "»", "›": "‹", "‹": "›", "’": "‘‚",
+            "」": "「", "』": "『"}
+_OPENERS = set("“„«»‹›‘‚「『")
 # Every character _spans looks at; the rest of a chunk is skipped in one regex step.
 _MARKS = re.compile("[" + re.escape("\"'’" + "".join(_CLOSERS) + "".join(_OPENERS)) + "]")
 

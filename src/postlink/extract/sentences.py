@@ -41,7 +41,8 @@ def split_sentences(text: str, paragraphs: Iterable[tuple[int, int]],
                 s = p_start + chunk.index(stripped)
                 out.append(Sentence(len(out), s, s + len(stripped), stripped))
             continue
-        spans = _merge_title_splits(chunk, _split_ellipses(chunk, _segmenter_spans(chunk)))
+        spans = _split_at(_DANDA_END, chunk, _split_at(_ELLIPSIS_END, chunk, _segmenter_spans(chunk)))
+        spans = _merge_title_splits(chunk, spans)
         spans = _merge_quote_attributions(chunk, _merge_open_quotes(chunk, spans))
         for start, end in spans:
             s, e = p_start + start, p_start + end
@@ -49,8 +50,10 @@ def split_sentences(text: str, paragraphs: Iterable[tuple[int, int]],
     return tuple(out)
 
 
-# A sentence end followed by more text; paragraphs without one are a single sentence.
-_MAYBE_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+\S")
+# A sentence end followed by more text; paragraphs without one are a single sentence. The
+# ideographic full stop and full-width marks need no space after them (Japanese, Chinese); the
+# Arabic question mark and the Devanagari danda do, as the Latin stops.
+_MAYBE_BOUNDARY = re.compile(r"[.!?…؟۔।॥][\"'”’)\]]*\s+\S|[。！？][」』）\"”’]*\S")
 
 
 # The shared library the blingfire package loads (its module attribute of the same name).
@@ -89,15 +92,18 @@ def _segmenter_spans(chunk: str) -> Iterable[tuple[int, int]]:
             yield start, start + len(stripped)
 
 
+# Ends the segmenter may miss: an ellipsis before a capital letter, and the danda of Hindi,
+# Marathi and Nepali (blingfire does not know it).
 _ELLIPSIS_END = re.compile(r"(?:…|\.\.\.)(?=\s+[A-Z])")
+_DANDA_END = re.compile(r"[।॥]+[\"'”’)\]]*(?=\s+\S)")
 _SPACE = re.compile(r"\s*")
 
 
-def _split_ellipses(chunk: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """End a sentence at an ellipsis when a capital letter follows (segmenters often don't)."""
+def _split_at(ends: re.Pattern[str], chunk: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with a sentence also ended wherever ``ends`` matches inside one."""
     out = []
     for start, end in spans:
-        for m in _ELLIPSIS_END.finditer(chunk, start, end):
+        for m in ends.finditer(chunk, start, end):
             out.append((start, m.end()))
             start = _SPACE.match(chunk, m.end(), end).end()  # type: ignore[union-attr]
         out.append((start, end))
@@ -111,7 +117,7 @@ def _merge_open_quotes(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[i
     curly = guillemets = straight = 0  # balance of the last merged sentence
     for start, end in spans:
         piece = chunk[start:end]
-        c = piece.count("“") - piece.count("”")
+        c = piece.count("“") + piece.count("「") - piece.count("”") - piece.count("」")
         g = piece.count("«") - piece.count("»")
         q = piece.count('"')
         if merged and (curly > 0 or guillemets > 0 or straight % 2):

@@ -51,6 +51,8 @@ RULE_CATEGORIES = (
     "source_verbs",  # a source noun followed by one of these credits it: "the paper reported"
     "credit_prepositions",  # a source noun after one of these credits it: "in an interview"
     "platform_prepositions",  # a platform after one of these is where a post went: "on X"
+    "platform_postpositions",  # ... or before one of these: Hindi "ट्विटर पर" (on Twitter)
+    "platform_cases",  # a platform in a case that says "on X" by itself: Hungarian "Twitteren"
     "follow_verbs",  # following an account, not one post
     "neuter_pronouns",  # "it", which may be the post itself ("it says")
     "possessives",  # "his", "her", "its", "their"
@@ -67,40 +69,98 @@ RULE_CATEGORIES = (
 # Where two languages spell a cue word and a function word alike, the language earlier here
 # wins in cues_any: English first (most articles, and English posts are quoted in every
 # language), German second (the resolver's other first language), then the rest.
-PRECEDENCE = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "sv", "no", "ja")
+PRECEDENCE = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "sv", "no", "ja", "cs", "hu", "hi")
 # detect_language: a language needs this much stopword weight, and this share of it more
 # than the runner-up, before a text is said to be in it.
 MIN_EVIDENCE = 2.0
 MIN_MARGIN = 1.5
 
 _DATA = files("postlink.lexicon").joinpath("data")
-_WORD = re.compile(r"\w+")
-_KANA_MARKS = ("\u3099", "\u309a")  # dakuten and handakuten: part of the kana, not accents
+
+
+def _combining_marks() -> list[tuple[int, int]]:
+    """The (first, last) code points of each run of combining marks in the Basic Multilingual
+    Plane."""
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x300, 0x10000):
+        if unicodedata.category(chr(cp))[0] == "M":
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return ranges
+
+
+def _char_class(ranges: Iterable[tuple[int, int]]) -> str:
+    return "[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]"
+
+
+_MARKS = _combining_marks()
+# A word: letters, digits and the marks that belong to its letters. ``re``'s ``\\w`` leaves
+# the marks out, so that "लिखा" (Hindi, "wrote") would fall apart into "ल", "ख" and nothing
+# of its vowels. The marks come after a letter: the plain ``\\w+`` does the work and the
+# class is only tried where a word stops.
+WORD_PATTERN = rf"\w+(?:{_char_class(_MARKS)}+\w*)*"
+WORD = re.compile(WORD_PATTERN)
+# The marks fold drops: accents a word may be written with or without (those of Latin, Greek
+# and Cyrillic, and Hebrew and Arabic vowel points: every combining mark before U+0900, and
+# the blocks of extra diacritics). The vowel signs and viramas of Indic and South-East Asian
+# scripts, and the kana voicing marks, are the word itself: "ポ" is not "ホ".
+_ACCENTS = re.compile(_char_class(
+    (a, b) for a, b in _MARKS
+    if b < 0x900 or any(lo <= a <= hi for lo, hi in ((0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF),
+                                                       (0x20D0, 0x20FF), (0xFE20, 0xFE2F)))))
+_ASCII_WORD = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=16384)  # words and sentences recur: each is folded once
 def fold(text: str) -> str:
     """Lower case without accents, as cite/attribution.py compares words: "Léa" -> "lea",
-    "März" -> "marz". Kana keep their voicing marks (ポ is not ホ)."""
+    "März" -> "marz". Marks that are part of a letter stay (_ACCENTS): ポ is not ホ."""
     if text.isascii():  # most words: nothing to decompose (the same result, 20x faster)
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    # only the non-ASCII characters can be marks: a sentence with one curly quote is
-    # otherwise ASCII, and testing every character costs more than the rest of the work
-    kept = _NON_ASCII.sub(_without_mark, decomposed)
-    return unicodedata.normalize("NFC", kept)
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-
-
-def _without_mark(match: re.Match[str]) -> str:
-    return "".join(c for c in match.group() if not unicodedata.combining(c) or c in _KANA_MARKS)
+    return unicodedata.normalize("NFC", _ACCENTS.sub("", decomposed))
 
 
 def words(text: str) -> list[str]:
-    """The folded words of ``text``."""
-    return _WORD.findall(fold(text))
+    """The folded words of ``text``; a run of a language written without spaces is cut
+    around the cue words it holds (``split_unspaced``)."""
+    tokens = _tokens(text)
+    return tokens if text.isascii() else split_unspaced(tokens)
+
+
+def _tokens(text: str) -> list[str]:
+    folded = fold(text)
+    return (_ASCII_WORD if folded.isascii() else WORD).findall(folded)
+
+
+def split_unspaced(tokens: Iterable[str]) -> list[str]:
+    """``tokens`` with each run of Japanese (a language without spaces) cut before and after
+    every entry of its lexicon it holds: "ツイッターに投稿した" is "ツイッター", "に", "投稿した",
+    so that cue words are words there too and their distance to a name is counted in words.
+    Other tokens pass as they are (one test each)."""
+    pattern = _unspaced_entries()
+    if pattern is None:
+        return list(tokens)
+    out: list[str] = []
+    for token in tokens:
+        if token.isascii() or not pattern.search(token):
+            out.append(token)
+        else:
+            out.extend(piece for piece in pattern.split(token) if piece)
+    return out
+
+
+@cache
+def _unspaced_entries() -> re.Pattern[str] | None:
+    """Every entry of the languages written without spaces, longest first, as one capturing
+    alternation (re.split keeps what it matched)."""
+    entries = {e for code in languages() if not language(code).spaced
+               for values in language(code).entries.values() for e in values if " " not in e}
+    if not entries:
+        return None
+    return re.compile("(" + "|".join(map(re.escape, sorted(entries, key=len, reverse=True))) + ")")
 
 
 @dataclass(frozen=True)
@@ -129,7 +189,8 @@ def language(code: str) -> Language:
     if code not in languages():
         raise KeyError(f"no lexicon for language {code!r}; have {', '.join(languages())}")
     raw = tomllib.loads(_DATA.joinpath(f"{code}.toml").read_text(encoding="utf-8"))
-    entries = {key: frozenset(" ".join(words(e)) for e in value if words(e))
+    # _tokens, not words: cutting at the entries needs the entries read first
+    entries = {key: frozenset(" ".join(_tokens(e)) for e in value if _tokens(e))
                for key, value in raw.items() if key != "months" and isinstance(value, list)}
     months = tuple(tuple(fold(m) for m in month) for month in _months().get(code, ()))
     entries["months"] = frozenset(m for month in months for m in month)
@@ -198,7 +259,8 @@ def substrings(category: str, lang: str | None = None) -> frozenset[str]:
 def count(text: str, category: str, lang: str | None = None) -> int:
     """How many times ``category``'s entries occur in ``text``: words, phrases (words in a
     row) and, for languages without spaces, substrings."""
-    return count_words(words(text), category, lang) + _count_substrings(fold(text), category, lang)
+    # the words uncut (_tokens): the entries a run without spaces holds are the substrings
+    return count_words(_tokens(text), category, lang) + _count_substrings(fold(text), category, lang)
 
 
 def _count_substrings(text: str, category: str, lang: str | None) -> int:
