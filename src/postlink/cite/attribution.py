@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from postlink.cite.sounds import foreign, same_sound, skeleton
-from postlink.lexicon import WORD, cues_any, fold, phrases, split_unspaced
+from postlink.lexicon import WORD, cues_any, fold, phrases, raw_words
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -270,7 +270,7 @@ _LESS_ONE, _LESS_TWO = itemgetter(slice(None, -1)), itemgetter(slice(None, -2))
 def read(sentence: str) -> Reading:
     """The part of ``evidence`` that does not depend on the post: a sentence is asked about
     many posts, so callers keep this (PageContext does, per sentence of its page)."""
-    raw = tuple(split_unspaced(_TOKEN.findall(sentence)))
+    raw = tuple(raw_words(sentence))
     words = tuple(map(_fold, map(str.lower, raw)))
     capitalised = tuple([t[:1].isupper() for t in raw])
     cues = _cue_positions(words)

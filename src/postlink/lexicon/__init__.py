@@ -126,18 +126,28 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """The folded words of ``text``; a run of a language written without spaces is cut
     around the cue words it holds (``split_unspaced``)."""
-    tokens = _tokens(text)
-    return tokens if text.isascii() else split_unspaced(tokens)
+    return raw_words(fold(text))
+
+
+def raw_words(text: str) -> list[str]:
+    """The words of ``text`` as written (for a caller that needs their case), cut as
+    ``words`` cuts them."""
+    if text.isascii():  # most sentences: no marks, no unspaced script, \w alone in C
+        return _ASCII_WORD.findall(text)
+    found = WORD.findall(text)
+    chars = _unspaced_chars()
+    return split_unspaced(found) if chars is not None and chars.search(text) else found
 
 
 def _tokens(text: str) -> list[str]:
+    """Folded words, uncut: what the lexicon's own entries are read with."""
     folded = fold(text)
     return (_ASCII_WORD if folded.isascii() else WORD).findall(folded)
 
 
 def split_unspaced(tokens: Iterable[str]) -> list[str]:
     """``tokens`` with each run of Japanese (a language without spaces) cut before and after
-    every entry of its lexicon it holds: "ツイッターに投稿した" is "ツイッター", "に", "投稿した",
+    every entry of its lexicon it holds: "ツイッターに投稿した" is "ツイッター", "に投稿", "した",
     so that cue words are words there too and their distance to a name is counted in words.
     Other tokens pass as they are (one test each)."""
     pattern = _unspaced_entries()
@@ -150,6 +160,18 @@ def split_unspaced(tokens: Iterable[str]) -> list[str]:
         else:
             out.extend(piece for piece in pattern.split(token) if piece)
     return out
+
+
+@cache
+def _unspaced_chars() -> re.Pattern[str] | None:
+    """Any character of an entry of the languages written without spaces: a text without one
+    has nothing for split_unspaced to cut."""
+    pattern = _unspaced_entries()
+    if pattern is None:
+        return None
+    chars = {c for code in languages() if not language(code).spaced
+             for values in language(code).entries.values() for e in values for c in e if not c.isascii()}
+    return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
 
 
 @cache
