@@ -132,7 +132,9 @@ def author_names(handle: str | None, name: str | None) -> AuthorNames:
         weak.update(w for w in words if len(w) >= 4)
     letters = re.sub(r"[^a-z]", "", _fold((handle or "").lower()))
     strong = [s for s in strong if s]
-    sounds = {tuple(map(skeleton, phrase)) for phrase in strong if len(phrase) > 1 or phrase != strong[0]}
+    # the handle as one word is not a name an article spells in another script
+    whole_handle = (_fold(handle.lower()),) if handle else None
+    sounds = {tuple(map(skeleton, phrase)) for phrase in strong if phrase != whole_handle}
     return AuthorNames(tuple(strong), frozenset(weak - NAME_STOPWORDS), letters,
                        tuple(sorted(s for s in sounds if all(s) and len("".join(s)) >= MIN_SOUND)))
 

@@ -22,6 +22,7 @@ from anyascii import anyascii
 _MERGED = (("dzh", "j"), ("zh", "j"), ("dj", "j"), ("kh", "k"), ("gh", "g"), ("sh", "s"),
            ("ch", "k"), ("th", "t"), ("ph", "f"), ("ck", "k"))
 _MERGED_RE = re.compile("|".join(a for a, _ in _MERGED))
+_MERGED_TO = dict(_MERGED)
 _SINGLE = str.maketrans({"l": "r", "m": "n", "v": "b", "w": "b", "q": "k", "z": "s", "x": "k",
                          "c": "k"})
 # Vowels (y and h too: scripts write them as vowels or not at all) and all that is not a letter.
@@ -35,7 +36,7 @@ _FOREIGN_FROM = 0x370
 def skeleton(word: str) -> str:
     """The consonants of ``word`` spelt in Latin, with the sounds scripts confuse merged."""
     latin = anyascii(word).lower()
-    latin = _MERGED_RE.sub(lambda m: dict(_MERGED)[m.group(0)], latin)
+    latin = _MERGED_RE.sub(lambda m: _MERGED_TO[m.group(0)], latin)
     return _REPEATS.sub(r"\1", _NOT_CONSONANT.sub("", latin.translate(_SINGLE)))
 
 
