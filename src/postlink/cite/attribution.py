@@ -74,7 +74,6 @@ _WEB_PAGES = cues_any("web_pages")
 # "according to a post by ..." credits a post, not another source.
 _ACCORDING_TO_POST = re.compile(
     r"according to (?:a|the|an|his|her|their|its) (?:[\w'’]+ )?(?:post|tweet)", re.I)
-_TOKEN = WORD
 
 
 @dataclass(frozen=True)
@@ -107,7 +106,7 @@ class Evidence:
 
 
 def tokens(text: str) -> list[str]:
-    return [_fold(t) for t in _TOKEN.findall(text.lower())]
+    return [_fold(t) for t in WORD.findall(text.lower())]
 
 
 def _camel_parts(handle: str) -> list[str]:
@@ -367,7 +366,7 @@ def _follows(words: Sequence[str], i: int) -> bool:
 def is_credit_line(sentence: str) -> bool:
     """Image credits and reporting credits, which never cite a post."""
     folded = _fold(sentence.lower())
-    first = _TOKEN.findall(folded[:80])
+    first = WORD.findall(folded[:80])
     if first and (first[0] in _CREDIT_WORDS or tuple(first[:2]) in _CREDIT_PHRASES):
         return True
     return ":" in folded and bool(_CREDIT_LABEL.search(folded))  # the label ends in a colon

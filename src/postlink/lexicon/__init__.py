@@ -132,17 +132,21 @@ def words(text: str) -> list[str]:
 def raw_words(text: str) -> list[str]:
     """The words of ``text`` as written (for a caller that needs their case), cut as
     ``words`` cuts them."""
-    if text.isascii():  # most sentences: no marks, no unspaced script, \w alone in C
-        return _ASCII_WORD.findall(text)
-    found = WORD.findall(text)
+    found = _uncut(text)
+    if text.isascii():  # most sentences: no marks, no unspaced script
+        return found
     chars = _unspaced_chars()
     return split_unspaced(found) if chars is not None and chars.search(text) else found
 
 
+def _uncut(text: str) -> list[str]:
+    """The words of ``text``, runs without spaces left whole; ASCII by ``\\w`` alone, in C."""
+    return (_ASCII_WORD if text.isascii() else WORD).findall(text)
+
+
 def _tokens(text: str) -> list[str]:
     """Folded words, uncut: what the lexicon's own entries are read with."""
-    folded = fold(text)
-    return (_ASCII_WORD if folded.isascii() else WORD).findall(folded)
+    return _uncut(fold(text))
 
 
 def split_unspaced(tokens: Iterable[str]) -> list[str]:
@@ -163,23 +167,25 @@ def split_unspaced(tokens: Iterable[str]) -> list[str]:
 
 
 @cache
+def _unspaced_entry_words() -> frozenset[str]:
+    """Every one-word entry of the languages written without spaces."""
+    return frozenset(e for code in languages() if not language(code).spaced
+                     for values in language(code).entries.values() for e in values if " " not in e)
+
+
+@cache
 def _unspaced_chars() -> re.Pattern[str] | None:
-    """Any character of an entry of the languages written without spaces: a text without one
-    has nothing for split_unspaced to cut."""
-    pattern = _unspaced_entries()
-    if pattern is None:
-        return None
-    chars = {c for code in languages() if not language(code).spaced
-             for values in language(code).entries.values() for e in values for c in e if not c.isascii()}
-    return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
+    """Any character of those entries: a text without one has nothing for split_unspaced to
+    cut."""
+    chars = {c for e in _unspaced_entry_words() for c in e if not c.isascii()}
+    return re.compile("[" + re.escape("".join(sorted(chars))) + "]") if chars else None
 
 
 @cache
 def _unspaced_entries() -> re.Pattern[str] | None:
-    """Every entry of the languages written without spaces, longest first, as one capturing
-    alternation (re.split keeps what it matched)."""
-    entries = {e for code in languages() if not language(code).spaced
-               for values in language(code).entries.values() for e in values if " " not in e}
+    """Those entries, longest first, as one capturing alternation (re.split keeps what it
+    matched)."""
+    entries = _unspaced_entry_words()
     if not entries:
         return None
     return re.compile("(" + "|".join(map(re.escape, sorted(entries, key=len, reverse=True))) + ")")
