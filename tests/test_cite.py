@@ -404,6 +404,23 @@ def test_a_longer_quote_lets_a_shorter_one_of_the_same_post_count() -> None:
     assert kind in ("verbatim", "partial")
 
 
+def test_a_quote_of_several_sentences_quotes_the_post_sentence_by_sentence() -> None:
+    # The article quotes the post's first sentence, then renders the rest in its own words:
+    # the whole quote is in no post, its first sentence is.
+    text = ("Ferry news\n\n"
+            "Boats sail again from Monday at six. Huge thanks to the crews who kept us going. — Harbour Ferry (@HarbourFerryEx) May 2, 2024\n\n"
+            "The operator was relieved. \u201cBoats sail again from Monday at six. We owe it all to our crews!\u201d it wrote.")
+    [(index, kind, quote)] = _cited_pairs(text)
+    assert (index, kind, quote) == (2, "verbatim", "Boats sail again from Monday at six")
+
+
+def test_a_quote_of_several_sentences_none_of_them_the_post_s_stays_unmatched() -> None:
+    text = ("Ferry news\n\n"
+            "Boats sail again from Monday at six. Huge thanks to the crews who kept us going. — Harbour Ferry (@HarbourFerryEx) May 2, 2024\n\n"
+            "A rider was unimpressed. \u201cMonday is too late for us. The bridge is closed too.\u201d")
+    assert _cited_pairs(text) == []
+
+
 # -- shared sources, echoed quotes, named neighbours, strong and near-identical words --------
 def test_a_source_a_post_shares_is_not_another_source() -> None:
     names = author_names("RuthAmos", "Ruth Amos")

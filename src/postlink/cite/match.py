@@ -41,6 +41,7 @@ paraphrase.restates decides when a sentence's overlap with a post is a paraphras
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -139,6 +140,10 @@ def _resolve(doc: Document, posts: Sequence[PostText]
     return resolver, unmatched, PairFeatures(resolver, (u.sentence_index for u in unmatched))
 
 
+# Where a sentence of a quote ends: a stop and a space (the stop stays with its sentence).
+_QUOTE_SENTENCE_END = re.compile(r"(?<=[.!?…。！？])\s+")
+
+
 class _Resolver(PageContext):
     """Quotes, links, paraphrases and attributions on top of the sentence neighbourhood
     (context.py), assembled into one Citation per (sentence, post)."""
@@ -160,12 +165,31 @@ class _Resolver(PageContext):
                 inner_sentence = sentence_at(self.doc.sentences, inner.start)
                 if inner_sentence is not None:
                     self._match_one(inner, inner_sentence)
+            if not matched:
+                matched = self._match_by_sentence(quote)
             # one-word quotes are scare quotes or terms ("woke"); two words may be a real
             # quote of another source ("a lifeline"), which a reader wants to see listed
             if not matched and self._n_words(quote) >= MIN_UNMATCHED_WORDS:
                 unmatched.append(UnmatchedQuote(sentence.index, quote.text, (quote.start, quote.end)))
         unmatched.sort(key=lambda u: u.article_span)
         return unmatched
+
+    def _match_by_sentence(self, quote: Quote) -> bool:
+        """A quote of several sentences that no post holds as a whole may still quote a post
+        sentence by sentence: the post's first sentence, then the writer's own rendering of
+        the rest, or two posts in one pair of marks. Each of its sentences is matched alone."""
+        parts = _QUOTE_SENTENCE_END.split(quote.text)
+        if len(parts) < 2:
+            return False
+        matched = False
+        at = quote.start
+        for part in parts:
+            start = quote.text.index(part, at - quote.start) + quote.start if part else at
+            at = start + len(part)
+            sentence = sentence_at(self.doc.sentences, start)
+            if sentence is not None and part.strip():
+                matched |= self._match_one(Quote(start, at, part), sentence)
+        return matched
 
     def _is_term(self, quote: Quote, sentence: Sentence) -> bool:
         """A quote of one or two words that the same sentence also writes without quote marks
