@@ -79,6 +79,32 @@ def test_attribution_shapes(attribution: str) -> None:
     assert _sentences(text) == ["Intro of the piece, long enough.", "Outro of the piece."]
 
 
+@pytest.mark.parametrize("ending", [
+    "— Pia Lund (@pialund) May 3, 2024.",  # a full stop after the date
+    "— Pia Lund (@pialund)\nMay 3, 2024",  # the date on the next line
+    "— Pia Lund (@pialund)\n\nMay 3, 2024",  # ... or in a paragraph of its own
+    " — Pia Lund (@pialund)\n\n[May 3, 2024](https://twitter.com/pialund/status/1786400000000000000)",
+])
+def test_the_attribution_s_date_where_a_copy_moved_it(ending: str) -> None:
+    text = f"Intro of the piece, long enough.\n\nThe ferry is late again.{ending}\n\nOutro of the piece."
+    assert _posts(text) == [("pialund", "May 3, 2024", "The ferry is late again.")]
+    assert _sentences(text) == ["Intro of the piece, long enough.", "Outro of the piece."]
+
+
+def test_a_date_in_a_language_without_month_names_here_still_ends_an_attribution() -> None:
+    # Ukrainian is not in months.toml: the date is recognised by its shape, not read
+    text = "Intro of the piece, long enough.\n\nThe ferry is late again. — Pia Lund (@pialund) 3 травня 2024 р.\n\nOutro."
+    (post,) = extract_text(text).embeds
+    assert (post.author_handle, post.text, post.date_text) == ("pialund", "The ferry is late again.", "3 травня 2024 р.")
+    assert parse_date(post.date_text) is None
+
+
+def test_a_date_paragraph_after_prose_stays_prose() -> None:
+    text = "Intro of the piece, long enough.\n\nThe ferry is late again, riders say.\n\nMay 3, 2024\n\nOutro."
+    assert _posts(text) == []
+    assert "May 3, 2024" in _sentences(text)
+
+
 def test_no_space_before_the_dash_and_media_link_endings() -> None:
     text = ("Intro of the piece, long enough.\n\n"
             "Look at this queue pic.twitter.com/AbCdEf123— Pia Lund (@pialund) May 3, 2024\n\n"

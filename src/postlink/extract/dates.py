@@ -58,8 +58,10 @@ _EPOCH_MS = r"1\d{12}(?!\d)"
 KNOWN_DATE = rf"(?:{_NAMED}{_TIME}|{_ISO}|{_EPOCH_MS})"
 # Also a word-month date in a language months.toml does not have yet (recognised, not read).
 _ANY_MONTH_WORD = r"[^\W\d_][^\W\d_.]{1,11}\.?"
+# ... and the abbreviation some languages write after the year ("2024 р.", "2024 г.").
+_ANY_SUFFIX = r"(?:\s?[^\W\d_]{1,2}\.)?"
 DATE = (rf"(?:{KNOWN_DATE}|{_ANY_MONTH_WORD}\s+\d{{1,2}},?\s+\d{{4}}{_TIME}"
-        rf"|\d{{1,2}}\.?\s+{_ANY_MONTH_WORD}\s+\d{{4}}{_TIME})")
+        rf"|\d{{1,2}}\.?\s+{_ANY_MONTH_WORD}\s+\d{{4}}{_ANY_SUFFIX}{_TIME})")
 
 _READ = re.compile(
     rf"(?P<m1>{_MONTH})\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"

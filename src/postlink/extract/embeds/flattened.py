@@ -41,12 +41,14 @@ _ATTRIBUTION = re.compile(
     # embed's </p>&mdash; leaves no space when flattened; a hyphen needs a space before it.
     rf"{_DASH}\s*{_WHO}\s*"
     rf"(?:\[(?P<date_md>{_DATE})\]\((?P<url_md>[^)\s]+)\)|(?P<date>{_DATE})(?:\s+(?P<url>https?://\S+))?)?"
-    r"\s*$"
+    r"\.?\s*$"  # a copy may end the line with a full stop
 )
 # An attribution line with text glued after its date ("… 13 августа 2016 г.Look out! …"): the
 # next post begins there. Only a date we can read says where the line ends.
 _ATTRIBUTION_HEAD = re.compile(
     rf"^\s*(?:>\s*)?(?:—|–|&mdash;|&#8212;|--|-)\s*{_WHO}\s*{KNOWN_DATE}(?=\s*\S)")
+# A paragraph that is only a date, or the embed's date link (the end of an attribution line).
+_DATE_ONLY = re.compile(rf"\s*(?:\[{_DATE}\]\([^)\s]+\)|{_DATE}(?:\s+https?://\S+)?)\.?\s*")
 _INSTAGRAM = re.compile(
     r"(?:^|\s)(?:A post shared by|Ein Beitrag geteilt von|Une publication partagée par"
     r"|Una publicación compartida (?:de|por)|Un post condiviso da|Uma publicação compartilhada por"
@@ -225,7 +227,17 @@ def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = ()) -> list[Post
     found: list[PostSpan] = []
     taken = -1  # paragraphs up to this index belong to an earlier post
     for i, para in enumerate(paragraphs):
+        if i <= taken:
+            continue  # the date line of the post before
         post = parse_flattened(para)
+        last = i
+        if (post is None or post.date_text is None) and i + 1 < len(paragraphs) \
+                and _DATE_ONLY.fullmatch(paragraphs[i + 1]):
+            # the attribution's date on a line of its own, as a copy may break the embed's
+            # date link out of its line
+            dated = parse_flattened(para + " " + paragraphs[i + 1])
+            if dated is not None and dated.date_text:
+                post, last, para = dated, i + 1, para + " " + paragraphs[i + 1]
         if post is None:
             continue
         first = i
@@ -245,8 +257,8 @@ def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = ()) -> list[Post
             # the attribution keeps its own line; a paragraph holding text as well stays one
             joint = "\n\n" if post.text else "\n"
             post = parse_flattened("\n\n".join(paragraphs[first:i]) + joint + para) or post
-        found.append(PostSpan(first, i, post))
-        taken = i
+        found.append(PostSpan(first, last, post))
+        taken = last
     return found
 
 
