@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from postlink.cite.attribution import _handle_mentions, _same_word, author_names, evidence, read
-from postlink.cite.compare import count_words, match_quote, post_words, split_words
+from postlink.cite.compare import count_words, match_drifted, match_quote, post_words, split_words
 from postlink.cite.index import PostIndex
 from postlink.cite.match import PostText, rule_citations
 from postlink.cite.normalize import normalize, word_text
@@ -121,6 +121,41 @@ def test_altered_quote_has_a_readable_diff() -> None:
     m = match_quote("close for 3 weeks from Monday so crews can replace the joints", post_words(POST))
     assert m is not None
     assert m.diff == "close for [-three-] {+3+} weeks from Monday so crews can replace the [-deck-] joints"
+
+
+def test_quoted_words_may_drift_from_the_post_s_by_a_letter() -> None:
+    # more changed words than an altered quote allows, or none of the post's words as
+    # written: only read as drifted spellings do these quotes match
+    post = post_words("Blah, blah, blah. We honour every crew who kept the boats running.")
+    for quote, diff in [("bla, bla, bla", "[-Blah blah blah-] {+bla bla bla+}"),
+                        ("We honor evry crew", "We [-honour every-] {+honor evry+} crew")]:
+        words, ellipses = split_words(quote)
+        assert match_quote(quote, post) is None
+        m = match_drifted(words, ellipses, post)
+        assert m is not None and (m.kind, m.diff) == ("altered", diff)
+
+
+@pytest.mark.parametrize("quote", [
+    "then they kept the boats",  # function words do not drift: "then" is not "the"
+    "boats ran 7 days",  # nor numbers, and "ran" is two edits from "running"
+    "every brew who kept",  # a word with another first letter is another word
+])
+def test_what_does_not_drift(quote: str) -> None:
+    post = post_words("We honour every crew who kept the boats running 8 days.")
+    words, ellipses = split_words(quote)
+    m = match_drifted(words, ellipses, post)
+    assert m is None or not any(w in (m.diff or "") for w in ("{+then", "{+7", "{+brew", "{+ran"))
+
+
+def test_a_drifted_quote_needs_a_sign_it_is_the_post_s() -> None:
+    text = ("Ferry news\n\n"
+            "Huge thanks to every crew who kept the boats running. — Harbour Ferry (@HarbourFerryEx) May 2, 2024\n\n"
+            "The operator thanked \u201cevry crew who kep the boats\u201d in its post.\n\n"
+            "Later that week, far from the ferry, a mayor spoke.\n\n"
+            "Another paragraph about the harbour budget and its plans.\n\n"
+            "And one more about the weather on the coast this spring.\n\n"
+            "A rider had \u201cevry crew, kep boats\u201d in mind.")
+    assert _cited_pairs(text) == [(1, "altered", "evry crew who kep the boats")]
 
 
 @given(st.lists(st.sampled_from(list("ab c_'[].…’") + ["[sic]", "don't", "..."]), max_size=30).map("".join))

@@ -3,7 +3,9 @@
 Both texts are cut into normalised words (see normalize.py), so case, quote and dash styles,
 links and punctuation never decide a match. Words inside [brackets] in the quote are the
 writer's own (editorial) and need not be in the post; an ellipsis inside the quote allows
-post words to be skipped there.
+post words to be skipped there. ``match_drifted`` also lets a quoted word drift from the
+post's by a typo or a spelling ("honor", "bla" for "honour", "blah"), for a post the caller
+has other reasons to think the quote is from; such a quote is altered, with its diff.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from postlink.cite.diff import word_diff
 from postlink.cite.normalize import normalize
-from postlink.lexicon import WORD_PATTERN
+from postlink.lexicon import WORD_PATTERN, cues_any
 
 # A word of a quote or a post, with its apostrophes ("don't" is one word).
 QUOTE_WORD = re.compile(rf"{WORD_PATTERN}(?:'{WORD_PATTERN})*")
@@ -28,6 +33,12 @@ _ELLIPSIS = re.compile(r"\.\.\.")
 SHORT_QUOTE_WORDS = 2
 # An altered quote may change or drop at most this share of its words (and of the post's).
 MAX_CHANGED_SHARE = 0.2
+# A drifted word is one edit from the post's (two from a word this long or longer), keeps its
+# first letter and has DRIFT_MIN letters or more; function words and numbers never drift
+# ("then" is not "the", 7.3 is not 7.2: those are changes).
+DRIFT_LONG = 8
+DRIFT_MIN = 3
+_FUNCTION_WORDS = cues_any("stopwords")
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,11 @@ class PostWords:
     @cached_property
     def key_set(self) -> frozenset[str]:
         return frozenset(self.keys)
+
+    @cached_property
+    def drift_choices(self) -> list[str]:
+        """The post's words a quoted word may drift from (drifted)."""
+        return sorted(k for k in self.key_set if _may_drift(k))
 
 
 @dataclass(frozen=True)
@@ -143,6 +159,38 @@ def match_words(words: list[Word], ellipses: list[int], post: PostWords, *,
     return _altered(words, core, ellipses, inner_ellipsis, post)
 
 
+def match_drifted(words: list[Word], ellipses: list[int], post: PostWords) -> QuoteMatch | None:
+    """``match_words`` once the quote's words that drift from the post's are read as the
+    post's: always an altered match, its diff showing the words as the quote spells them."""
+    read = drifted(words, post)
+    if read is None:
+        return None
+    core = [i for i, w in enumerate(read) if not w.editorial]
+    inner_ellipsis = any(0 < e < len(words) for e in ellipses)
+    return _altered(read, core, ellipses, inner_ellipsis, post, shown=words)
+
+
+def drifted(words: list[Word], post: PostWords) -> list[Word] | None:
+    """``words`` with each word the post lacks read as the one post word it drifts from, or
+    None when none drifts. Two post words as near as each other leave the word as it is."""
+    out, changed = list(words), False
+    for i, w in enumerate(words):
+        if w.editorial or w.key in post.key_set or not _may_drift(w.key):
+            continue
+        limit = 2 if len(w.key) >= DRIFT_LONG else 1
+        near = [(k, d) for k, d, _ in process.extract(
+            w.key, post.drift_choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=2)
+            if k[0] == w.key[0]]
+        if near and (len(near) == 1 or near[0][1] < near[1][1]):
+            out[i] = Word(near[0][0], w.start, w.end, False, w.text)
+            changed = True
+    return out if changed else None
+
+
+def _may_drift(key: str) -> bool:
+    return len(key) >= DRIFT_MIN and key.isalpha() and key not in _FUNCTION_WORDS
+
+
 def exact_kind(post: PostWords, first: int, last: int) -> str:
     """verbatim when post words [first, last] are the whole post or whole sentences of it."""
     whole = first in post.sentence_starts and last in post.sentence_ends
@@ -177,7 +225,9 @@ def _beyond_truncation(words: list[Word], core: list[int], post: PostWords) -> Q
 
 
 def _altered(words: list[Word], core: list[int], ellipses: list[int], inner_ellipsis: bool,
-             post: PostWords) -> QuoteMatch | None:
+             post: PostWords, shown: list[Word] | None = None) -> QuoteMatch | None:
+    """An altered match; the diff shows ``shown`` (the quote as written, when ``words`` read
+    some of its words as the post's)."""
     keys = [words[i].key for i in core]
     allowed = max(1, round(MAX_CHANGED_SHARE * len(keys)))
     # only the quote's words that the post has can match: too few, and the alignment
@@ -197,8 +247,8 @@ def _altered(words: list[Word], core: list[int], ellipses: list[int], inner_elli
         return None
     pairs = tuple((core[b.a + n], b.b + n) for b in blocks for n in range(b.size))
     similarity = matched / max(len(keys), matched if inner_ellipsis else window)
-    q_words = [_display(w) for w in words]
-    q_keys = [w.key if not w.editorial else f"[{w.key}]" for w in words]
+    q_words = [_display(w) for w in shown or words]
+    q_keys = [w.key if not w.editorial else f"[{w.key}]" for w in shown or words]
     for offset, at in enumerate(sorted(e for e in ellipses if 0 < e < len(words))):
         q_words.insert(at + offset, "…")
         q_keys.insert(at + offset, "…")

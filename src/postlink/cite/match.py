@@ -51,6 +51,7 @@ from postlink.cite.compare import (
     QuoteMatch,
     Word,
     exact_kind,
+    match_drifted,
     match_words,
     split_words,
 )
@@ -232,6 +233,8 @@ class _Resolver(PageContext):
             if self._n_words(quote) <= MEDIUM_QUOTE_WORDS and not self._some(sentence, key, ev):
                 continue
             best.append((ev.mention, key, m))
+        if not best and not short:
+            best = self._drifted_matches(sentence, words, ellipses)
         if not best:
             return False
         # A quote found in several posts goes to those whose author is named, then best score.
@@ -240,6 +243,22 @@ class _Resolver(PageContext):
             if (mention, m.score) == top:
                 self._add_quote(quote, words, key, m)
         return True
+
+    def _drifted_matches(self, sentence: Sentence, words: list[Word], ellipses: list[int]
+                         ) -> list[tuple[int, str, QuoteMatch]]:
+        """Matches of a quote whose words drift from a post's (compare.match_drifted), for
+        the posts near the sentence or named in it, with a sign the quote is theirs: a
+        misspelt quote is weaker evidence than an exact one."""
+        found = []
+        for key in sorted(self.nearby(sentence.index)):
+            m = match_drifted(words, ellipses, self.posts[key].words)
+            if m is None:
+                continue
+            ev = self.evidence(sentence, key)
+            if ev.other_source or not self._some(sentence, key, ev):
+                continue
+            found.append((ev.mention, key, m))
+        return found
 
     def _strong(self, sentence: Sentence, key: str, ev: Evidence, m: QuoteMatch) -> bool:
         """Strong enough evidence that a one- or two-word quote comes from this post."""
