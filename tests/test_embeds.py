@@ -176,6 +176,34 @@ def test_post_link_offsets_point_at_the_anchor_in_body_text() -> None:
     assert link.start is not None and doc.text[link.start:link.end] == "posted on Instagram"
 
 
+# -- posts pasted into a page as text ------------------------------------------------------------
+
+@pytest.mark.parametrize("pasted", [
+    "<p>Boats sail again from Monday at six. — Harbour Ferry (@HarbourFerryEx) March 3, 2024</p>",
+    "<p>Boats sail again from Monday at six.</p><p>— Harbour Ferry (@HarbourFerryEx) March 3, 2024</p>",
+    # a blockquote whose class the page lost: its paragraphs are the post, nothing before them
+    "<p>The operator wrote:</p><blockquote><p>Boats sail again from Monday at six.</p>"
+    "<p>— Harbour Ferry (@HarbourFerryEx) March 3, 2024</p></blockquote>",
+])
+def test_a_post_pasted_into_a_page_as_text_is_an_embed(pasted: str) -> None:
+    doc = extract_html(page(pasted))
+    [(platform, markup, handle, text, date)] = [
+        (e.platform, e.markup, e.author_handle, e.text, e.date_text) for e in doc.embeds]
+    assert (platform, markup, handle, date) == ("x", "flattened-text", "HarbourFerryEx", "March 3, 2024")
+    assert text == "Boats sail again from Monday at six."
+    sentences = [s.text for s in doc.sentences]
+    assert not any("Harbour Ferry" in s or "Boats sail" in s for s in sentences)
+    (embed,) = doc.embeds
+    assert embed.position is not None and doc.text[:embed.position].rstrip().endswith(
+        ("The operator wrote:", "later services on weekends."))
+
+
+def test_a_page_s_own_dashes_and_dates_are_not_pasted_posts() -> None:
+    doc = extract_html(page("<p>Boats sail again, the operator said — Harbour Ferry, March 3, 2024</p>"
+                            "<p>Posted by the news desk — March 3, 2024</p>"))
+    assert doc.embeds == ()
+
+
 # -- flattened text ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("paragraph", "platform", "handle", "text"), [

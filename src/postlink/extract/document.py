@@ -126,6 +126,7 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None,
     found = [(i, f) for i, f in enumerate(candidates) if id(markers[i]) in kept]
     raw_post_links = find_post_links(tree, base_url=url, is_article=region.is_article,
                                      in_region=region.holds)
+    pasted = _mark_pasted_posts(body_tree, first_marker=len(candidates))
     builder = _BodyBuilder(base_url=url)
     builder.feed_tree(body_tree)
     positioned = [
@@ -133,18 +134,59 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None,
                 else _nearby_position(markers[i], builder), in_body_region=region.holds(markers[i]))
         for i, f in found
     ]
+    positioned = one_per_rendering(positioned)
+    if pasted:
+        flat = [replace(_flattened_embed(post, position=builder.markers[i]), in_body_region=True)
+                for i, post in pasted if i in builder.markers]
+        positioned = sorted(positioned + flat, key=lambda e: (e.position is None, e.position or 0))
     if not builder.text.strip() and not positioned:
         raise InputError(f"{what}: no article text found in the page; {_NO_TEXT_ADVICE}")
     return Document(
         text=builder.text,
         sentences=split_sentences(builder.text, builder.paragraphs),
         links=tuple(builder.links),
-        embeds=tuple(one_per_rendering(positioned)),
+        embeds=tuple(positioned),
         **metadata,
         url=url,
         paragraphs=tuple(builder.paragraphs),
         post_links=_post_links_with_offsets(raw_post_links, builder.links),
     )
+
+
+def _mark_pasted_posts(body: lxml.etree._Element, first_marker: int) -> list[tuple[int, FlattenedPost]]:
+    """Posts pasted into a page as text with no embed markup (``flattened-text``): runs of the
+    body's paragraphs that end in a platform's attribution line, read as in plain text
+    (flattened.find_posts). Each run becomes one marker paragraph, numbered from
+    ``first_marker``, so the post leaves the prose and keeps its place in it."""
+    units: list[lxml.etree._Element] = []  # the body's paragraphs; a blockquote is one
+
+    def collect(el: lxml.etree._Element) -> None:
+        for child in el:
+            if child.tag != "quote" and any(c.tag in _BLOCKS for c in child):
+                collect(child)
+            elif child.tag in _BLOCKS:
+                units.append(child)
+
+    collect(body)
+    texts = ["\n\n".join(" ".join("".join(p.itertext()).split()) for p in _paragraphs_of(el))
+             for el in units]
+    out = []
+    for n, span in enumerate(find_posts(texts, runs=False)):
+        marker = lxml.etree.Element("p")
+        marker.text = _MARKER.format(first_marker + n)
+        first = units[span.first]
+        marker.tail = first.tail
+        first.getparent().replace(first, marker)
+        for el in units[span.first + 1:span.last + 1]:
+            el.getparent().remove(el)
+        out.append((first_marker + n, span.post))
+    return out
+
+
+def _paragraphs_of(el: lxml.etree._Element) -> list[lxml.etree._Element]:
+    """A quote's paragraphs (the quote itself when it has none); any other block alone."""
+    inner = [c for c in el if c.tag in _BLOCKS] if el.tag == "quote" else []
+    return inner or [el]
 
 
 def _main_content(tree: lxml.html.HtmlElement, url: str | None) -> lxml.etree._Element | None:

@@ -98,6 +98,8 @@ def parse_flattened(paragraph: str) -> FlattenedPost | None:
 
 
 def _x_or_bluesky(paragraph: str) -> FlattenedPost | None:
+    if "@" not in paragraph:
+        return None  # every attribution names a handle: the regex need not scan the prose
     m = _ATTRIBUTION.search(paragraph)
     if not m:
         return None
@@ -121,6 +123,8 @@ def _x_or_bluesky(paragraph: str) -> FlattenedPost | None:
 
 
 def _instagram(paragraph: str) -> FlattenedPost | None:
+    if "(@" not in paragraph:
+        return None
     m = _INSTAGRAM.search(paragraph)
     if not m:
         return None
@@ -147,6 +151,8 @@ def _facebook(paragraph: str) -> FlattenedPost | None:
 
 
 def _reddit(paragraph: str) -> FlattenedPost | None:
+    if "u/" not in paragraph:
+        return None
     m = _REDDIT.match(paragraph.strip())
     if not m:
         return None
@@ -163,6 +169,8 @@ def _tiktok(paragraph: str) -> FlattenedPost | None:
 
 
 def _mastodon(paragraph: str) -> FlattenedPost | None:
+    if "Post by @" not in paragraph:
+        return None
     m = _MASTODON.match(paragraph.strip())
     if not m:
         return None
@@ -210,7 +218,7 @@ def split_glued_attribution(line: str) -> list[str]:
     return [line[: m.end()], line[m.end():].strip()]
 
 
-def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = ()) -> list[PostSpan]:
+def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = (), *, runs: bool = True) -> list[PostSpan]:
     """The flattened posts among an article's paragraphs, in order.
 
     A post ends in the paragraph holding its attribution. When the attribution stands alone,
@@ -222,6 +230,9 @@ def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = ()) -> list[Post
       starts right after a paragraph that cannot (a heading, a lead-in, another post). A run
       that reaches the start of the text, or the platform's length limit, stays prose: a short
       intro line before a post looks like post text too.
+
+    Without ``runs`` a post is only its attribution's paragraph and, when that holds no text,
+    the one before it: a page's markup already groups a post's paragraphs (in a blockquote).
     """
     usual = Counter(gaps[1:]).most_common(1)[0][0] if len(gaps) > 1 else 0
     found: list[PostSpan] = []
@@ -243,7 +254,7 @@ def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = ()) -> list[Post
         first = i
         if not post.text and post.platform in _TEXT_PRECEDES and i - 1 > taken:
             first = i - 1  # attribution on its own: the paragraph before it was the text
-        if post.platform in _LIMITS:
+        if runs and post.platform in _LIMITS:
             text = paragraphs[first] if first < i else post.text
             while (first - 1 > taken and gaps and gaps[first] > usual
                    and _fits(paragraphs[first - 1], text, post)):
