@@ -179,17 +179,17 @@ class _Resolver(PageContext):
         """A quote of several sentences that no post holds as a whole may still quote a post
         sentence by sentence: the post's first sentence, then the writer's own rendering of
         the rest, or two posts in one pair of marks. Each of its sentences is matched alone."""
-        parts = _QUOTE_SENTENCE_END.split(quote.text)
-        if len(parts) < 2:
+        gaps = list(_QUOTE_SENTENCE_END.finditer(quote.text))
+        if not gaps:
             return False
         matched = False
-        at = quote.start
-        for part in parts:
-            start = quote.text.index(part, at - quote.start) + quote.start if part else at
-            at = start + len(part)
-            sentence = sentence_at(self.doc.sentences, start)
-            if sentence is not None and part.strip():
-                matched |= self._match_one(Quote(start, at, part), sentence)
+        starts = [0] + [g.end() for g in gaps]
+        ends = [g.start() for g in gaps] + [len(quote.text)]
+        for a, b in zip(starts, ends, strict=True):
+            sentence = sentence_at(self.doc.sentences, quote.start + a)
+            if sentence is not None and a < b:
+                part = Quote(quote.start + a, quote.start + b, quote.text[a:b])
+                matched |= self._match_one(part, sentence)
         return matched
 
     def _is_term(self, quote: Quote, sentence: Sentence) -> bool:
