@@ -217,6 +217,16 @@ def test_a_page_s_own_dashes_and_dates_are_not_pasted_posts() -> None:
      "instagram", "valleylibrary_ex", "New mural on the library wall!"),
     ("View this post on Instagram A post shared by Some Band (@someband_ex) on Jun 14, 2019 at 11:05am PDT",
      "instagram", "someband_ex", "View this post on Instagram"),  # no caption survived
+    # Instagram's footer as other languages' embed code writes it
+    ("Nowy rozkład rejsów! Post udostępniony przez Harbour Ferry (@harbourferry_ex)",
+     "instagram", "harbourferry_ex", "Nowy rozkład rejsów!"),
+    ("Новое расписание! Публикация от Harbour Ferry (@harbourferry_ex) 20 Авг 2019 в 8:43 PDT",
+     "instagram", "harbourferry_ex", "Новое расписание!"),
+    ("Příspěvek sdílený uživatelem @harbourferry_ex", "instagram", "harbourferry_ex", ""),
+    ("Új menetrend! Harbour Ferry (@harbourferry_ex) által megosztott bejegyzés, Ápr 29, 2020 at 1:48am PDT",
+     "instagram", "harbourferry_ex", "Új menetrend!"),  # the name before the handle
+    ("新しい時刻表です！ハーバーフェリー(@harbourferry_ex)がシェアした投稿",
+     "instagram", "harbourferry_ex", "新しい時刻表です！"),
     ("Bin collection moves to Thursday. Posted by Valley Council on Monday, December 4, 2023",
      "facebook", "Valley Council", "Bin collection moves to Thursday."),
     ("Power went out across the east side by u/lamplighter_ex in r/exampletown",
@@ -230,6 +240,16 @@ def test_parse_flattened(paragraph: str, platform: str, handle: str, text: str) 
     post = parse_flattened(paragraph)
     assert post is not None
     assert (post.platform, post.handle, post.text) == (platform, handle, text)
+
+
+def test_a_name_first_footer_finds_the_name_after_the_caption_or_the_placeholder() -> None:
+    post = parse_flattened("Új menetrend! Harbour Ferry (@harbourferry_ex) által megosztott bejegyzés, Ápr 29, 2020")
+    assert post is not None and (post.name, post.text, post.date_text) == ("Harbour Ferry", "Új menetrend!", "Ápr 29, 2020")
+    post = parse_flattened("A bejegyzés megtekintése az Instagramon Harbour Ferry (@harbourferry_ex) által megosztott bejegyzés")
+    assert post is not None and (post.name, post.truncated) == ("Harbour Ferry", True)  # no caption
+    # a caption with no sentence end keeps the words before the handle: no telling the name
+    post = parse_flattened("ferry crews and timetables and more words than a name (@harbourferry_ex) által megosztott bejegyzés")
+    assert post is not None and post.name is None and post.text.endswith("than a name")
 
 
 @pytest.mark.parametrize("prose", [

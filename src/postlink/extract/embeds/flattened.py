@@ -49,18 +49,34 @@ _ATTRIBUTION_HEAD = re.compile(
     rf"^\s*(?:>\s*)?(?:—|–|&mdash;|&#8212;|--|-)\s*{_WHO}\s*{KNOWN_DATE}(?=\s*\S)")
 # A paragraph that is only a date, or the embed's date link (the end of an attribution line).
 _DATE_ONLY = re.compile(rf"\s*(?:\[{_DATE}\]\([^)\s]+\)|{_DATE}(?:\s+https?://\S+)?)\.?\s*")
+_IG_HANDLE = r"[A-Za-z0-9_.]{1,30}"
+# Instagram's footer in the languages its embed code is copied in: "A post shared by Name
+# (@handle)" (or "by @handle"), then maybe its date, after "on" or alone.
 _INSTAGRAM = re.compile(
     r"(?:^|\s)(?:A post shared by|Ein Beitrag geteilt von|Une publication partagée par"
     r"|Una publicación compartida (?:de|por)|Un post condiviso da|Uma publicação compartilhada por"
-    r"|Een bericht gedeeld door)"
-    r"\s+(?P<name>[^\n]*?)\s*\(@(?P<handle>[A-Za-z0-9_.]{1,30})\)"
+    r"|Een bericht gedeeld door|Post udostępniony przez|Публикация от|Ett inlägg delat av"
+    r"|Et innlegg delt av|Příspěvek sdílený uživatelem)"
+    rf"\s+(?:(?P<name>[^\n]*?)\s*\(@(?P<handle>{_IG_HANDLE})\)|@(?P<bare>{_IG_HANDLE}))"
     # The date after "on" is often lost in a copy, leaving the word alone at the end.
-    r"(?:\s+(?:on|am|le|el|il|em|op)(?:\s+(?P<date>[^\n]{4,60}?))?)?\s*$"
+    r"(?:\s+(?:on|am|le|el|il|em|op)(?:\s+(?P<date>[^\n]{4,60}?))?|\s+(?P<date_alone>\d[^\n]{3,60}?))?\s*$"
+)
+# ... and in the languages that write the name first: Hungarian, Japanese.
+_INSTAGRAM_NAME_FIRST = re.compile(
+    rf"\(@(?P<handle>{_IG_HANDLE})\)\s*(?:által megosztott bejegyzés|がシェアした投稿)"
+    r"(?:\s*[,–-]?\s*(?P<date>\d[^\n]{3,60}?|[^\W\d_][^\n]{0,20}?\d[^\n]{0,40}?))?\s*$"
 )
 _INSTAGRAM_PLACEHOLDER = re.compile(
     r"^\s*(?:View this post on Instagram|Dieses? (?:Beitrag|Post) auf Instagram ansehen"
-    r"|Ver esta publicación en Instagram|Voir cette publication sur Instagram)\s*", re.I
+    r"|Ver esta publicación en Instagram|Voir cette publication sur Instagram"
+    r"|Visualizza questo post su Instagram|Wyświetl ten post na Instagramie\.?"
+    r"|Посмотреть эту публикацию в Instagram|A bejegyzés megtekintése az Instagramon"
+    r"|Se dette innlegget på Instagram|Zobrazit tento příspěvek na Instagramu"
+    r"|この投稿をInstagramで見る)\s*", re.I
 )
+# A display name is at most this long on Instagram: in a name-first footer, the words before
+# the handle up to the caption's last sentence end are the name when they fit.
+_IG_NAME_CHARS = 30
 _FACEBOOK = re.compile(
     r"(?:^|\s)(?:Posted by|Publicada por|Publié par|Gepostet von|Pubblicato da)\s+"
     r"(?P<name>[^\n]{1,80}?)\s+(?:on|en|le|am|il|em)\s+(?P<date>[^\n]{0,40}?\d{4}[^\n]{0,20}?)\.?\s*$"
@@ -123,20 +139,38 @@ def _x_or_bluesky(paragraph: str) -> FlattenedPost | None:
 
 
 def _instagram(paragraph: str) -> FlattenedPost | None:
-    if "(@" not in paragraph:
+    if "@" not in paragraph:
         return None
     m = _INSTAGRAM.search(paragraph)
-    if not m:
-        return None
-    before = _strip_quote_markers(paragraph[: m.start()])
+    if m:
+        before, name = paragraph[: m.start()], m.group("name")
+        handle, date = m.group("handle") or m.group("bare"), m.group("date") or m.group("date_alone")
+    else:
+        m = _INSTAGRAM_NAME_FIRST.search(paragraph)
+        if not m:
+            return None
+        before, name = _name_last(paragraph[: m.start()])
+        handle, date = m.group("handle"), m.group("date")
+    before = _strip_quote_markers(before)
     text = _INSTAGRAM_PLACEHOLDER.sub("", before).strip()
     if not text and before:
         # Only the placeholder survived: the caption was cut away, and this paragraph (not
         # the one before it) was the post.
-        return FlattenedPost(m.group("handle"), _name(m.group("name")), before, m.group("date"),
-                             None, True, "instagram")
-    return FlattenedPost(m.group("handle"), _name(m.group("name")), text, m.group("date"),
-                         None, _truncated(text), "instagram")
+        return FlattenedPost(handle, _name(name), before, date, None, True, "instagram")
+    return FlattenedPost(handle, _name(name), text, date, None, _truncated(text), "instagram")
+
+
+def _name_last(text: str) -> tuple[str, str | None]:
+    """(caption, display name) of the text before a name-first footer's handle: the name is
+    what follows the placeholder or the caption's last sentence end, when it is short enough."""
+    head = _INSTAGRAM_PLACEHOLDER.match(text)
+    start = head.end() if head else 0
+    ends = [text.rfind(c, start) for c in ".!?…\n。！？"]
+    cut = max([start - 1, *ends]) + 1
+    name = text[cut:].strip()
+    if len(name) > _IG_NAME_CHARS:
+        return text, None  # no telling where the caption ends: it keeps the name
+    return text[:cut], name or None
 
 
 def _facebook(paragraph: str) -> FlattenedPost | None:
