@@ -227,6 +227,10 @@ def test_a_page_s_own_dashes_and_dates_are_not_pasted_posts() -> None:
      "instagram", "harbourferry_ex", "Új menetrend!"),  # the name before the handle
     ("新しい時刻表です！ハーバーフェリー(@harbourferry_ex)がシェアした投稿",
      "instagram", "harbourferry_ex", "新しい時刻表です！"),
+    ("Promy znowu kursują. Opublikowany przez Valley Council na 16 marca 2018",
+     "facebook", "Valley Council", "Promy znowu kursują."),
+    ("A komp újra jár. Közzétette: Valley Council – 2016. június 11.",
+     "facebook", "Valley Council", "A komp újra jár."),
     ("Bin collection moves to Thursday. Posted by Valley Council on Monday, December 4, 2023",
      "facebook", "Valley Council", "Bin collection moves to Thursday."),
     ("Power went out across the east side by u/lamplighter_ex in r/exampletown",

@@ -78,8 +78,9 @@ _INSTAGRAM_PLACEHOLDER = re.compile(
 # the handle up to the caption's last sentence end are the name when they fit.
 _IG_NAME_CHARS = 30
 _FACEBOOK = re.compile(
-    r"(?:^|\s)(?:Posted by|Publicada por|Publié par|Gepostet von|Pubblicato da)\s+"
-    r"(?P<name>[^\n]{1,80}?)\s+(?:on|en|le|am|il|em)\s+(?P<date>[^\n]{0,40}?\d{4}[^\n]{0,20}?)\.?\s*$"
+    r"(?:^|\s)(?:Posted by|Publicada por|Publicado por|Publié par|Gepostet von|Pubblicato da"
+    r"|Opublikowany przez|Közzétette:)\s+"
+    r"(?P<name>[^\n]{1,80}?)\s+(?:on|en|le|am|il|em|na|–)\s+(?P<date>[^\n]{0,40}?\d{4}[^\n]{0,20}?)\.?\s*$"
 )
 _REDDIT = re.compile(
     r"^(?P<text>.+?)\s+by\s+u/(?P<handle>[A-Za-z0-9_-]{3,20})\s+(?:from discussion\s+.+?\s+)?in\s+"
