@@ -198,6 +198,22 @@ def test_a_post_pasted_into_a_page_as_text_is_an_embed(pasted: str) -> None:
         ("The operator wrote:", "later services on weekends."))
 
 
+@pytest.mark.parametrize(("linked", "key"), [
+    ("https://twitter.com/HarbourFerryEx/status/1764000000000000021", "x:1764000000000000021"),
+    # a link to another author's post is not this post's permalink
+    ("https://twitter.com/someone_else/status/1764000000000000022", None),
+])
+def test_a_pasted_post_takes_the_permalink_its_date_links_to(linked: str, key: str | None) -> None:
+    doc = extract_html(page("<p>Boats sail again from Monday at six.<br>— Harbour Ferry (@HarbourFerryEx) "
+                            f'<a href="{linked}">March 3, 2024</a></p>'))
+    (embed,) = doc.embeds
+    assert embed.markup == "flattened-text"
+    if key:
+        assert (embed.key, embed.provisional) == (key, False)
+    else:
+        assert embed.provisional and embed.key.startswith("x:@harbourferryex/")
+
+
 def test_a_page_s_own_dashes_and_dates_are_not_pasted_posts() -> None:
     doc = extract_html(page("<p>Boats sail again, the operator said — Harbour Ferry, March 3, 2024</p>"
                             "<p>Posted by the news desk — March 3, 2024</p>"))

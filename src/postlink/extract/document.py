@@ -172,15 +172,29 @@ def _mark_pasted_posts(body: lxml.etree._Element, first_marker: int) -> list[tup
              for el in units]
     out = []
     for n, span in enumerate(find_posts(texts, runs=False)):
+        held = units[span.first:span.last + 1]
+        post = span.post if span.post.url else _with_permalink(span.post, held)
         marker = lxml.etree.Element("p")
         marker.text = _MARKER.format(first_marker + n)
-        first = units[span.first]
-        marker.tail = first.tail
-        first.getparent().replace(first, marker)
-        for el in units[span.first + 1:span.last + 1]:
+        marker.tail = held[0].tail
+        held[0].getparent().replace(held[0], marker)
+        for el in held[1:]:
             el.getparent().remove(el)
-        out.append((first_marker + n, span.post))
+        out.append((first_marker + n, post))
     return out
+
+
+def _with_permalink(post: FlattenedPost, elements: Iterable[lxml.etree._Element]) -> FlattenedPost:
+    """The post with the permalink its paragraphs link to (the date, as the embed code links
+    it), when exactly one link there is a post of its platform and author."""
+    found = set()
+    for el in elements:
+        for ref in el.iter("ref"):
+            target = parse_post_url(ref.get("target", ""))
+            if target and target.platform == post.platform and (
+                    target.handle is None or target.handle.lower() == post.handle.lower()):
+                found.add(target.permalink)
+    return replace(post, url=found.pop()) if len(found) == 1 else post
 
 
 def _paragraphs_of(el: lxml.etree._Element) -> list[lxml.etree._Element]:
