@@ -216,8 +216,10 @@ def test_a_pasted_post_takes_the_permalink_its_date_links_to(linked: str, key: s
 
 def test_a_page_s_own_dashes_and_dates_are_not_pasted_posts() -> None:
     doc = extract_html(page("<p>Boats sail again, the operator said — Harbour Ferry, March 3, 2024</p>"
-                            "<p>Posted by the news desk — March 3, 2024</p>"))
+                            "<p>Posted by the news desk — March 3, 2024</p>"
+                            "<p>Posted by Admin on Monday, March 4, 2024</p>"))  # a byline, not Facebook
     assert doc.embeds == ()
+    assert "Posted by Admin on Monday, March 4, 2024" in [s.text for s in doc.sentences]
 
 
 # -- flattened text ---------------------------------------------------------------------------

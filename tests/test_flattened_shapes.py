@@ -99,6 +99,15 @@ def test_a_date_in_a_language_without_month_names_here_still_ends_an_attribution
     assert parse_date(post.date_text) is None
 
 
+def test_a_blog_byline_is_not_a_facebook_footer() -> None:
+    byline = "Intro of the piece, long enough.\n\nThe ferry is late again.\n\nPosted by Admin on March 3, 2024\n\nOutro."
+    assert _posts(byline) == []
+    assert "The ferry is late again." in _sentences(byline)
+    # Facebook's own footer names the weekday, and takes the paragraph before as the post
+    footer = byline.replace("on March 3", "on Sunday, March 3").replace("Admin", "Harbour Ferry")
+    assert _posts(footer) == [("Harbour Ferry", "Sunday, March 3, 2024", "The ferry is late again.")]
+
+
 def test_a_date_paragraph_after_prose_stays_prose() -> None:
     text = "Intro of the piece, long enough.\n\nThe ferry is late again, riders say.\n\nMay 3, 2024\n\nOutro."
     assert _posts(text) == []

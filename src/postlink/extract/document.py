@@ -172,6 +172,8 @@ def _mark_pasted_posts(body: lxml.etree._Element, first_marker: int) -> list[tup
              for el in units]
     out = []
     for n, span in enumerate(find_posts(texts, runs=False)):
+        if span.post.platform == "facebook":
+            continue  # its embed code is always markup; "Posted by … on …" in a page is a byline
         held = units[span.first:span.last + 1]
         post = span.post if span.post.url else _with_permalink(span.post, held)
         marker = lxml.etree.Element("p")

@@ -27,6 +27,7 @@ from importlib.resources import files
 
 from postlink.extract.dates import DATE as _DATE
 from postlink.extract.dates import KNOWN_DATE, parse_date
+from postlink.lexicon import cues_any, words
 from postlink.platforms import parse_post_url
 
 # X handles are 1-15 word characters; Bluesky handles are domain names.
@@ -91,6 +92,7 @@ _MASTODON = re.compile(
     r"^(?:(?P<text>.*?)\s+)?Post by @(?P<user>[A-Za-z0-9_.]{1,30})@(?P<host>[A-Za-z0-9.-]+\.[A-Za-z]{2,})"
     r"\s*(?:View on Mastodon)?\s*$", re.S
 )
+_WEEKDAYS = cues_any("weekdays")
 # Platforms whose scaffolding follows the post text, which may sit in the paragraph before.
 _TEXT_PRECEDES = frozenset({"x", "bluesky", "instagram", "facebook"})
 
@@ -284,7 +286,7 @@ def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = (), *, runs: boo
             dated = parse_flattened(para + " " + paragraphs[i + 1])
             if dated is not None and dated.date_text:
                 post, last, para = dated, i + 1, para + " " + paragraphs[i + 1]
-        if post is None:
+        if post is None or not post.text and not _footer_alone_is_a_post(post):
             continue
         first = i
         if not post.text and post.platform in _TEXT_PRECEDES and i - 1 > taken:
@@ -306,6 +308,16 @@ def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = (), *, runs: boo
         found.append(PostSpan(first, last, post))
         taken = last
     return found
+
+
+def _footer_alone_is_a_post(post: FlattenedPost) -> bool:
+    """A footer standing in a paragraph of its own takes the paragraph before as its post's
+    text. Facebook's names the weekday ("Posted by Harbour Ferry on Monday, December 4,
+    2023"); a blog's byline, the same words otherwise ("Posted by Admin on March 3, 2024"),
+    does not, and must not take the article's paragraph for a post."""
+    if post.platform != "facebook":
+        return True
+    return not _WEEKDAYS.isdisjoint(words(post.date_text or ""))
 
 
 def _run_start(paragraphs: Sequence[str], first: int, text: str, post: FlattenedPost,
