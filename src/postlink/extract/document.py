@@ -34,6 +34,7 @@ from postlink.extract.embeds.flattened import (
 from postlink.extract.embeds.postlinks import RawPostLink, find_post_links
 from postlink.extract.links import canonical_url, find_text_urls
 from postlink.extract.model import Document, Embed, Link, PostLink
+from postlink.extract.pasted import pasted_posts
 from postlink.extract.region import REGION_CHROME_TAGS, BodyRegion, paragraph_key
 from postlink.extract.sentences import split_sentences
 from postlink.platforms import parse_post_url
@@ -134,11 +135,11 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None,
                 else _nearby_position(markers[i], builder), in_body_region=region.holds(markers[i]))
         for i, f in found
     ]
-    positioned = one_per_rendering(positioned)
-    if pasted:
+    if pasted:  # in page order with the markup embeds, so one_per_rendering sees neighbours
         flat = [replace(_flattened_embed(post, position=builder.markers[i]), in_body_region=True)
                 for i, post in pasted if i in builder.markers]
         positioned = sorted(positioned + flat, key=lambda e: (e.position is None, e.position or 0))
+    positioned = one_per_rendering(positioned)
     if not builder.text.strip() and not positioned:
         raise InputError(f"{what}: no article text found in the page; {_NO_TEXT_ADVICE}")
     return Document(
@@ -154,28 +155,10 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None,
 
 
 def _mark_pasted_posts(body: lxml.etree._Element, first_marker: int) -> list[tuple[int, FlattenedPost]]:
-    """Posts pasted into a page as text with no embed markup (``flattened-text``): runs of the
-    body's paragraphs that end in a platform's attribution line, read as in plain text
-    (flattened.find_posts). Each run becomes one marker paragraph, numbered from
-    ``first_marker``, so the post leaves the prose and keeps its place in it."""
-    units: list[lxml.etree._Element] = []  # the body's paragraphs; a blockquote is one
-
-    def collect(el: lxml.etree._Element) -> None:
-        for child in el:
-            if child.tag != "quote" and any(c.tag in _BLOCKS for c in child):
-                collect(child)
-            elif child.tag in _BLOCKS:
-                units.append(child)
-
-    collect(body)
-    texts = ["\n\n".join(" ".join("".join(p.itertext()).split()) for p in _paragraphs_of(el))
-             for el in units]
+    """Posts pasted into the page as text (pasted.py): each one's paragraphs become one marker
+    paragraph, numbered from ``first_marker``, so the post leaves the prose and keeps its place."""
     out = []
-    for n, span in enumerate(find_posts(texts, runs=False)):
-        if span.post.platform == "facebook":
-            continue  # its embed code is always markup; "Posted by … on …" in a page is a byline
-        held = units[span.first:span.last + 1]
-        post = span.post if span.post.url else _with_permalink(span.post, held)
+    for n, (held, post) in enumerate(pasted_posts(body, _BLOCKS)):
         marker = lxml.etree.Element("p")
         marker.text = _MARKER.format(first_marker + n)
         marker.tail = held[0].tail
@@ -184,25 +167,6 @@ def _mark_pasted_posts(body: lxml.etree._Element, first_marker: int) -> list[tup
             el.getparent().remove(el)
         out.append((first_marker + n, post))
     return out
-
-
-def _with_permalink(post: FlattenedPost, elements: Iterable[lxml.etree._Element]) -> FlattenedPost:
-    """The post with the permalink its paragraphs link to (the date, as the embed code links
-    it), when exactly one link there is a post of its platform and author."""
-    found = set()
-    for el in elements:
-        for ref in el.iter("ref"):
-            target = parse_post_url(ref.get("target", ""))
-            if target and target.platform == post.platform and (
-                    target.handle is None or target.handle.lower() == post.handle.lower()):
-                found.add(target.permalink)
-    return replace(post, url=found.pop()) if len(found) == 1 else post
-
-
-def _paragraphs_of(el: lxml.etree._Element) -> list[lxml.etree._Element]:
-    """A quote's paragraphs (the quote itself when it has none); any other block alone."""
-    inner = [c for c in el if c.tag in _BLOCKS] if el.tag == "quote" else []
-    return inner or [el]
 
 
 def _main_content(tree: lxml.html.HtmlElement, url: str | None) -> lxml.etree._Element | None:
