@@ -10,6 +10,7 @@ import pytest
 
 from postlink import lexicon
 from postlink.cite.attribution import author_names, evidence
+from postlink.cite.compare import match_quote, post_words
 from postlink.cite.match import PostText, link_citations
 from postlink.cite.quotes import find_quotes
 from postlink.cite.sounds import foreign, same_sound, skeleton
@@ -99,6 +100,20 @@ def test_sentence_ends_of_other_scripts(text: str, expected: list[str]) -> None:
 def test_corner_brackets_are_quote_marks() -> None:
     text = "彼は「最初の船は午前7時に出ます」と投稿した。"
     assert [q.text for q in find_quotes(text, [(0, len(text))])] == ["最初の船は午前7時に出ます"]
+
+
+def test_a_quote_of_part_of_a_japanese_post_is_partial() -> None:
+    # Japanese runs have no spaces: the quote and the post are compared character by character
+    post = "最初のフェリーは月曜日の午前7時に出ます。三週間お待たせしました。 — 山田花子 (@YamadaHanakoEx) 2024年11月12日"
+    text = ("フェリー運航再開\n\n市のフェリーは月曜日に運航を再開した。"
+            "山田花子市議はＸに「午前7時に出ます」と投稿した。\n\n" + post + "\n\n港湾当局は運賃は上がらないと語った。")
+    doc = extract_text(text)
+    posts = [PostText(e.key, e.text, e.author_handle, e.author_name, e.truncated, positions=(e.position,))
+             for e in doc.embeds]
+    [citation] = link_citations(doc, posts).citations
+    assert (citation.sentence_index, citation.kind, citation.quote) == (2, "partial", "午前7時に出ます")
+    whole = match_quote("最初のフェリーは月曜日の午前7時に出ます", post_words(doc.embeds[0].text))
+    assert whole is not None and whole.kind == "verbatim"  # a whole sentence of the post
 
 
 @pytest.mark.parametrize("spellings", [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property
@@ -25,9 +26,14 @@ from postlink.lexicon import WORD_PATTERN, cues_any
 
 # A word of a quote or a post, with its apostrophes ("don't" is one word).
 QUOTE_WORD = re.compile(rf"{WORD_PATTERN}(?:'{WORD_PATTERN})*")
+# Scripts written without spaces (kana, Han): each character is compared as a word, so that a
+# quote of part of a run ("午前7時に出ます" of "最初のフェリーは…午前7時に出ます") matches it.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_HAS_UNSPACED = re.compile(f"[{_UNSPACED}]")
+_UNSPACED_PIECE = re.compile(f"[{_UNSPACED}]|[^{_UNSPACED}]+")
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 # A sentence ends between two words where a stop comes with no comma after it: "(we all do!), but" goes on.
-_SENTENCE_GAP = re.compile(r"[.!?:;…\n][^,]*$")
+_SENTENCE_GAP = re.compile(r"[.!?:;…\n。！？][^,、]*$")
 _ELLIPSIS = re.compile(r"\.\.\.")
 # Quotes of at most this many words are scare quotes unless the caller has strong evidence.
 SHORT_QUOTE_WORDS = 2
@@ -94,12 +100,11 @@ def split_words(text: str) -> tuple[list[Word], list[int]]:
     bracket_starts = [a for a, _ in editorial]
     words: list[Word] = []
     word_starts: list[int] = []  # in the normalised text
-    for m in QUOTE_WORD.finditer(norm.text):
-        at = m.start()
-        start, end = norm.span(at, m.end())
+    for at, stop in _word_spans(norm.text):
+        start, end = norm.span(at, stop)
         i = bisect_right(bracket_starts, at) - 1  # the last bracket opening before it
         inside = i >= 0 and at < editorial[i][1]
-        words.append(Word(m.group(0).replace("_", ""), start, end, inside, text[start:end]))
+        words.append(Word(norm.text[at:stop].replace("_", ""), start, end, inside, text[start:end]))
         word_starts.append(at)
     ellipses = [bisect_left(word_starts, m.start()) for m in _ELLIPSIS.finditer(norm.text)]
     return words, ellipses
@@ -109,7 +114,25 @@ def count_words(text: str) -> int:
     """How many of split_words' words of ``text`` are not [editorial], counted without
     cutting them: a page counts every quote's words, and compares only some with posts."""
     norm = normalize(text).text
-    return len(QUOTE_WORD.findall(norm)) - sum(len(QUOTE_WORD.findall(m.group(0))) for m in _BRACKETS.finditer(norm))
+    return _count(norm) - sum(_count(m.group(0)) for m in _BRACKETS.finditer(norm))
+
+
+def _count(text: str) -> int:
+    if text.isascii() or not _HAS_UNSPACED.search(text):
+        return len(QUOTE_WORD.findall(text))
+    return sum(1 for _ in _word_spans(text))
+
+
+def _word_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each word of ``text``: QUOTE_WORD's, a run without spaces cut into its
+    characters."""
+    unspaced = not text.isascii() and bool(_HAS_UNSPACED.search(text))
+    for m in QUOTE_WORD.finditer(text):
+        if not unspaced or not _HAS_UNSPACED.search(m.group(0)):
+            yield m.span()
+            continue
+        for piece in _UNSPACED_PIECE.finditer(m.group(0)):
+            yield m.start() + piece.start(), m.start() + piece.end()
 
 
 def post_words(text: str, truncated: bool = False) -> PostWords:
