@@ -158,7 +158,7 @@ def test_a_drifted_quote_needs_a_sign_it_is_the_post_s() -> None:
     assert _cited_pairs(text) == [(1, "altered", "evry crew who kep the boats")]
 
 
-@given(st.lists(st.sampled_from(list("ab c_'[].…’") + ["[sic]", "don't", "..."]), max_size=30).map("".join))
+@given(st.lists(st.sampled_from(list("ab c_'[].…’午ア") + ["[sic]", "don't", "..."]), max_size=30).map("".join))
 def test_count_words_counts_the_words_split_words_does_not_mark_editorial(text: str) -> None:
     assert count_words(text) == sum(1 for w in split_words(text)[0] if not w.editorial)
 
