@@ -214,6 +214,16 @@ def test_a_pasted_post_takes_the_permalink_its_date_links_to(linked: str, key: s
         assert embed.provisional and embed.key.startswith("x:@harbourferryex/")
 
 
+def test_a_pasted_post_s_own_date_link_is_not_a_post_link_but_the_prose_s_link_is() -> None:
+    permalink = "https://twitter.com/HarbourFerryEx/status/1764000000000000021"
+    pasted = (f'<p>Boats sail again from Monday at six.<br>— Harbour Ferry (@HarbourFerryEx) '
+              f'<a href="{permalink}">March 3, 2024</a></p>')
+    assert extract_html(page(pasted)).post_links == ()
+    doc = extract_html(page(f'<p>As <a href="{permalink}">the operator said</a>, boats sail.</p>' + pasted))
+    [link] = doc.post_links
+    assert link.url == permalink and doc.text[link.start:link.end] == "the operator said"
+
+
 def test_a_page_s_own_dashes_and_dates_are_not_pasted_posts() -> None:
     doc = extract_html(page("<p>Boats sail again, the operator said — Harbour Ferry, March 3, 2024</p>"
                             "<p>Posted by the news desk — March 3, 2024</p>"

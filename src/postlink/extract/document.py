@@ -150,8 +150,21 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None,
         **metadata,
         url=url,
         paragraphs=tuple(builder.paragraphs),
-        post_links=_post_links_with_offsets(raw_post_links, builder.links),
+        post_links=_post_links_with_offsets(_outside_pasted(raw_post_links, pasted, builder.links),
+                                            builder.links),
     )
+
+
+def _outside_pasted(raw: list[RawPostLink], pasted: list[tuple[int, FlattenedPost]],
+                    body_links: Iterable[Link]) -> list[RawPostLink]:
+    """The post links less a pasted post's own permalink (its date's link, part of the post as
+    a link inside embed markup is), unless the body links the post elsewhere too."""
+    refs = [parse_post_url(post.url) for _, post in pasted if post.url]
+    own = {ref.key for ref in refs if ref is not None}
+    if not own:
+        return raw
+    kept_hrefs = {link.href.strip() for link in body_links}
+    return [r for r in raw if r.ref.key not in own or r.href in kept_hrefs]
 
 
 def _mark_pasted_posts(body: lxml.etree._Element, first_marker: int) -> list[tuple[int, FlattenedPost]]:
