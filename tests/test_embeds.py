@@ -251,6 +251,10 @@ def test_a_page_s_own_dashes_and_dates_are_not_pasted_posts() -> None:
     ("Новое расписание! Публикация от Harbour Ferry (@harbourferry_ex) 20 Авг 2019 в 8:43 PDT",
      "instagram", "harbourferry_ex", "Новое расписание!"),
     ("Příspěvek sdílený uživatelem @harbourferry_ex", "instagram", "harbourferry_ex", ""),
+    ("Visa inlägget på Instagram Ett inlägg delat av Harbour Ferry (@harbourferry_ex)",
+     "instagram", "harbourferry_ex", "Visa inlägget på Instagram"),  # only the placeholder
+    ("Ny køreplan! Et opslag delt af Harbour Ferry (@harbourferry_ex)",
+     "instagram", "harbourferry_ex", "Ny køreplan!"),
     ("Új menetrend! Harbour Ferry (@harbourferry_ex) által megosztott bejegyzés, Ápr 29, 2020 at 1:48am PDT",
      "instagram", "harbourferry_ex", "Új menetrend!"),  # the name before the handle
     ("新しい時刻表です！ハーバーフェリー(@harbourferry_ex)がシェアした投稿",

@@ -57,7 +57,7 @@ _INSTAGRAM = re.compile(
     r"(?:^|\s)(?:A post shared by|Ein Beitrag geteilt von|Une publication partagée par"
     r"|Una publicación compartida (?:de|por)|Un post condiviso da|Uma publicação compartilhada por"
     r"|Een bericht gedeeld door|Post udostępniony przez|Публикация от|Ett inlägg delat av"
-    r"|Et innlegg delt av|Příspěvek sdílený uživatelem)"
+    r"|Et innlegg delt av|Et opslag delt af|Příspěvek sdílený uživatelem)"
     rf"\s+(?:(?P<name>[^\n]*?)\s*\(@(?P<handle>{_IG_HANDLE})\)|@(?P<bare>{_IG_HANDLE}))"
     # The date after "on" is often lost in a copy, leaving the word alone at the end.
     r"(?:\s+(?:on|am|le|el|il|em|op)(?:\s+(?P<date>[^\n]{4,60}?))?|\s+(?P<date_alone>\d[^\n]{3,60}?))?\s*$"
@@ -72,7 +72,7 @@ _INSTAGRAM_PLACEHOLDER = re.compile(
     r"|Ver esta publicación en Instagram|Voir cette publication sur Instagram"
     r"|Visualizza questo post su Instagram|Wyświetl ten post na Instagramie\.?"
     r"|Посмотреть эту публикацию в Instagram|A bejegyzés megtekintése az Instagramon"
-    r"|Se dette innlegget på Instagram|Zobrazit tento příspěvek na Instagramu"
+    r"|Se dette innlegget på Instagram|Visa inlägget på Instagram|Zobrazit tento příspěvek na Instagramu"
     r"|この投稿をInstagramで見る)\s*", re.I
 )
 # A display name is at most this long on Instagram: in a name-first footer, the words before
