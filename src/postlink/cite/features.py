@@ -170,8 +170,7 @@ class PairFeatures:
             put("sentences_away", 1)
             put("chars_away", 1)
 
-        names = {w for phrase in post.names.strong for w in phrase} | set(post.names.weak)
-        ov = overlap(ctx.content_stems(sentence, names), post.stems, post.strong)
+        ov = overlap(ctx.content_stems(sentence, post.name_words), post.stems, post.strong)
         put("overlap", ov.score)
         put("shared", min(ov.shared, 6) / 6)
         put("strong_shared", min(ov.strong, 3) / 3)
