@@ -118,15 +118,19 @@ def count_words(text: str) -> int:
 
 
 def _count(text: str) -> int:
-    if text.isascii() or not _HAS_UNSPACED.search(text):
+    if not _has_unspaced(text):
         return len(QUOTE_WORD.findall(text))
     return sum(1 for _ in _word_spans(text))
+
+
+def _has_unspaced(text: str) -> bool:
+    return not text.isascii() and bool(_HAS_UNSPACED.search(text))
 
 
 def _word_spans(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each word of ``text``: QUOTE_WORD's, a run without spaces cut into its
     characters."""
-    unspaced = not text.isascii() and bool(_HAS_UNSPACED.search(text))
+    unspaced = _has_unspaced(text)
     for m in QUOTE_WORD.finditer(text):
         if not unspaced or not _HAS_UNSPACED.search(m.group(0)):
             yield m.span()
