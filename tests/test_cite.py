@@ -123,6 +123,27 @@ def test_altered_quote_has_a_readable_diff() -> None:
     assert m.diff == "close for [-three-] {+3+} weeks from Monday so crews can replace the [-deck-] joints"
 
 
+@pytest.mark.parametrize("post, quote", [
+    # the quote's first words stand earlier in the post too; aligned there, the post's span
+    # runs over a sentence the quote skips, too long a gap to be a quote of it at all
+    ("Sharing the letter I sent the council today.\n\n"
+     "We must apply some care to how this town punishes people.\n\n"
+     "Who are we as a town if we answer threats with more threats of our own?",
+     "But we must ask: who are we as a town if we answer threats with more threats of our own?"),
+    # a gap short enough to pass, but the quote is more like the last sentence alone
+    ("Sharing the letter I wrote today.\n\nWe must hold the line on fares.\n\n"
+     "Who pays when the last ferry of the night is cancelled without any warning to the people "
+     "waiting on the pier?",
+     "But we must ask: who pays when the last ferry of the night is cancelled without any "
+     "warning to the people waiting on the pier?"),
+])
+def test_a_quote_s_lead_in_words_found_elsewhere_in_the_post_stay_added(post: str,
+                                                                         quote: str) -> None:
+    m = match_quote(quote, post_words(post))
+    assert m is not None and m.kind == "altered"
+    assert m.diff.startswith("{+But we must ask+} Who"), m.diff
+
+
 def test_quoted_words_may_drift_from_the_post_s_by_a_letter() -> None:
     # more changed words than an altered quote allows, or none of the post's words as
     # written: only read as drifted spellings do these quotes match

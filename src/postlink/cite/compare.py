@@ -261,19 +261,14 @@ def _altered(words: list[Word], core: list[int], ellipses: list[int], inner_elli
     # below could not find enough (the post is most often another one of the page's)
     if sum(k in post.key_set for k in keys) < max(3, len(keys) - allowed):
         return None
-    blocks = [b for b in SequenceMatcher(None, keys, post.keys, autojunk=False)
-              .get_matching_blocks() if b.size]
-    matched = sum(b.size for b in blocks)
-    if matched < 3 or max(b.size for b in blocks) < 2:
+    blocks = _aligned(keys, post.keys, allowed, inner_ellipsis)
+    if blocks is None:
         return None
+    matched = sum(b.size for b in blocks)
     first, last = blocks[0].b, blocks[-1].b + blocks[-1].size - 1
     window = last - first + 1
-    if len(keys) - matched > allowed:
-        return None
-    if not inner_ellipsis and window - matched > max(1, round(MAX_CHANGED_SHARE * window)):
-        return None
     pairs = tuple((core[b.a + n], b.b + n) for b in blocks for n in range(b.size))
-    similarity = matched / max(len(keys), matched if inner_ellipsis else window)
+    similarity = _similarity(matched, len(keys), window, inner_ellipsis)
     q_words = [_display(w) for w in shown or words]
     q_keys = [w.key if not w.editorial else f"[{w.key}]" for w in shown or words]
     for offset, at in enumerate(sorted(e for e in ellipses if 0 < e < len(words))):
@@ -284,6 +279,33 @@ def _altered(words: list[Word], core: list[int], ellipses: list[int], inner_elli
     return QuoteMatch("altered", round(0.5 + 0.4 * similarity, 3),
                       _span(words, 0, len(words) - 1),
                       (post.words[first].start, post.words[last].end), pairs, diff)
+
+
+def _aligned(keys: list[str], post_keys: list[str], allowed: int, inner_ellipsis: bool) -> list | None:
+    """The blocks of the quote's words that align best with the post's, or None when too few do.
+
+    The alignment may lose a stray end block: a quote's first words can also stand earlier in
+    the post ("But we must ask: who pays…" against a post saying "We must hold…" before "Who
+    pays…"), and aligning them stretches the post's span over words the quote never had. Of
+    the alignments that pass, the one most like the quote wins."""
+    blocks = [b for b in SequenceMatcher(None, keys, post_keys, autojunk=False)
+              .get_matching_blocks() if b.size]
+    best, best_similarity = None, -1.0
+    while blocks:
+        matched = sum(b.size for b in blocks)
+        if matched < 3 or max(b.size for b in blocks) < 2 or len(keys) - matched > allowed:
+            break
+        window = blocks[-1].b + blocks[-1].size - blocks[0].b
+        if inner_ellipsis or window - matched <= max(1, round(MAX_CHANGED_SHARE * window)):
+            similarity = _similarity(matched, len(keys), window, inner_ellipsis)
+            if similarity > best_similarity:
+                best, best_similarity = blocks, similarity
+        blocks = blocks[1:] if blocks[0].size <= blocks[-1].size else blocks[:-1]
+    return best
+
+
+def _similarity(matched: int, n_keys: int, window: int, inner_ellipsis: bool) -> float:
+    return matched / max(n_keys, matched if inner_ellipsis else window)
 
 
 def _display(word: Word) -> str:
