@@ -328,11 +328,26 @@ _PROSE = "<p>Some article prose that is long enough to be kept by the extractor 
      [("instagram:CxYz123AbC", "iframe")]),
     # a wrapper around an ordinary article is not a post
     ('<div class="iframely-embed"><a href="https://news.example/story" data-iframely-url="//cdn.iframe.ly/x"></a></div>', []),
+    # Embedly's anchor card, on a page that loads the script that renders it
+    ('<p><a class="embedly-card" href="https://twitter.com/jack/status/20">Jack on Twitter</a></p>'
+     '<script async src="//cdn.embedly.com/widgets/platform.js" charset="UTF-8"></script>',
+     [("x:20", "iframe")]),
+    # Twitframe's iframe names the post in url=
+    ('<iframe src="https://twitframe.com/show?url=https%3A%2F%2Ftwitter.com%2Fjack%2Fstatus%2F20"></iframe>',
+     [("x:20", "iframe")]),
 ])
 def test_iframe_wrappers_of_any_platform(markup: str, expected: list[tuple[str, str]]) -> None:
     doc = extract_html(f"<html><body><article>{_PROSE}{markup}{_PROSE}</article></body></html>")
     assert [(e.key, e.markup) for e in doc.embeds] == expected
     assert doc.post_links == ()
+
+
+def test_an_embedly_class_without_its_script_is_a_link() -> None:
+    # no script renders it: the reader sees a link to the post, not the post
+    link = '<p>See <a class="embedly-card" href="https://twitter.com/jack/status/20">his post</a>.</p>'
+    doc = extract_html(f"<html><body><article>{_PROSE}{link}{_PROSE}</article></body></html>")
+    assert doc.embeds == ()
+    assert [p.url for p in doc.post_links] == ["https://twitter.com/jack/status/20"]
 
 
 # -- article or chrome, by structure ------------------------------------------------------------

@@ -4,7 +4,9 @@ Publishers that embed through Iframely write ``div.iframely-embed`` holding eith
 rendered ``<iframe src="https://cdn.iframe.ly/api/iframe?url=<post URL>&key=…">`` or, before
 its script runs, an ``<a href="<post URL>" data-iframely-url="…">``. Embedly's iframes carry the
 post in ``url=``/``src=`` the same way, and its card markup is ``blockquote.embedly-card``
-around a link to the post. Some wrappers keep nothing but the address they wrap, in
+around a link to the post, or, in the form its docs give first, ``a.embedly-card`` that is
+the link itself; its script (``cdn.embedly.com/widgets/platform.js``) turns either into the
+iframe. Twitframe's iframe passes the post in ``url=`` too. Some wrappers keep nothing but the address they wrap, in
 ``data-embedded-url`` (Iframely's and several CMSs' embed blocks) on an otherwise empty
 element, or an ``<a data-iframely-url>`` outside any wrapper div. A platform's own finder claims the wrappers it knows
 (YouTube, Facebook…); this one runs last and catches the rest, X included. The markup is
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from postlink.extract.embeds.markup import Page, Wants, embed_of, with_class
@@ -28,10 +31,14 @@ EMBEDDED_URL_ATTRS = ("data-embedded-url",)
 # Iframely's link before its script runs: the post is the link's href.
 IFRAMELY_LINK_ATTR = "data-iframely-url"
 # Hosts of wrapper iframes; their query names the post (markup._wrapped_urls).
-WRAPPER_HOSTS = ("iframe.ly", "embedly.com")
+WRAPPER_HOSTS = ("iframe.ly", "embedly.com", "twitframe.com")
+# Embedly's script, which a page with anchor cards loads: only then are its anchors read, as
+# collecting every anchor of every page for this rare markup would cost a pass of its own.
+CARD_SCRIPT = "embedly.com/widgets/platform"
+_CARD_ANCHORS = XPath("//a[contains(concat(' ', normalize-space(@class), ' '), ' embedly-card ')]")
 PLATFORMS = ("x", "bluesky", "mastodon", "truthsocial", "threads", "instagram", "facebook",
              "tiktok", "youtube", "reddit", "linkedin", "telegram")
-WANTS = Wants(tags=("iframe", "blockquote"), div_classes=WRAPPER_DIV_CLASSES,
+WANTS = Wants(tags=("iframe", "blockquote", "script"), div_classes=WRAPPER_DIV_CLASSES,
               attributes=(*EMBEDDED_URL_ATTRS, IFRAMELY_LINK_ATTR))
 
 
@@ -58,6 +65,11 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         ref = next((r for r in (parse_post_url(a.get("href") or "") for a in bq.iter("a")) if r), None)
         if ref is not None:
             yield bq, embed_of(ref, "iframe")
+    if any(CARD_SCRIPT in (script.get("src") or "") for script in page.tagged("script")):
+        for a in _CARD_ANCHORS(page.tree):
+            ref = parse_post_url(a.get("href") or "")
+            if ref is not None:
+                yield a, embed_of(ref, "iframe")
 
 
 def _from_wrapper_div(div: HtmlElement, page: Page) -> Embed | None:
