@@ -328,6 +328,18 @@ def test_according_to_a_post_is_not_another_source() -> None:
     assert not ev.other_source
 
 
+@pytest.mark.parametrize(("sentence", "other"), [
+    # phrases of the lexicon, which no single word of theirs gives away
+    ("Le porte-parole de Mara Vega a annoncé la reprise des traversées lundi.", True),
+    ("Пресс-секретарь Mara Vega объявил, что паром вернется в понедельник.", True),
+    ("Die Reederei teilte in einer Pressemitteilung mit, die Fähren führen wieder.", True),
+    # the same words apart are no phrase
+    ("Mara Vega wrote to the ferry board; the press was not there.", False),
+])
+def test_other_source_phrases(sentence: str, other: bool) -> None:
+    assert evidence(sentence, author_names("maravega", "Mara Vega")).other_source is other
+
+
 # -- attribution rules: lead-ins, continuations, sections, cues ---------------------------------
 def _cite_blank(text: str) -> list[tuple[str, str]]:
     """Cite with every embed's text blanked (a text-less embed: an image, an empty iframe)."""

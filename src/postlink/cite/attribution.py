@@ -45,8 +45,12 @@ _PLATFORM_PREPOSITIONS = cues_any("platform_prepositions")
 _PLATFORM_POSTPOSITIONS = cues_any("platform_postpositions")
 # Cues that name several posts at once ("her thread", "both posted their messages").
 PLURAL_CUES = cues_any("post_series")
-# Words that credit a source other than a post by themselves ("told", "according to").
+# Words that credit a source other than a post by themselves ("told", "according to"), and
+# phrases that do ("press conference", "in einer Erklärung", "пресс-секретарь"), by first word.
 OTHER_SOURCE = cues_any("other_source")
+_SOURCE_PHRASES: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in sorted(phrases("other_source")):
+    _SOURCE_PHRASES.setdefault(_phrase[0], []).append(_phrase)
 # Sources a post may also share ("posted a link to an interview", "retweeted an article by
 # New York magazine"): they credit another source only where they are how the speaker is
 # credited: after a preposition ("in an interview", "at a rally", "im Interview") or before a
@@ -250,6 +254,7 @@ class Reading:
     capitalised: tuple[bool, ...]
     cues: tuple[int, ...]  # positions of post cues
     credits_source: bool
+    source_phrase: bool  # holds a phrase of other_source: "press release", "пресс-секретарь"
     according_to_post: bool
     plural: bool
     definite: bool
@@ -282,6 +287,7 @@ def read(sentence: str) -> Reading:
     return Reading(
         raw, words, capitalised, cues,
         credits_source=_credits_source(words),
+        source_phrase=_has_source_phrase(words),
         according_to_post=bool(_ACCORDING_TO_POST.search(sentence)),
         plural=any(words[c] in PLURAL_CUES for c in cues) or "both" in words,
         definite=_definite(words, _DEFINITE_POST_NOUNS), media=_definite(words, MEDIA_NOUNS),
@@ -322,7 +328,7 @@ def evidence(sentence: str | Reading, names: AuthorNames) -> Evidence:
         w in OTHER_SOURCE and not (w == "according" and i in credited)
         and not (w == "told" and _tells_audience(raw, i))
         for i, w in enumerate(words))
-    other = other or reading.credits_source
+    other = other or reading.source_phrase or reading.credits_source
     other = other and not reading.according_to_post
     return Evidence(
         mention=strength, near_cue=near, cue=bool(cues), plural=reading.plural,
@@ -340,6 +346,13 @@ def _tells_audience(raw: Sequence[str], i: int) -> bool:
     """True when "told" at ``i`` is followed by a lower-case audience, not a credited outlet."""
     after = raw[i + 1] if i + 1 < len(raw) else ""
     return bool(after) and after[:1].islower() and _fold(after.lower()) not in _TOLD_SOURCE
+
+
+def _has_source_phrase(words: Sequence[str]) -> bool:
+    if _SOURCE_PHRASES.keys().isdisjoint(words):
+        return False  # most sentences: one test in C
+    return any(tuple(words[i:i + len(phrase)]) == phrase
+               for i, w in enumerate(words) for phrase in _SOURCE_PHRASES.get(w, ()))
 
 
 def _credits_source(words: Sequence[str]) -> bool:
