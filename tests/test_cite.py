@@ -328,6 +328,18 @@ def test_according_to_a_post_is_not_another_source() -> None:
     assert not ev.other_source
 
 
+@pytest.mark.parametrize(("sentence", "cue"), [
+    # platforms of several words, and a Hungarian case the tokenizer splits ("X-en": "on X")
+    ("Mara Vega took to social media to thank the crews.", True),
+    ("Mara Vega azt írta az X-en, hogy a komp hétfőn újra jár.", True),
+    ("Mara Vega a YouTube-on mutatta meg a kompot.", True),
+    # a platform with no preposition is a company or a crowd, not where a post went
+    ("Social media erupted after the vote on the ferries.", False),
+])
+def test_platform_phrases_are_post_cues(sentence: str, cue: bool) -> None:
+    assert bool(read(sentence).cues) is cue
+
+
 @pytest.mark.parametrize(("sentence", "other"), [
     # phrases of the lexicon, which no single word of theirs gives away
     ("Le porte-parole de Mara Vega a annoncé la reprise des traversées lundi.", True),

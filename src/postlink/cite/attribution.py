@@ -43,14 +43,26 @@ FOLLOW_REACH = 4
 PLATFORMS = cues_any("platforms")
 _PLATFORM_PREPOSITIONS = cues_any("platform_prepositions")
 _PLATFORM_POSTPOSITIONS = cues_any("platform_postpositions")
+
+
+def _by_first(category: str) -> dict[str, list[tuple[str, ...]]]:
+    """The lexicon's phrases of ``category`` by their first word."""
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases(category)):
+        grouped.setdefault(phrase[0], []).append(phrase)
+    return grouped
+
+
+# Platforms of several words ("social media", "Truth Social"), and platform cases that the
+# tokenizer splits ("X-en" is "x", "en"): looked up by their first word.
+_PLATFORM_PHRASES = _by_first("platforms")
+_CASE_PHRASES = _by_first("platform_cases")
 # Cues that name several posts at once ("her thread", "both posted their messages").
 PLURAL_CUES = cues_any("post_series")
 # Words that credit a source other than a post by themselves ("told", "according to"), and
 # phrases that do ("press conference", "in einer Erklärung", "пресс-секретарь"), by first word.
 OTHER_SOURCE = cues_any("other_source")
-_SOURCE_PHRASES: dict[str, list[tuple[str, ...]]] = {}
-for _phrase in sorted(phrases("other_source")):
-    _SOURCE_PHRASES.setdefault(_phrase[0], []).append(_phrase)
+_SOURCE_PHRASES = _by_first("other_source")
 # Sources a post may also share ("posted a link to an interview", "retweeted an article by
 # New York magazine"): they credit another source only where they are how the speaker is
 # credited: after a preposition ("in an interview", "at a rally", "im Interview") or before a
@@ -299,14 +311,25 @@ def read(sentence: str) -> Reading:
 
 
 def _cue_positions(words: tuple[str, ...]) -> tuple[int, ...]:
-    """Where the post cues are: a post word, or a platform after a preposition ("on X"),
-    before a postposition ("ट्विटर पर") or in a case that means it ("Twitteren")."""
-    if POST_CUES.isdisjoint(words) and PLATFORMS.isdisjoint(words):
+    """Where the post cues are: a post word, or a platform after a preposition ("on X",
+    "took to social media"), before a postposition ("ट्विटर पर") or in a case that means it
+    ("Twitteren", "X-en")."""
+    if POST_CUES.isdisjoint(words) and PLATFORMS.isdisjoint(words) \
+            and _PLATFORM_PHRASES.keys().isdisjoint(words):
         return ()  # most sentences: one test in C instead of one per word
-    return tuple(i for i, w in enumerate(words) if w in POST_CUES or (
-        w in PLATFORMS and not _follows(words, i) and (
+    return tuple(i for i, w in enumerate(words) if w in POST_CUES or _case_phrase_at(words, i) or (
+        (w in PLATFORMS or _phrase_at(words, i, _PLATFORM_PHRASES)) and not _follows(words, i) and (
             (i > 0 and words[i - 1] in _PLATFORM_PREPOSITIONS)
             or (i + 1 < len(words) and words[i + 1] in _PLATFORM_POSTPOSITIONS))))
+
+
+def _phrase_at(words: Sequence[str], i: int, by_first: dict[str, list[tuple[str, ...]]]) -> bool:
+    return any(tuple(words[i:i + len(p)]) == p for p in by_first.get(words[i], ()))
+
+
+def _case_phrase_at(words: Sequence[str], i: int) -> bool:
+    """A platform in a case written apart from its name ("X-en", "YouTube-on")."""
+    return _phrase_at(words, i, _CASE_PHRASES)
 
 
 def evidence(sentence: str | Reading, names: AuthorNames) -> Evidence:
@@ -351,8 +374,7 @@ def _tells_audience(raw: Sequence[str], i: int) -> bool:
 def _has_source_phrase(words: Sequence[str]) -> bool:
     if _SOURCE_PHRASES.keys().isdisjoint(words):
         return False  # most sentences: one test in C
-    return any(tuple(words[i:i + len(phrase)]) == phrase
-               for i, w in enumerate(words) for phrase in _SOURCE_PHRASES.get(w, ()))
+    return any(_phrase_at(words, i, _SOURCE_PHRASES) for i in range(len(words)))
 
 
 def _credits_source(words: Sequence[str]) -> bool:
