@@ -534,8 +534,23 @@ def test_a_capitalised_first_word_names_the_same_person_as_the_next_sentence() -
 
 def test_german_subject_pronoun_after_the_verb_continues() -> None:
     from postlink.cite.context import _starts_with_pronoun
-    assert _starts_with_pronoun("Zudem teilte er einen Link.")
-    assert not _starts_with_pronoun("Zudem teilte die Stadt einen Link zu einem Plan.")
+    assert _starts_with_pronoun("Zudem teilte er einen Link.", "de")
+    assert not _starts_with_pronoun("Zudem teilte die Stadt einen Link zu einem Plan.", "de")
+
+
+def test_a_page_s_language_has_all_its_own_cue_words() -> None:
+    """Words another language has as function words count where the page is known to be in
+    the word's own language: Norwegian "hun" (she; Dutch "their"), "sa" (said), Italian
+    "su" (on; Spanish "his"), and not on a page of unknown language."""
+    from postlink.cite.attribution import pronoun_tag
+    from postlink.cite.context import _starts_with_pronoun
+    assert _starts_with_pronoun("Hun skrev at fergen går igjen.", "no")
+    assert not _starts_with_pronoun("Hun skrev at fergen går igjen.", None)
+    assert pronoun_tag(read("– Vi gir aldri opp, sa hun.", "no").words, "no")
+    assert not pronoun_tag(read("– Vi gir aldri opp, sa hun.").words)
+    assert read("Mara Vega ha scritto su X che il traghetto riparte.", "it").cues
+    assert not read("Mara Vega ha scritto su X che il traghetto riparte.").cues
+    assert read("Mara Vega sa at fergen går igjen.", "no").speech
 
 
 def test_plural_and_verb_s_meet_their_stem() -> None:

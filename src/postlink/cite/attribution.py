@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from operator import itemgetter
 
 from postlink.cite.sounds import foreign, same_sound, skeleton
-from postlink.lexicon import WORD, cues_any, fold, phrases, raw_words
+from postlink.lexicon import WORD, cues_any, cues_in, fold, phrases, raw_words
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -23,26 +24,75 @@ def word_set(words: str) -> frozenset[str]:
 _fold = fold  # one folding for cue words and sentence words (lexicon.fold)
 
 # Cue words come from the language files (postlink/lexicon/data), every language at once:
-# an article quotes posts in its own language and in English.
+# an article quotes posts in its own language and in English. Those a sentence is read
+# with depend on the page's language (CueWords, below); these few do not.
 MEDIA_NOUNS = cues_any("media_nouns")
-# Words that refer to a social post or to posting. A photo or a video is a post too, but an
-# article has its own, so media words are cues only next to the embed (Reading.media).
-POST_CUES = (cues_any("post_nouns") - MEDIA_NOUNS) | cues_any("posting_verbs") | cues_any("platform_cases")
-# The verbs among POST_CUES: the act of posting ("retweeted", "teilte"), which nouns like
-# "message" are not.
-POST_VERBS = cues_any("posting_verbs")
-# Verbs that report what someone said or thought: with the author named in the lead-up to
-# the embed ("Digital Foundry reveal that the game runs at an unstable ..."), what follows
-# them restates the post.
-SPEECH_VERBS = cues_any("speech_verbs")
-# Verbs of following an account: "follow her on X" is about the account, not one post.
-FOLLOW_WORDS = cues_any("follow_verbs")
-FOLLOW_REACH = 4
 # Platform names are cues only after a preposition ("on X", "posted to Instagram"): alone they
 # are companies ("the Musk/Twitter saga").
 PLATFORMS = cues_any("platforms")
-_PLATFORM_PREPOSITIONS = cues_any("platform_prepositions")
-_PLATFORM_POSTPOSITIONS = cues_any("platform_postpositions")
+FOLLOW_REACH = 4  # words either side of a platform where a verb of following makes it an account
+
+
+@dataclass(frozen=True)
+class CueWords:
+    """The lexicon's words that ``read`` and ``evidence`` look for, for text in one language
+    (``lexicon.cues_in``): every language's, less another language's function words, and
+    all of the text's own. In a Norwegian article "sa" (said) and "hun" (she) count, which
+    in an article of unknown language they cannot (Spanish "sa", Dutch "hun")."""
+
+    # Words that refer to a social post or to posting. A photo or a video is a post too, but
+    # an article has its own, so media words are cues only next to the embed (Reading.media).
+    post_cues: frozenset[str]
+    # The verbs among them: the act of posting ("retweeted", "teilte"), which nouns like
+    # "message" are not.
+    post_verbs: frozenset[str]
+    # Verbs that report what someone said or thought: with the author named in the lead-up
+    # to the embed ("Digital Foundry reveal that the game runs at an unstable ..."), what
+    # follows them restates the post.
+    speech_verbs: frozenset[str]
+    # Verbs of following an account: "follow her on X" is about the account, not one post.
+    follow_words: frozenset[str]
+    platforms: frozenset[str]
+    platform_prepositions: frozenset[str]
+    platform_postpositions: frozenset[str]
+    # Cues that name several posts at once ("her thread", "both posted their messages").
+    plural_cues: frozenset[str]
+    # Words that credit a source other than a post by themselves ("told", "according to").
+    other_source: frozenset[str]
+    # Sources a post may also share ("posted a link to an interview", "retweeted an article
+    # by New York magazine"): they credit another source only where they are how the speaker
+    # is credited: after a preposition ("in an interview", "at a rally", "im Interview") or
+    # before a reporting verb ("the newspaper reported", "the statement reads").
+    source_nouns: frozenset[str]
+    credit_prepositions: frozenset[str]
+    source_verbs: frozenset[str]
+    # "the post", "her latest tweet", "ihrem Beitrag", "son message": a determiner or
+    # possessive, at most one word, then a post noun.
+    definite_leads: frozenset[str]
+    # "it says", "es heißt": an inanimate subject that speaks is the post (or its image).
+    neuter_pronouns: frozenset[str]
+    text_verbs: frozenset[str]
+    # "she wrote", "he said", "schrieb er": a pronoun speech tag, either order.
+    persons: frozenset[str]
+
+
+@cache
+def cue_words(language: str | None) -> CueWords:
+    def words_of(category: str) -> frozenset[str]:
+        return cues_in(category, language)
+    media = words_of("media_nouns")
+    return CueWords(
+        post_cues=(words_of("post_nouns") - media) | words_of("posting_verbs") | words_of("platform_cases"),
+        post_verbs=words_of("posting_verbs"), speech_verbs=words_of("speech_verbs"),
+        follow_words=words_of("follow_verbs"), platforms=words_of("platforms"),
+        platform_prepositions=words_of("platform_prepositions"),
+        platform_postpositions=words_of("platform_postpositions"),
+        plural_cues=words_of("post_series"), other_source=words_of("other_source"),
+        source_nouns=words_of("source_nouns"), credit_prepositions=words_of("credit_prepositions"),
+        source_verbs=words_of("source_verbs"),
+        definite_leads=words_of("determiners") | words_of("possessives"),
+        neuter_pronouns=words_of("neuter_pronouns"), text_verbs=words_of("text_verbs"),
+        persons=words_of("pronouns"))
 
 
 def _by_first(category: str) -> dict[str, list[tuple[str, ...]]]:
@@ -57,19 +107,9 @@ def _by_first(category: str) -> dict[str, list[tuple[str, ...]]]:
 # tokenizer splits ("X-en" is "x", "en"): looked up by their first word.
 _PLATFORM_PHRASES = _by_first("platforms")
 _CASE_PHRASES = _by_first("platform_cases")
-# Cues that name several posts at once ("her thread", "both posted their messages").
-PLURAL_CUES = cues_any("post_series")
-# Words that credit a source other than a post by themselves ("told", "according to"), and
-# phrases that do ("press conference", "in einer Erklärung", "пресс-секретарь"), by first word.
-OTHER_SOURCE = cues_any("other_source")
+# Phrases that credit a source other than a post ("press conference", "in einer Erklärung",
+# "пресс-секретарь"), by first word.
 _SOURCE_PHRASES = _by_first("other_source")
-# Sources a post may also share ("posted a link to an interview", "retweeted an article by
-# New York magazine"): they credit another source only where they are how the speaker is
-# credited: after a preposition ("in an interview", "at a rally", "im Interview") or before a
-# reporting verb ("the newspaper reported", "the statement reads").
-SOURCE_NOUNS = cues_any("source_nouns")
-_CREDIT_PREPOSITIONS = cues_any("credit_prepositions")
-_SOURCE_VERBS = cues_any("source_verbs")
 SOURCE_REACH = 3  # words between the preposition (or the verb) and the source noun
 # Generic words that never identify an author on their own.
 NAME_STOPWORDS = cues_any("name_fillers")
@@ -79,11 +119,9 @@ _CREDIT_WORDS = cues_any("credit_words")
 _CREDIT_PHRASES = phrases("credit_words")
 _CREDIT_LABEL = re.compile(
     r"\b(?:" + "|".join(sorted(map(re.escape, _CREDIT_WORDS & MEDIA_NOUNS))) + r")\s*(?:credits?)?\s*:")
-# "the post", "her latest tweet", "ihrem Beitrag", "son message": a determiner or possessive,
-# at most one word, then a post noun. Reading.media: the same before a media noun ("the
-# photo", "auf dem gemeinsamen Foto"), weaker than a post word (an article has its own
+# A definite post (CueWords.definite_leads). Reading.media: the same before a media noun
+# ("the photo", "auf dem gemeinsamen Foto"), weaker than a post word (an article has its own
 # photos), so only next to the embed.
-_DEFINITE_LEADS = cues_any("determiners") | cues_any("possessives")
 _DEFINITE_POST_NOUNS = cues_any("post_nouns") - MEDIA_NOUNS
 _WEB_PAGES = cues_any("web_pages")
 # "a blog post", "a guest post" are web pages, not social posts (the lookahead above).
@@ -279,48 +317,53 @@ class Reading:
     handle_forms: frozenset[str]  # the forms of handle_spellings that are not surnames
     surnames: frozenset[str]  # and those that are
     sounds: tuple[str, ...] = ()  # skeleton of each word in another script (sounds.py), "" else
+    language: str | None = None  # the page's, which chose the cue words (CueWords)
 
 
 # a word less its last letter, or its last two (itemgetter: the slicing done in C)
 _LESS_ONE, _LESS_TWO = itemgetter(slice(None, -1)), itemgetter(slice(None, -2))
 
 
-def read(sentence: str) -> Reading:
+def read(sentence: str, language: str | None = None) -> Reading:
     """The part of ``evidence`` that does not depend on the post: a sentence is asked about
-    many posts, so callers keep this (PageContext does, per sentence of its page)."""
+    many posts, so callers keep this (PageContext does, per sentence of its page).
+    ``language``: the page's, when known (``CueWords``)."""
+    lex = cue_words(language)
     raw = tuple(raw_words(sentence))
     words = tuple(map(_fold, map(str.lower, raw)))
     capitalised = tuple([t[:1].isupper() for t in raw])
-    cues = _cue_positions(words)
+    cues = _cue_positions(words, lex)
     unique = set(words)
     # skeletons only where a word is written in another script: most sentences have none
     sounds = tuple(skeleton(w) if foreign(w) else "" for w in words) if not sentence.isascii() else ()
     spelt = [(surname, forms) for _, _, surname, forms in handle_spellings(words, capitalised)]
     return Reading(
         raw, words, capitalised, cues,
-        credits_source=_credits_source(words),
+        credits_source=_credits_source(words, lex),
         source_phrase=_has_source_phrase(words),
         according_to_post=bool(_ACCORDING_TO_POST.search(sentence)),
-        plural=any(words[c] in PLURAL_CUES for c in cues) or "both" in words,
-        definite=_definite(words, _DEFINITE_POST_NOUNS), media=_definite(words, MEDIA_NOUNS),
-        verb=not POST_VERBS.isdisjoint(words), speech=not SPEECH_VERBS.isdisjoint(words),
+        plural=any(words[c] in lex.plural_cues for c in cues) or "both" in words,
+        definite=_definite(words, _DEFINITE_POST_NOUNS, lex),
+        media=_definite(words, MEDIA_NOUNS, lex),
+        verb=not lex.post_verbs.isdisjoint(words), speech=not lex.speech_verbs.isdisjoint(words),
         forms=frozenset(unique.union(map(_LESS_ONE, unique), map(_LESS_TWO, unique))),
         handle_forms=frozenset(f for surname, forms in spelt if not surname for f in forms),
         surnames=frozenset(forms[0] for surname, forms in spelt if surname),
-        sounds=sounds if any(sounds) else ())
+        sounds=sounds if any(sounds) else (), language=language)
 
 
-def _cue_positions(words: tuple[str, ...]) -> tuple[int, ...]:
+def _cue_positions(words: tuple[str, ...], lex: CueWords) -> tuple[int, ...]:
     """Where the post cues are: a post word, or a platform after a preposition ("on X",
     "took to social media"), before a postposition ("ट्विटर पर") or in a case that means it
     ("Twitteren", "X-en")."""
-    if POST_CUES.isdisjoint(words) and PLATFORMS.isdisjoint(words) \
+    if lex.post_cues.isdisjoint(words) and lex.platforms.isdisjoint(words) \
             and _PLATFORM_PHRASES.keys().isdisjoint(words):
         return ()  # most sentences: one test in C instead of one per word
-    return tuple(i for i, w in enumerate(words) if w in POST_CUES or _case_phrase_at(words, i) or (
-        (w in PLATFORMS or _phrase_at(words, i, _PLATFORM_PHRASES)) and not _follows(words, i) and (
-            (i > 0 and words[i - 1] in _PLATFORM_PREPOSITIONS)
-            or (i + 1 < len(words) and words[i + 1] in _PLATFORM_POSTPOSITIONS))))
+    return tuple(i for i, w in enumerate(words) if w in lex.post_cues or _case_phrase_at(words, i) or (
+        (w in lex.platforms or _phrase_at(words, i, _PLATFORM_PHRASES))
+        and not _follows(words, i, lex) and (
+            (i > 0 and words[i - 1] in lex.platform_prepositions)
+            or (i + 1 < len(words) and words[i + 1] in lex.platform_postpositions))))
 
 
 def _phrase_at(words: Sequence[str], i: int, by_first: dict[str, list[tuple[str, ...]]]) -> bool:
@@ -337,6 +380,7 @@ def evidence(sentence: str | Reading, names: AuthorNames) -> Evidence:
     ``names``."""
     reading = read(sentence) if isinstance(sentence, str) else sentence
     raw, words, cues = reading.raw, reading.words, reading.cues
+    lex = cue_words(reading.language)
     strength, at = mention_positions(reading, names)
     # the author owns or performs the cue ("Ellison's post", "Okafor ... posted"), the cue
     # comes right before the name ("In its own post, Harbourside Transit"), or the name
@@ -347,8 +391,8 @@ def evidence(sentence: str | Reading, names: AuthorNames) -> Evidence:
     )
     # "according to Tom Namako" credits the author himself, not another source
     credited = {first - 2 for first, _ in at if first >= 2 and words[first - 1] == "to"}
-    other = not OTHER_SOURCE.isdisjoint(words) and any(
-        w in OTHER_SOURCE and not (w == "according" and i in credited)
+    other = not lex.other_source.isdisjoint(words) and any(
+        w in lex.other_source and not (w == "according" and i in credited)
         and not (w == "told" and _tells_audience(raw, i))
         for i, w in enumerate(words))
     other = other or reading.source_phrase or reading.credits_source
@@ -377,25 +421,25 @@ def _has_source_phrase(words: Sequence[str]) -> bool:
     return any(_phrase_at(words, i, _SOURCE_PHRASES) for i in range(len(words)))
 
 
-def _credits_source(words: Sequence[str]) -> bool:
+def _credits_source(words: Sequence[str], lex: CueWords) -> bool:
     """A source noun is how the speaker is credited: "in an interview", "at a rally", "the
     newspaper reported". As the object of a post ("shared an interview") it credits nothing."""
-    if SOURCE_NOUNS.isdisjoint(words):
+    if lex.source_nouns.isdisjoint(words):
         return False
     for i, w in enumerate(words):
-        if w not in SOURCE_NOUNS:
+        if w not in lex.source_nouns:
             continue
         before = words[max(0, i - SOURCE_REACH):i]
         after = words[i + 1:i + 1 + SOURCE_REACH]
-        if any(b in _CREDIT_PREPOSITIONS for b in before) or any(a in _SOURCE_VERBS for a in after):
+        if any(b in lex.credit_prepositions for b in before) or any(a in lex.source_verbs for a in after):
             return True
     return False
 
 
-def _follows(words: Sequence[str], i: int) -> bool:
+def _follows(words: Sequence[str], i: int, lex: CueWords) -> bool:
     """The platform at ``i`` is where someone is followed ("follow her on X", "wer ihr auf
     Twitter folgt"): an account, not a post."""
-    return any(w in FOLLOW_WORDS for w in words[max(0, i - FOLLOW_REACH):i + FOLLOW_REACH + 1])
+    return any(w in lex.follow_words for w in words[max(0, i - FOLLOW_REACH):i + FOLLOW_REACH + 1])
 
 
 def is_credit_line(sentence: str) -> bool:
@@ -407,13 +451,13 @@ def is_credit_line(sentence: str) -> bool:
     return ":" in folded and bool(_CREDIT_LABEL.search(folded))  # the label ends in a colon
 
 
-def _definite(words: Sequence[str], nouns: frozenset[str]) -> bool:
+def _definite(words: Sequence[str], nouns: frozenset[str], lex: CueWords) -> bool:
     """A determiner or possessive, then a noun of ``nouns`` right away or after one word that
     is not a web-page word ("a blog post" is a web page)."""
     if nouns.isdisjoint(words):
         return False  # most sentences: no such noun at all
     for i, w in enumerate(words):
-        if w not in _DEFINITE_LEADS:
+        if w not in lex.definite_leads:
             continue
         if i + 1 < len(words) and words[i + 1] in nouns:
             return True
@@ -422,21 +466,18 @@ def _definite(words: Sequence[str], nouns: frozenset[str]) -> bool:
     return False
 
 
-# "it says", "es heißt": an inanimate subject that speaks is the post (or its image).
-_IT = cues_any("neuter_pronouns")
-_TEXT_VERBS = cues_any("text_verbs")
-# "she wrote", "he said", "schrieb er": a pronoun speech tag, either order.
-_PERSONS = cues_any("pronouns")
-_TAG_VERBS = POST_VERBS | SPEECH_VERBS
+def it_says(words: Sequence[str], language: str | None = None) -> bool:
+    """True when a neuter pronoun is the subject of a text verb (``words`` folded): "it
+    says", "es heißt", the post (or its image) speaking."""
+    lex = cue_words(language)
+    return any(a in lex.neuter_pronouns and b in lex.text_verbs
+               for a, b in zip(words, words[1:], strict=False))
 
 
-def it_says(words: Sequence[str]) -> bool:
-    """True when a neuter pronoun is the subject of a text verb (``words`` folded)."""
-    return any(a in _IT and b in _TEXT_VERBS for a, b in zip(words, words[1:], strict=False))
-
-
-def pronoun_tag(words: Sequence[str]) -> bool:
+def pronoun_tag(words: Sequence[str], language: str | None = None) -> bool:
     """True when a personal pronoun and a verb of speech or posting stand together, in either
-    order (German and others put the verb first: "schrieb sie")."""
-    return any((a in _PERSONS and b in _TAG_VERBS) or (a in _TAG_VERBS and b in _PERSONS)
+    order ("she wrote"; German and others put the verb first: "schrieb sie", "sa hun")."""
+    lex = cue_words(language)
+    persons, verbs = lex.persons, lex.post_verbs | lex.speech_verbs
+    return any((a in persons and b in verbs) or (a in verbs and b in persons)
                for a, b in zip(words, words[1:], strict=False))

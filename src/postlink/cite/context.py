@@ -28,12 +28,11 @@ from typing import TypeVar
 
 from postlink.cite.attribution import (
     PLATFORMS,
-    POST_VERBS,
-    SPEECH_VERBS,
     AuthorNames,
     Evidence,
     Reading,
     author_names,
+    cue_words,
     evidence,
     is_credit_line,
     it_says,
@@ -47,7 +46,7 @@ from postlink.cite.model import PostText
 from postlink.cite.paraphrase import content_words, stem, strong_stems
 from postlink.cite.quotes import Quote, QuoteIndex
 from postlink.extract.model import Document, Sentence
-from postlink.lexicon import cues_any, detect_language
+from postlink.lexicon import cues_any, cues_in, detect_language
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -59,7 +58,6 @@ MIN_UNMATCHED_WORDS = 2
 # The page language is read from its first characters: enough words to tell, and a bounded
 # cost on a 5 MB article.
 _LANGUAGE_SAMPLE = 20_000
-_SUBJECT_PRONOUNS = cues_any("pronouns") | cues_any("neuter_pronouns")
 # How early in a sentence that pronoun may come (words).
 PRONOUN_REACH = 3
 # Capitalised words that are not names (so two sentences do not share a subject by them).
@@ -70,13 +68,11 @@ SECTION_SENTENCES = 6
 ECHO_WORDS = 3
 # A pronoun right before an embed refers back to an author named this many sentences before.
 NAMED_BEFORE = 2
-_PERSONAL_PRONOUNS = cues_any("pronouns")
 # "One user wrote", "another Twitter user": one unnamed poster introduced by the article.
 # Plural crowds ("some users", "many fans") are generic reaction, not one post.
-_ANONYMOUS_POSTERS = cues_any("anonymous_posters")
-_ANONYMOUS_LEADS = cues_any("anonymous_leads")
-# Words that open a sentence before its subject ("The Senate", "But Tom Reyes").
-_LEADING_WORDS = cues_any("sentence_openers")
+# (lexicon categories anonymous_leads, anonymous_posters; and sentence_openers, the words that
+# open a sentence before its subject: "The Senate", "But Tom Reyes". All read in the page's
+# language, lexicon.cues_in.)
 # How far a continuation may reach from a citing sentence (sentences, either way).
 CONTINUE_STEPS = 2
 # Patterns asked once per sentence or per pair, compiled once.
@@ -210,7 +206,7 @@ class PageContext:
 
     # -- per-sentence work, done once whatever post it is compared with ---------------------
     def reading(self, sentence: Sentence) -> Reading:
-        return _once(self._readings, sentence.index, lambda: read(sentence.text))
+        return _once(self._readings, sentence.index, lambda: read(sentence.text, self.language))
 
     def content_stems(self, sentence: Sentence, exclude: frozenset[str] | set[str] = frozenset()
                       ) -> frozenset[str]:
@@ -386,8 +382,9 @@ class PageContext:
         if not self.introduces(sentence, key):
             return False
         words = tokens(sentence.text)
-        return _anonymous_subject(words) or (
-            any(w in _PERSONAL_PRONOUNS for w in words) and self.named_before(sentence, key))
+        persons = cue_words(self.language).persons
+        return _anonymous_subject(words, self.language) or (
+            any(w in persons for w in words) and self.named_before(sentence, key))
 
     def named_before(self, sentence: Sentence, key: str) -> bool:
         """The post's author is named in one of the NAMED_BEFORE sentences before, in the
@@ -398,7 +395,7 @@ class PageContext:
                 return False
             if self.evidence(previous, key).mention == 2:
                 return True
-            if self.names_other_author(previous, key) or _opens_on_a_name(previous.text):
+            if self.names_other_author(previous, key) or _opens_on_a_name(previous.text, self.language):
                 return False  # "Mayor Tom Reyes defended the rise. He blamed ...": not her
         return False
 
@@ -407,7 +404,7 @@ class PageContext:
         """The sentence opens with a subject pronoun right after a sentence that quotes the
         post ("She then shared the hashtag #X"): it goes on about the same post, so one of
         the post's hashtags or numbers there restates it."""
-        if sentence.index == 0 or not _starts_with_pronoun(sentence.text):
+        if sentence.index == 0 or not _starts_with_pronoun(sentence.text, self.language):
             return False
         previous = self.doc.sentences[sentence.index - 1]
         return not self.embed_between(previous, sentence) and any(
@@ -538,12 +535,12 @@ class PageContext:
         if ev.other_source or self.names_other_author(nxt, key) or self._leads_into_other(nxt, key):
             return False
         later = nxt if step == 1 else current
-        tagged = pronoun_tag(self.reading(later).words)
-        says = it_says(self.reading(nxt).words)
+        tagged = pronoun_tag(self.reading(later).words, self.language)
+        says = it_says(self.reading(nxt).words, self.language)
         # "The party leader retweeted it": a verb of posting with no name, whose subject is
         # the person the sentence before named
         unnamed = step == -1 and self._posts_unnamed(later, key)
-        same_subject = _starts_with_pronoun(later.text) or tagged or says or unnamed \
+        same_subject = _starts_with_pronoun(later.text, self.language) or tagged or says or unnamed \
             or _share_name(current.text, nxt.text)
         # the author named just before "..., she wrote." is the one who wrote it
         introduces = step == -1 and (tagged or unnamed) and ev.mention == 2
@@ -560,31 +557,33 @@ def _runs(text: str, n: int) -> set[tuple[str, ...]]:
     return {tuple(keys[i:i + n]) for i in range(len(keys) - n + 1)}
 
 
-def _anonymous_subject(words: Sequence[str]) -> bool:
+def _anonymous_subject(words: Sequence[str], language: str | None) -> bool:
     """The sentence opens on an unnamed poster: "One user wrote", "Another Twitter user
     joked", or "Another wondered" (the user named by the sentence before)."""
     head = [w for w in words[:4] if w not in ("and", "but", "twitter", "x", "instagram", "tiktok")]
-    if len(head) < 2 or head[0] not in _ANONYMOUS_LEADS:
+    if len(head) < 2 or head[0] not in cues_in("anonymous_leads", language):
         return False
-    return head[1] in _ANONYMOUS_POSTERS or (
-        head[0] == "another" and (head[1] in SPEECH_VERBS or head[1] in POST_VERBS))
+    lex = cue_words(language)
+    return head[1] in cues_in("anonymous_posters", language) or (
+        head[0] == "another" and (head[1] in lex.speech_verbs or head[1] in lex.post_verbs))
 
 
-def _opens_on_a_name(text: str) -> bool:
+def _opens_on_a_name(text: str, language: str | None) -> bool:
     """The sentence opens on two or more capitalised words ("Mayor Tom Reyes said"): a named
     subject, who a pronoun after it may refer to."""
     text = text.lstrip("\"“„‘'( ")
     first = text.split(" ", 1)
-    if len(first) == 2 and first[0].lower() in _LEADING_WORDS:  # "The Senate", "But Tom Reyes"
+    if len(first) == 2 and first[0].lower() in cues_in("sentence_openers", language):  # "But Tom Reyes"
         text = first[1]
     head = _NAME_RUN.match(text)
     return head is not None and not set(head.group(0).lower().split()) & _NOT_NAMES
 
 
-def _starts_with_pronoun(text: str) -> bool:
+def _starts_with_pronoun(text: str, language: str | None) -> bool:
     """A subject pronoun opens the sentence, or comes right after its verb as German puts
     it after an opening adverb ("Interessanterweise verzichtete er ...")."""
-    return any(w in _SUBJECT_PRONOUNS for w in tokens(text)[:PRONOUN_REACH])
+    lex = cue_words(language)
+    return any(w in lex.persons or w in lex.neuter_pronouns for w in tokens(text)[:PRONOUN_REACH])
 
 
 def _names(text: str) -> set[str]:

@@ -44,6 +44,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cache
 
 from postlink.cite.attribution import Evidence, is_credit_line, tokens
 from postlink.cite.compare import (
@@ -69,7 +70,7 @@ from postlink.cite.paraphrase import PARA_SECTION_STRONG, overlap, restates
 from postlink.cite.quotes import Quote, find_quotes
 from postlink.cite.scorer import Scorer, shipped
 from postlink.extract.model import Document, Sentence
-from postlink.lexicon import cues_any
+from postlink.lexicon import cues_in
 from postlink.platforms import parse_post_url
 
 __all__ = ["Citation", "CiteResult", "PostText", "UnmatchedQuote", "candidate_features", "link_citations",
@@ -79,7 +80,6 @@ __all__ = ["Citation", "CiteResult", "PostText", "UnmatchedQuote", "candidate_fe
 MEDIUM_QUOTE_WORDS = 4
 # How far around a short quote the article is read for the same words unquoted (_is_term).
 TERM_WINDOW = 300
-_PRONOUNS = cues_any("pronouns") | cues_any("neuter_pronouns") | cues_any("possessives") | {"this"}
 
 
 def link_citations(doc: Document, posts: Sequence[PostText], scorer: Scorer | None = None) -> CiteResult:
@@ -266,7 +266,7 @@ class _Resolver(PageContext):
             return True
         first = tokens(sentence.text)[:1]
         previous = (sentence.index - 1, key)
-        if first and first[0] in _PRONOUNS and any(
+        if first and first[0] in _pronouns(self.language) and any(
                 p.kind in QUOTE_KINDS for p in self.pieces.get(previous, ())):
             return True
         return self.adjacent(sentence, key) and (ev.cue or ev.mention > 0 or m.kind == "verbatim")
@@ -448,3 +448,10 @@ class _Resolver(PageContext):
 
 def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
+
+
+@cache
+def _pronouns(language: str | None) -> frozenset[str]:
+    """Words that open a sentence going on about what the sentence before quoted."""
+    return (cues_in("pronouns", language) | cues_in("neuter_pronouns", language)
+            | cues_in("possessives", language) | {"this"})
