@@ -551,6 +551,9 @@ def test_a_page_s_language_has_all_its_own_cue_words() -> None:
     assert read("Mara Vega ha scritto su X che il traghetto riparte.", "it").cues
     assert not read("Mara Vega ha scritto su X che il traghetto riparte.").cues
     assert read("Mara Vega sa at fergen går igjen.", "no").speech
+    # Portuguese "no X" (em + o) is where a post went; English "no X" is not
+    assert read("Mara Vega escreveu no X que a balsa volta na segunda.", "pt").cues
+    assert not read("There is no X in the ferry timetable.", "en").cues
 
 
 def test_plural_and_verb_s_meet_their_stem() -> None:
