@@ -538,6 +538,21 @@ def test_german_subject_pronoun_after_the_verb_continues() -> None:
     assert not _starts_with_pronoun("Zudem teilte die Stadt einen Link zu einem Plan.", "de")
 
 
+@pytest.mark.parametrize(("sentence", "language", "mention"), [
+    # a name declined by the page's language: an ending added, or put for its last vowel
+    ("Wpis Kowalskiego wywołał burzę w sieci.", "pl", 2),
+    ("Wpis Vegi wywołał burzę w sieci.", "pl", 2),
+    ("Příspěvek Vegy vyvolal rozruch.", "cs", 2),
+    ("Vegának a bejegyzése nagy vihart kavart.", "hu", 2),
+    # not in a language without those endings, and not a word in lower case
+    ("Vegi wrote nothing of the kind.", "en", 0),
+    ("Wpis vegi wywołał burzę w sieci.", "pl", 0),
+])
+def test_declined_names_name_the_author(sentence: str, language: str, mention: int) -> None:
+    names = author_names("jkowalski", "Jan Kowalski") if "owalsk" in sentence else author_names("maravega", "Mara Vega")
+    assert evidence(read(sentence, language), names).mention == mention
+
+
 def test_a_page_s_language_has_all_its_own_cue_words() -> None:
     """Words another language has as function words count where the page is known to be in
     the word's own language: Norwegian "hun" (she; Dutch "their"), "sa" (said), Italian

@@ -13,7 +13,7 @@ from functools import cache
 from operator import itemgetter
 
 from postlink.cite.sounds import foreign, same_sound, skeleton
-from postlink.lexicon import WORD, cues_any, cues_in, fold, phrases, raw_words
+from postlink.lexicon import WORD, cues, cues_any, cues_in, fold, languages, phrases, raw_words
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -74,6 +74,8 @@ class CueWords:
     text_verbs: frozenset[str]
     # "she wrote", "he said", "schrieb er": a pronoun speech tag, either order.
     persons: frozenset[str]
+    # the page's own language's only (none when it is not known): _declined
+    name_endings: frozenset[str]
 
 
 @cache
@@ -92,7 +94,8 @@ def cue_words(language: str | None) -> CueWords:
         source_verbs=words_of("source_verbs"),
         definite_leads=words_of("determiners") | words_of("possessives"),
         neuter_pronouns=words_of("neuter_pronouns"), text_verbs=words_of("text_verbs"),
-        persons=words_of("pronouns"))
+        persons=words_of("pronouns"),
+        name_endings=cues("name_endings", language) if language in languages() else frozenset())
 
 
 def _by_first(category: str) -> dict[str, list[tuple[str, ...]]]:
@@ -204,19 +207,60 @@ def _same_word(word: str, name_word: str) -> bool:
         len(name_word) >= 4 and word.startswith(name_word) and len(word) - len(name_word) <= 2)
 
 
+# A name declined by the page's language (lexicon category name_endings) is still the name:
+# the ending added to it (Polish "Kowalskiego", Hungarian "Vegának") or put in place of its
+# last vowel (Polish "Vegi", Czech "Vegou"). Only for names of this many letters.
+DECLINED_MIN = 4
+_VOWELS = "aeiouy"
+
+
+def _declined(word: str, name_word: str, endings: frozenset[str]) -> bool:
+    if len(name_word) < DECLINED_MIN:
+        return False
+    for e in endings:
+        if word.endswith(e):
+            base = word[:-len(e)]
+            if base == name_word or (name_word[-1] in _VOWELS and base == name_word[:-1]):
+                return True
+    return False
+
+
+def _declensions(words: set[str], endings: frozenset[str]) -> set[str]:
+    """The names ``words`` may be declined forms of (for Reading.forms): each word less an
+    ending, and that with a vowel in the ending's place."""
+    found: set[str] = set()
+    for w in words:
+        for e in endings:
+            if w.endswith(e) and len(w) - len(e) >= DECLINED_MIN - 1:
+                base = w[:-len(e)]
+                found.add(base)
+                found.update(base + v for v in _VOWELS)
+    return found
+
+
+def _names_word(reading: Reading, i: int, name_word: str, endings: frozenset[str]) -> bool:
+    """Word ``i`` of the sentence is ``name_word``, as written or, capitalised, declined by
+    one of ``endings``. startswith first: a cheap test that every plain match passes."""
+    word = reading.words[i]
+    if word.startswith(name_word) and _same_word(word, name_word):
+        return True
+    return bool(endings) and bool(reading.capitalised) and reading.capitalised[i] \
+        and _declined(word, name_word, endings)
+
+
 def mention_positions(reading: Reading, names: AuthorNames) -> tuple[int, list[tuple[int, int]]]:
     """Strength of the best mention of ``names`` in the sentence and the (first, last) word
     of each mention. A weak mention counts only when capitalised (a name, not "tenants").
     A name word that is not among ``reading.forms`` matches no word: it is not looked for."""
     words, capitalised, forms = reading.words, reading.capitalised, reading.forms
+    endings = cue_words(reading.language).name_endings
     best, where = 0, []
     for phrase in names.strong:
         n, head = len(phrase), phrase[0]
         if head not in forms:
             continue
         for i in range(len(words) - n + 1):
-            # startswith first: a cheap test that every match passes (see _same_word)
-            if words[i].startswith(head) and all(_same_word(words[i + k], phrase[k]) for k in range(n)):
+            if all(_names_word(reading, i + k, phrase[k], endings) for k in range(n)):
                 best = 2
                 where.append((i, i + n - 1))
     handle = names.handle
@@ -227,9 +271,8 @@ def mention_positions(reading: Reading, names: AuthorNames) -> tuple[int, list[t
             where.append((first, last))
     weak = names.weak & forms if best < 2 else frozenset()
     if weak:
-        for i, w in enumerate(words):
-            if (not capitalised or capitalised[i]) and any(
-                    w.startswith(n) and _same_word(w, n) for n in weak):
+        for i in range(len(words)):
+            if (not capitalised or capitalised[i]) and any(_names_word(reading, i, n, endings) for n in weak):
                 best = max(best, 1)
                 where.append((i, i))
     if best < 2 and reading.sounds and names.sounds:
@@ -346,7 +389,8 @@ def read(sentence: str, language: str | None = None) -> Reading:
         definite=_definite(words, _DEFINITE_POST_NOUNS, lex),
         media=_definite(words, MEDIA_NOUNS, lex),
         verb=not lex.post_verbs.isdisjoint(words), speech=not lex.speech_verbs.isdisjoint(words),
-        forms=frozenset(unique.union(map(_LESS_ONE, unique), map(_LESS_TWO, unique))),
+        forms=frozenset(unique.union(map(_LESS_ONE, unique), map(_LESS_TWO, unique),
+                                     _declensions(unique, lex.name_endings))),
         handle_forms=frozenset(f for surname, forms in spelt if not surname for f in forms),
         surnames=frozenset(forms[0] for surname, forms in spelt if surname),
         sounds=sounds if any(sounds) else (), language=language)

@@ -65,6 +65,7 @@ RULE_CATEGORIES = (
     "anonymous_leads",  # "one", "another" before such a poster
     "name_fillers",  # words of a display name that never identify its author: the, official
     "weekdays",  # capitalised words that are not names
+    "name_endings",  # case endings a name takes: Polish "Kowalskiego", Hungarian "Vegának"
 )
 # Where two languages spell a cue word and a function word alike, the language earlier here
 # wins in cues_any: English first (most articles, and English posts are quoted in every
