@@ -6,6 +6,7 @@ documented embed code); expected.json beside them is hand-written.
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -101,6 +102,15 @@ def test_substack_card_and_bbc_screenshot_are_rendered_embeds() -> None:
         ("x:1740000000000000025", "rendered", "bbc_ex", "Screenshot words"),
     ]
     assert doc.post_links == ()  # the cards' own links are embed markup
+
+
+def test_a_substack_card_s_text_is_its_words_not_its_markup() -> None:
+    # the card's data holds the post as HTML: mentions in spans, line breaks as <br>
+    attrs = ('{"url":"https://twitter.com/card_ex/status/1740000000000000026","full_text":'
+             '"<span class=\\"tweet-fake-link\\">@ferryboard</span> Boats sail again.<br>'
+             'From Monday &amp; on time.","username":"card_ex"}')
+    doc = extract_html(page(f'<div class="tweet" data-attrs="{html.escape(attrs)}"></div>'))
+    assert [e.text for e in doc.embeds] == ["@ferryboard Boats sail again.\nFrom Monday & on time."]
 
 
 def test_instagram_uncaptioned_footer_is_not_post_text() -> None:

@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
-from lxml.html import HtmlElement
+from lxml.etree import ParserError
+from lxml.html import HtmlElement, fragment_fromstring
 
 from postlink.extract.embeds.flattened import parse_flattened
 from postlink.extract.embeds.markup import (
@@ -24,6 +25,8 @@ from postlink.extract.embeds.markup import (
     paragraphs_text,
     ref_from_links,
     ref_of,
+    text_with_breaks,
+    tidy,
     with_class,
 )
 from postlink.extract.model import Embed
@@ -135,6 +138,18 @@ def _text_after_paragraphs(bq: HtmlElement) -> str:
     return one_line("".join(pieces))
 
 
+def _markup_text(text: str) -> str:
+    """The text of a post that Substack's card data holds as HTML (mentions and links are
+    ``<span class="tweet-fake-link">@name</span>``, line breaks ``<br>``): its words only."""
+    if "<" not in text:
+        return text.strip()
+    try:
+        fragment = fragment_fromstring(text, create_parent="div")
+    except (ValueError, ParserError):
+        return text.strip()
+    return tidy(text_with_breaks(fragment))
+
+
 def _from_substack_card(card: HtmlElement) -> Embed | None:
     try:
         attrs = json.loads(card.get("data-attrs") or "")
@@ -145,7 +160,7 @@ def _from_substack_card(card: HtmlElement) -> Embed | None:
     ref = ref_of(str(attrs.get("url") or ""), PLATFORM) or ref_from_links(card, PLATFORM, last=False)
     if ref is None:
         return None
-    text = str(attrs.get("full_text") or "").strip()
+    text = _markup_text(str(attrs.get("full_text") or ""))
     return embed_of(ref, "rendered", author_handle=attrs.get("username") or ref.handle,
                     author_name=attrs.get("name") or None, text=text,
                     date_text=attrs.get("date") or None)
