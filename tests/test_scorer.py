@@ -111,3 +111,36 @@ def test_candidates_stay_a_few_per_sentence_on_a_live_blog_of_many_posts() -> No
     seventh = _sentence(doc, "Crowds gathered at stage 7 ")
     fan7 = next(p.key for p in posts if p.author_handle == "fan7")
     assert (seventh, fan7) in {(i, key) for i, key, _ in pairs}  # the post right after it
+
+
+RUN = """Harbour notes
+
+Ferry chief Mara Ellison used this neat comparison:
+
+A ferry timetable is a promise, not a wish. — Mara Ellison (@MaraEllison) May 2, 2024
+
+And we keep our promises, even in fog. — Mara Ellison (@MaraEllison) May 3, 2024
+
+The council met after both posts went out.
+"""
+
+
+def test_a_sentence_next_to_a_run_of_embeds_has_the_others_between_it_and_the_later_ones() -> None:
+    doc, posts = _page(RUN)
+    first, second = (p.key for p in posts)
+    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
+    lead, after = _sentence(doc, "Ferry chief"), _sentence(doc, "The council met")
+    assert vectors[(lead, first)][INDEX["behind_another"]] == 0.0
+    assert vectors[(lead, second)][INDEX["behind_another"]] == 1.0
+    assert vectors[(lead, second)][INDEX["embeds_between"]] > 0.0
+    # after the run, the nearer one is the last
+    assert vectors[(after, second)][INDEX["behind_another"]] == 0.0
+    assert vectors[(after, first)][INDEX["behind_another"]] == 1.0
+
+
+def test_sentence_cues_are_read_in_the_page_s_language() -> None:
+    from postlink.cite.features import SentenceCues
+    # Polish "on" (he) is not a pronoun opening an English sentence
+    assert not SentenceCues.of("On Monday the ferries ran on time.", "en").pronoun_start
+    assert SentenceCues.of("On napisał, że prom wróci w poniedziałek.", "pl").pronoun_start
+    assert SentenceCues.of("She wrote that the ferry would sail.", "en").pronoun_start

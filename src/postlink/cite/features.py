@@ -25,9 +25,12 @@ from postlink.cite.candidates import WINDOW
 from postlink.cite.context import QUOTE_KINDS, PageContext
 from postlink.cite.model import PostText
 from postlink.cite.paraphrase import overlap
+from postlink.extract.model import Sentence
 
 # A quote of this many words matched to a post rarely comes from anywhere else.
 LONG_QUOTE_WORDS = 6
+# Embeds between a sentence and a post's embed counted up to this many (features.embeds_between).
+MAX_BETWEEN = 3
 
 _QUOTE_MARKS = re.compile("[\"“”„«»‘’‚‹›「」『』]")
 
@@ -43,14 +46,17 @@ class SentenceCues:
     pronoun_start: bool  # a third-person pronoun among the first words
 
     @classmethod
-    def of(cls, text: str) -> SentenceCues:
+    def of(cls, text: str, language: str | None = None) -> SentenceCues:
+        """``language``: the page's, for the pronoun (lexicon.count_in): Polish "on" (he) is
+        no pronoun opening an English "On Monday, …", nor Swedish "de" (they) a French "De
+        plus, …". The other cues still count every language's words (see the README)."""
         words = lexicon.words(text)
         return cls(
             reach=bool(lexicon.count_words(words, "reach")),
             earlier=bool(lexicon.count_words(words, "order_earlier")),
             later=bool(lexicon.count_words(words, "order_later")),
             crowd=bool(lexicon.count_words(words, "crowd")),
-            pronoun_start=bool(lexicon.count_words(words[:3], "pronouns")),
+            pronoun_start=bool(lexicon.count_in(words[:3], "pronouns", language)),
         )
 
 
@@ -64,7 +70,7 @@ FEATURES = (
     "definite", "media", "other_source", "other_author_named", "pronoun_start", "named_before",
     # where the sentence stands
     "adjacent", "in_section", "sentences_away", "chars_away", "before_embed",
-    "nearest_embed", "author_nearest", "no_embed", "introduces",
+    "nearest_embed", "author_nearest", "no_embed", "introduces", "behind_another", "embeds_between",
     # what it shares with the post
     "overlap", "shared", "strong_shared", "overlap_precision",
     # quotes
@@ -100,6 +106,11 @@ class PairFeatures:
         for at, key in self._embeds:
             grouped[_author(ctx.posts[key].post)][at].append(key)
         self._author_places = {a: (sorted(g), [g[at] for at in sorted(g)]) for a, g in grouped.items()}
+        # every embed in page order: (body offset, the post's place in the page's order); embeds
+        # back to back share an offset, and only the page's order tells which comes first
+        order = {key: n for n, key in enumerate(ctx.posts)}
+        self._in_order = sorted((pos, order[key]) for key, p in ctx.posts.items() for pos in p.post.positions)
+        self._order = order
         # the paragraphs holding a link to each post
         self._link_paragraphs: dict[str, set[int]] = defaultdict(set)
         for key, offsets in ctx.link_offsets.items():
@@ -149,7 +160,7 @@ class PairFeatures:
             put(name, getattr(ev, name))
         put("plural_cue", ev.plural)
         put("other_author_named", ctx.names_other_author(sentence, key))
-        cues = self._cues.get(index) or self._cues.setdefault(index, SentenceCues.of(sentence.text))
+        cues = self._cues.get(index) or self._cues.setdefault(index, SentenceCues.of(sentence.text, ctx.language))
         put("pronoun_start", cues.pronoun_start)
         # "He added that ...": the author named a sentence or two before, nothing between
         put("named_before", cues.pronoun_start and ctx.named_before(sentence, key))
@@ -166,6 +177,11 @@ class PairFeatures:
             put("introduces", ctx.introduces(sentence, key))
             put("nearest_embed", key in self._nearest_keys(index))
             put("author_nearest", self._nearest_of_author(index, key))
+            # a sentence next to a run of embeds is about the one beside it: "X used this
+            # great analogy:" introduces the first of X's two posts, not the second
+            between = self._embeds_between(sentence, key)
+            put("behind_another", between > 0)
+            put("embeds_between", min(between, MAX_BETWEEN) / MAX_BETWEEN)
         else:
             put("sentences_away", 1)
             put("chars_away", 1)
@@ -209,6 +225,26 @@ class PairFeatures:
         put("rule_quoting_else", rule and bool(x[INDEX["quotes_something_else"]]))
         put("cue_without_embed", ev.cue and not positions and "link" not in kinds)
         return x
+
+    def _embeds_between(self, sentence: Sentence, key: str) -> int:
+        """Embeds of other posts between the sentence and this post's nearest embed, in page
+        order (an embed right before the sentence counts as after it)."""
+        mine, positions = self._order[key], self.ctx.posts[key].post.positions
+        best: tuple[int, int] | None = None  # (characters away, embeds between)
+        for pos in positions:
+            if pos >= sentence.end:  # the embed follows the sentence
+                first, last = (sentence.end, -1), (pos, mine)
+                lo, hi = bisect_left(self._in_order, first), bisect_left(self._in_order, last)
+                away = pos - sentence.end
+            else:
+                first, last = (pos, mine), (sentence.start, len(self._order))
+                lo, hi = bisect_right(self._in_order, first), bisect_right(self._in_order, last)
+                away = sentence.start - pos
+            # the post's own other embeds in between are not another post's (a post has few)
+            own = sum(1 for p in positions if first < (p, mine) < last)
+            if best is None or away < best[0]:
+                best = (away, hi - lo - own)
+        return best[1] if best else 0
 
     def _nearest_of_author(self, index: int, key: str) -> bool:
         """Of the author's posts embedded here, this one's embed is the nearest."""

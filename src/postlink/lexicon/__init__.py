@@ -280,6 +280,20 @@ def cues_in(category: str, lang: str | None) -> frozenset[str]:
     return base | cues(category, lang)
 
 
+def count_in(folded: Sequence[str], category: str, lang: str | None) -> int:
+    """``count_words`` for text in ``lang`` (None: not known): the single words of
+    ``cues_in``, and every language's phrases (a phrase is not another language's function
+    word)."""
+    single, by_first = cues_in(category, lang), _phrases_by_first(category, None)
+    hits = sum(map(single.__contains__, folded))
+    if by_first.keys().isdisjoint(folded):
+        return hits
+    for i, w in enumerate(folded):
+        for phrase in by_first.get(w, ()):
+            hits += tuple(folded[i:i + len(phrase)]) == phrase
+    return hits
+
+
 @cache
 def phrases(category: str, lang: str | None = None) -> frozenset[tuple[str, ...]]:
     """Entries of several words ("told reporters", "press conference"), as word tuples."""
