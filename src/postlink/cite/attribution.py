@@ -13,7 +13,17 @@ from functools import cache
 from operator import itemgetter
 
 from postlink.cite.sounds import foreign, same_sound, skeleton
-from postlink.lexicon import WORD, cues, cues_any, cues_in, fold, languages, phrases, raw_words
+from postlink.lexicon import (
+    WORD,
+    cues,
+    cues_any,
+    cues_in,
+    fold,
+    languages,
+    phrases,
+    phrases_by_first,
+    raw_words,
+)
 
 
 def word_set(words: str) -> frozenset[str]:
@@ -98,21 +108,13 @@ def cue_words(language: str | None) -> CueWords:
         name_endings=cues("name_endings", language) if language in languages() else frozenset())
 
 
-def _by_first(category: str) -> dict[str, list[tuple[str, ...]]]:
-    """The lexicon's phrases of ``category`` by their first word."""
-    grouped: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in sorted(phrases(category)):
-        grouped.setdefault(phrase[0], []).append(phrase)
-    return grouped
-
-
 # Platforms of several words ("social media", "Truth Social"), and platform cases that the
 # tokenizer splits ("X-en" is "x", "en"): looked up by their first word.
-_PLATFORM_PHRASES = _by_first("platforms")
-_CASE_PHRASES = _by_first("platform_cases")
+_PLATFORM_PHRASES = phrases_by_first("platforms")
+_CASE_PHRASES = phrases_by_first("platform_cases")
 # Phrases that credit a source other than a post ("press conference", "in einer Erklärung",
 # "пресс-секретарь"), by first word.
-_SOURCE_PHRASES = _by_first("other_source")
+_SOURCE_PHRASES = phrases_by_first("other_source")
 SOURCE_REACH = 3  # words between the preposition (or the verb) and the source noun
 # Generic words that never identify an author on their own.
 NAME_STOPWORDS = cues_any("name_fillers")
@@ -410,7 +412,7 @@ def _cue_positions(words: tuple[str, ...], lex: CueWords) -> tuple[int, ...]:
             or (i + 1 < len(words) and words[i + 1] in lex.platform_postpositions))))
 
 
-def _phrase_at(words: Sequence[str], i: int, by_first: dict[str, list[tuple[str, ...]]]) -> bool:
+def _phrase_at(words: Sequence[str], i: int, by_first: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
     return any(tuple(words[i:i + len(p)]) == p for p in by_first.get(words[i], ()))
 
 

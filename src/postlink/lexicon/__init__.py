@@ -284,14 +284,7 @@ def count_in(folded: Sequence[str], category: str, lang: str | None) -> int:
     """``count_words`` for text in ``lang`` (None: not known): the single words of
     ``cues_in``, and every language's phrases (a phrase is not another language's function
     word)."""
-    single, by_first = cues_in(category, lang), _phrases_by_first(category, None)
-    hits = sum(map(single.__contains__, folded))
-    if by_first.keys().isdisjoint(folded):
-        return hits
-    for i, w in enumerate(folded):
-        for phrase in by_first.get(w, ()):
-            hits += tuple(folded[i:i + len(phrase)]) == phrase
-    return hits
+    return _count_in_words(folded, cues_in(category, lang), phrases_by_first(category))
 
 
 @cache
@@ -336,7 +329,11 @@ def _longest_first(category: str, lang: str | None) -> tuple[str, ...]:
 
 def count_words(folded: Sequence[str], category: str, lang: str | None = None) -> int:
     """``count`` over words already folded (a caller that has tokenised the sentence)."""
-    single, by_first = cues(category, lang), _phrases_by_first(category, lang)
+    return _count_in_words(folded, cues(category, lang), phrases_by_first(category, lang))
+
+
+def _count_in_words(folded: Sequence[str], single: frozenset[str],
+                    by_first: dict[str, tuple[tuple[str, ...], ...]]) -> int:
     hits = sum(map(single.__contains__, folded))
     if by_first.keys().isdisjoint(folded):
         return hits  # no phrase can start here: the words are looked at once, in C
@@ -347,7 +344,8 @@ def count_words(folded: Sequence[str], category: str, lang: str | None = None) -
 
 
 @cache
-def _phrases_by_first(category: str, lang: str | None) -> dict[str, tuple[tuple[str, ...], ...]]:
+def phrases_by_first(category: str, lang: str | None = None) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """``phrases`` by their first word, for a matcher that looks only where one starts."""
     grouped: dict[str, list[tuple[str, ...]]] = {}
     for phrase in phrases(category, lang):
         grouped.setdefault(phrase[0], []).append(phrase)
