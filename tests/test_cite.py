@@ -335,8 +335,12 @@ def test_according_to_a_post_is_not_another_source() -> None:
     ("Mara Vega a YouTube-on mutatta meg a kompot.", True),
     # a platform with no preposition is a company or a crowd, not where a post went
     ("Social media erupted after the vote on the ferries.", False),
+    # posting and post words that are phrases, with no cue word of their own
+    ("वेगा ने फेरी का वीडियो साझा किया।", True),
+    ("Mara Vega podał dalej komunikat przewoźnika.", True),
+    ("Her status update said the ferry runs again from Monday.", True),
 ])
-def test_platform_phrases_are_post_cues(sentence: str, cue: bool) -> None:
+def test_phrases_of_platforms_and_posts_are_post_cues(sentence: str, cue: bool) -> None:
     assert bool(read(sentence).cues) is cue
 
 
@@ -563,8 +567,8 @@ def test_a_page_s_language_has_all_its_own_cue_words() -> None:
     assert not _starts_with_pronoun("Hun skrev at fergen går igjen.", None)
     assert pronoun_tag(read("– Vi gir aldri opp, sa hun.", "no").words, "no")
     assert not pronoun_tag(read("– Vi gir aldri opp, sa hun.").words)
-    assert read("Mara Vega ha scritto su X che il traghetto riparte.", "it").cues
-    assert not read("Mara Vega ha scritto su X che il traghetto riparte.").cues
+    assert read("Mara Vega ha parlato su X del traghetto che riparte.", "it").cues
+    assert not read("Mara Vega ha parlato su X del traghetto che riparte.").cues
     assert read("Mara Vega sa at fergen går igjen.", "no").speech
     # Portuguese "no X" (em + o) is where a post went; English "no X" is not
     assert read("Mara Vega escreveu no X que a balsa volta na segunda.", "pt").cues

@@ -112,6 +112,16 @@ def cue_words(language: str | None) -> CueWords:
 # tokenizer splits ("X-en" is "x", "en"): looked up by their first word.
 _PLATFORM_PHRASES = phrases_by_first("platforms")
 _CASE_PHRASES = phrases_by_first("platform_cases")
+# Words for a post or for posting that are phrases, with no cue word of their own: Hindi
+# "साझा किया" (shared), Polish "podał dalej" (retweeted), "status update". Media phrases are
+# no post cue (Dutch "foto's").
+_MEDIA_PHRASES = phrases("media_nouns")
+_POST_PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {}
+for _category in ("posting_verbs", "post_nouns"):
+    for _first, _group in phrases_by_first(_category).items():
+        kept = tuple(p for p in _group if p not in _MEDIA_PHRASES)
+        if kept:
+            _POST_PHRASES[_first] = _POST_PHRASES.get(_first, ()) + kept
 # Phrases that credit a source other than a post ("press conference", "in einer Erklärung",
 # "пресс-секретарь"), by first word.
 _SOURCE_PHRASES = phrases_by_first("other_source")
@@ -403,9 +413,10 @@ def _cue_positions(words: tuple[str, ...], lex: CueWords) -> tuple[int, ...]:
     "took to social media"), before a postposition ("ट्विटर पर") or in a case that means it
     ("Twitteren", "X-en")."""
     if lex.post_cues.isdisjoint(words) and lex.platforms.isdisjoint(words) \
-            and _PLATFORM_PHRASES.keys().isdisjoint(words):
+            and _PLATFORM_PHRASES.keys().isdisjoint(words) and _POST_PHRASES.keys().isdisjoint(words):
         return ()  # most sentences: one test in C instead of one per word
-    return tuple(i for i, w in enumerate(words) if w in lex.post_cues or _case_phrase_at(words, i) or (
+    return tuple(i for i, w in enumerate(words) if w in lex.post_cues or _case_phrase_at(words, i)
+                 or _phrase_at(words, i, _POST_PHRASES) or (
         (w in lex.platforms or _phrase_at(words, i, _PLATFORM_PHRASES))
         and not _follows(words, i, lex) and (
             (i > 0 and words[i - 1] in lex.platform_prepositions)
