@@ -84,6 +84,8 @@ class CueWords:
     text_verbs: frozenset[str]
     # "she wrote", "he said", "schrieb er": a pronoun speech tag, either order.
     persons: frozenset[str]
+    tag_verbs: frozenset[str]  # post_verbs and speech_verbs: the verbs of such a tag
+    subject_pronouns: frozenset[str]  # persons and neuter_pronouns: "She then shared", "It says"
     # the page's own language's only (none when it is not known): _declined
     name_endings: frozenset[str]
 
@@ -93,9 +95,11 @@ def cue_words(language: str | None) -> CueWords:
     def words_of(category: str) -> frozenset[str]:
         return cues_in(category, language)
     media = words_of("media_nouns")
+    persons, neuter = words_of("pronouns"), words_of("neuter_pronouns")
+    post_verbs, speech_verbs = words_of("posting_verbs"), words_of("speech_verbs")
     return CueWords(
         post_cues=(words_of("post_nouns") - media) | words_of("posting_verbs") | words_of("platform_cases"),
-        post_verbs=words_of("posting_verbs"), speech_verbs=words_of("speech_verbs"),
+        post_verbs=post_verbs, speech_verbs=speech_verbs,
         follow_words=words_of("follow_verbs"), platforms=words_of("platforms"),
         platform_prepositions=words_of("platform_prepositions"),
         platform_postpositions=words_of("platform_postpositions"),
@@ -103,8 +107,8 @@ def cue_words(language: str | None) -> CueWords:
         source_nouns=words_of("source_nouns"), credit_prepositions=words_of("credit_prepositions"),
         source_verbs=words_of("source_verbs"),
         definite_leads=words_of("determiners") | words_of("possessives"),
-        neuter_pronouns=words_of("neuter_pronouns"), text_verbs=words_of("text_verbs"),
-        persons=words_of("pronouns"),
+        neuter_pronouns=neuter, text_verbs=words_of("text_verbs"), persons=persons,
+        tag_verbs=post_verbs | speech_verbs, subject_pronouns=persons | neuter,
         name_endings=cues("name_endings", language) if language in languages() else frozenset())
 
 
@@ -226,28 +230,24 @@ DECLINED_MIN = 4
 _VOWELS = "aeiouy"
 
 
-def _declined(word: str, name_word: str, endings: frozenset[str]) -> bool:
-    if len(name_word) < DECLINED_MIN:
-        return False
+def _undeclined(word: str, endings: frozenset[str]) -> Iterator[str]:
+    """The names ``word`` may be a declined form of: the word less an ending, and that with a
+    vowel in the ending's place (names of DECLINED_MIN letters or more)."""
     for e in endings:
-        if word.endswith(e):
+        if word.endswith(e) and len(word) - len(e) >= DECLINED_MIN - 1:
             base = word[:-len(e)]
-            if base == name_word or (name_word[-1] in _VOWELS and base == name_word[:-1]):
-                return True
-    return False
+            if len(base) >= DECLINED_MIN:
+                yield base
+            yield from (base + v for v in _VOWELS)
+
+
+def _declined(word: str, name_word: str, endings: frozenset[str]) -> bool:
+    return any(name == name_word for name in _undeclined(word, endings))
 
 
 def _declensions(words: set[str], endings: frozenset[str]) -> set[str]:
-    """The names ``words`` may be declined forms of (for Reading.forms): each word less an
-    ending, and that with a vowel in the ending's place."""
-    found: set[str] = set()
-    for w in words:
-        for e in endings:
-            if w.endswith(e) and len(w) - len(e) >= DECLINED_MIN - 1:
-                base = w[:-len(e)]
-                found.add(base)
-                found.update(base + v for v in _VOWELS)
-    return found
+    """The names ``words`` may be declined forms of, for Reading.forms."""
+    return {name for w in words for name in _undeclined(w, endings)}
 
 
 def _names_word(reading: Reading, i: int, name_word: str, endings: frozenset[str]) -> bool:
@@ -415,7 +415,7 @@ def _cue_positions(words: tuple[str, ...], lex: CueWords) -> tuple[int, ...]:
     if lex.post_cues.isdisjoint(words) and lex.platforms.isdisjoint(words) \
             and _PLATFORM_PHRASES.keys().isdisjoint(words) and _POST_PHRASES.keys().isdisjoint(words):
         return ()  # most sentences: one test in C instead of one per word
-    return tuple(i for i, w in enumerate(words) if w in lex.post_cues or _case_phrase_at(words, i)
+    return tuple(i for i, w in enumerate(words) if w in lex.post_cues or _phrase_at(words, i, _CASE_PHRASES)
                  or _phrase_at(words, i, _POST_PHRASES) or (
         (w in lex.platforms or _phrase_at(words, i, _PLATFORM_PHRASES))
         and not _follows(words, i, lex) and (
@@ -425,11 +425,6 @@ def _cue_positions(words: tuple[str, ...], lex: CueWords) -> tuple[int, ...]:
 
 def _phrase_at(words: Sequence[str], i: int, by_first: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
     return any(tuple(words[i:i + len(p)]) == p for p in by_first.get(words[i], ()))
-
-
-def _case_phrase_at(words: Sequence[str], i: int) -> bool:
-    """A platform in a case written apart from its name ("X-en", "YouTube-on")."""
-    return _phrase_at(words, i, _CASE_PHRASES)
 
 
 def evidence(sentence: str | Reading, names: AuthorNames) -> Evidence:
@@ -535,6 +530,6 @@ def pronoun_tag(words: Sequence[str], language: str | None = None) -> bool:
     """True when a personal pronoun and a verb of speech or posting stand together, in either
     order ("she wrote"; German and others put the verb first: "schrieb sie", "sa hun")."""
     lex = cue_words(language)
-    persons, verbs = lex.persons, lex.post_verbs | lex.speech_verbs
+    persons, verbs = lex.persons, lex.tag_verbs
     return any((a in persons and b in verbs) or (a in verbs and b in persons)
                for a, b in zip(words, words[1:], strict=False))

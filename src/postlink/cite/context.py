@@ -563,9 +563,8 @@ def _anonymous_subject(words: Sequence[str], language: str | None) -> bool:
     head = [w for w in words[:4] if w not in ("and", "but", "twitter", "x", "instagram", "tiktok")]
     if len(head) < 2 or head[0] not in cues_in("anonymous_leads", language):
         return False
-    lex = cue_words(language)
     return head[1] in cues_in("anonymous_posters", language) or (
-        head[0] == "another" and (head[1] in lex.speech_verbs or head[1] in lex.post_verbs))
+        head[0] == "another" and head[1] in cue_words(language).tag_verbs)
 
 
 def _opens_on_a_name(text: str, language: str | None) -> bool:
@@ -582,8 +581,8 @@ def _opens_on_a_name(text: str, language: str | None) -> bool:
 def _starts_with_pronoun(text: str, language: str | None) -> bool:
     """A subject pronoun opens the sentence, or comes right after its verb as German puts
     it after an opening adverb ("Interessanterweise verzichtete er ...")."""
-    lex = cue_words(language)
-    return any(w in lex.persons or w in lex.neuter_pronouns for w in tokens(text)[:PRONOUN_REACH])
+    pronouns = cue_words(language).subject_pronouns
+    return any(w in pronouns for w in tokens(text)[:PRONOUN_REACH])
 
 
 def _names(text: str) -> set[str]:

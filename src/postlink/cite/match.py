@@ -46,7 +46,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from functools import cache
 
-from postlink.cite.attribution import Evidence, is_credit_line, tokens
+from postlink.cite.attribution import Evidence, cue_words, is_credit_line, tokens
 from postlink.cite.compare import (
     SHORT_QUOTE_WORDS,
     QuoteMatch,
@@ -453,5 +453,4 @@ def _is_word_char(char: str) -> bool:
 @cache
 def _pronouns(language: str | None) -> frozenset[str]:
     """Words that open a sentence going on about what the sentence before quoted."""
-    return (cues_in("pronouns", language) | cues_in("neuter_pronouns", language)
-            | cues_in("possessives", language) | {"this"})
+    return cue_words(language).subject_pronouns | cues_in("possessives", language) | {"this"}
