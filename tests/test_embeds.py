@@ -425,3 +425,112 @@ def test_a_blockquote_naming_a_platform_around_an_official_embed_leaves_it_to_th
     doc = extract_html(widget_page("entry", f'<blockquote class="tweet-wrap">{TWEET}</blockquote>'))
     assert [(e.key, e.markup, e.author_handle) for e in doc.embeds] == [
         ("x:1740000000000000031", "blockquote", "ferryusers_ex")]
+
+
+# -- markup variants seen on news sites (own words, fake ids) ---------------------------------
+
+def _one_embed(body: str):
+    doc = extract_html(page(body))
+    assert len(doc.embeds) == 1, doc.embeds
+    return doc, doc.embeds[0]
+
+
+@pytest.mark.parametrize(("markup", "key"), [
+    # a page saved from a browser after widgets.js ran
+    ('<twitterwidget class="twitter-tweet twitter-tweet-rendered" data-tweet-id="1780000000000000110">'
+     '</twitterwidget>', "x:1780000000000000110"),
+    # Embetty, a privacy proxy for tweets
+    ('<embetty-tweet status="1780000000000000306"></embetty-tweet>', "x:1780000000000000306"),
+    # consent managers park the iframe's address until the reader agrees
+    ('<iframe data-cookieblock-src="https://www.youtube-nocookie.com/embed/Hb4rEsV0ir4" '
+     'data-cookieconsent="marketing"></iframe>', "youtube:Hb4rEsV0ir4"),
+    ('<iframe data-src-cmplz="https://www.youtube.com/embed/Hb4rEsV0ir5" src="about:blank"></iframe>',
+     "youtube:Hb4rEsV0ir5"),
+    ('<iframe src="about:blank" data-litespeed-src="https://www.youtube.com/embed/Hb4rEsV0i18"></iframe>',
+     "youtube:Hb4rEsV0i18"),
+    # the SDK's older video address
+    ('<div class="fb-video" data-href="https://www.facebook.com/video.php?v=10153987654321098"></div>',
+     "facebook:10153987654321098"),
+])
+def test_rendered_consent_and_legacy_markup_is_an_embed(markup: str, key: str) -> None:
+    _, embed = _one_embed(markup)
+    assert embed.key == key
+
+
+def test_a_tweet_blockquote_gives_its_date_and_a_linked_author_name() -> None:
+    _, embed = _one_embed(
+        '<blockquote class="twitter-tweet"><p>Fish rescue at the shallow end today.</p>&mdash; '
+        '<a href="https://twitter.com/lena_fisch">Lena Fisch (@lena_fisch)</a> '
+        '<a href="https://twitter.com/lena_fisch/status/1780000000000000120">April 16, 2024</a></blockquote>')
+    assert (embed.author_handle, embed.author_name, embed.date_text) == ("lena_fisch", "Lena Fisch", "April 16, 2024")
+
+
+def test_a_tweet_blockquote_without_paragraphs_keeps_its_text_apart_from_the_author_line() -> None:
+    doc, embed = _one_embed(
+        '<blockquote class="twitter-tweet">Dry as a bone out at the north-shore path today.<br>'
+        'Bring water if you visit. &mdash; Nadia Olsen (@nadia_olsen_x) '
+        '<a href="https://twitter.com/nadia_olsen_x/status/1780000000000000103">April 16, 2024</a></blockquote>')
+    assert embed.text == "Dry as a bone out at the north-shore path today.\nBring water if you visit."
+    assert (embed.author_handle, embed.author_name) == ("nadia_olsen_x", "Nadia Olsen")
+    assert "Bring water" not in doc.text
+
+
+def test_a_shortened_display_url_is_not_a_truncated_post() -> None:
+    _, shown = _one_embed(
+        '<blockquote class="twitter-tweet"><p>Exactly this. <a href="https://t.co/AbcDef1234">'
+        'twitter.com/holmwater/stat…</a></p>&mdash; Ravi Menon (@ravimenon_hb) '
+        '<a href="https://twitter.com/ravimenon_hb/status/1780000000000000116">April 17, 2024</a></blockquote>')
+    _, cut = _one_embed(
+        '<blockquote class="twitter-tweet"><p>The board said the level would fall further and…</p>&mdash; '
+        'Ravi Menon (@ravimenon_hb) <a href="https://twitter.com/ravimenon_hb/status/1780000000000000117">'
+        'April 17, 2024</a></blockquote>')
+    assert (shown.truncated, cut.truncated) == (False, True)
+
+
+def test_an_amp_tweet_reads_the_author_from_its_placeholder() -> None:
+    _, embed = _one_embed(
+        '<amp-twitter data-tweetid="1780000000000000106" width="375" height="472">'
+        '<blockquote placeholder class="twitter-tweet"><p>Not one drop of rain in 40 days.</p>&mdash; '
+        'Weather Watcher (@wx_holmbrook) <a href="https://twitter.com/wx_holmbrook/status/1780000000000000106">'
+        'April 16, 2024</a></blockquote></amp-twitter>')
+    assert (embed.markup, embed.author_handle, embed.author_name, embed.text) == (
+        "amp", "wx_holmbrook", "Weather Watcher", "Not one drop of rain in 40 days.")
+
+
+@pytest.mark.parametrize(("footer", "name"), [
+    ("A photo posted by Jonas Feld (@jonasfeld) on", "Jonas Feld"),
+    ("A video posted by Holm Drone Club (@holmdroneclub) on", "Holm Drone Club"),
+    ("Post udostępniony przez Marit Holm (@marit.holm.hb)", "Marit Holm"),
+    ("Ein von Jonas Feld (@jonasfeld) gepostetes Foto am", "Jonas Feld"),
+])
+def test_instagram_footers_old_and_localised_give_the_name_alone(footer: str, name: str) -> None:
+    _, embed = _one_embed(
+        '<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/BHxYzAbCdEf/">'
+        f'<div><p><a href="https://www.instagram.com/p/BHxYzAbCdEf/">Cracked mud</a></p>'
+        f'<p>{footer} <time datetime="2016-07-10T18:47:00+00:00">Jul 10, 2016</time></p></div></blockquote>')
+    assert embed.author_name == name
+
+
+def test_a_facebook_fallback_gives_the_post_s_date_and_an_older_div_gives_the_page_name() -> None:
+    _, dated = _one_embed(
+        '<div class="fb-post" data-href="https://www.facebook.com/HolmFire/posts/1015800000000002">'
+        '<blockquote cite="https://www.facebook.com/HolmFire/posts/1015800000000002" class="fb-xfbml-parse-ignore">'
+        '<p>No open fires in the woods, please.</p>Publicada por <a href="https://www.facebook.com/HolmFire">'
+        'Bomberos Holm</a> en <a href="https://www.facebook.com/HolmFire/posts/1015800000000002">'
+        'Martes, 16 de abril de 2024</a></blockquote></div>')
+    assert (dated.author_name, dated.date_text) == ("Bomberos Holm", "Martes, 16 de abril de 2024")
+    _, old = _one_embed(
+        '<div class="fb-post" data-href="https://www.facebook.com/HolmFire/posts/1015800000000003">'
+        '<div class="fb-xfbml-parse-ignore"><a href="https://www.facebook.com/HolmFire/posts/1015800000000003">'
+        'Post</a> by <a href="https://www.facebook.com/HolmFire">Holm Fire Service</a>.</div></div>')
+    assert (old.author_name, old.date_text) == ("Holm Fire Service", None)
+
+
+def test_a_bluesky_oembed_snippet_links_name_and_handle_together() -> None:
+    _, embed = _one_embed(
+        '<blockquote class="bluesky-embed" data-bluesky-uri="at://did:plc:holmfakebbbb2222/app.bsky.feed.post/'
+        '3kqmooj3ems2y"><p>Water board meeting moved to the big hall.</p>&mdash; '
+        '<a href="https://bsky.app/profile/did:plc:holmfakebbbb2222">Holm Civic (@holmcivic.example.org)</a> '
+        '<a href="https://bsky.app/profile/did:plc:holmfakebbbb2222/post/3kqmooj3ems2y">2024-04-16T06:09Z</a>'
+        '</blockquote>')
+    assert (embed.author_handle, embed.author_name) == ("holmcivic.example.org", "Holm Civic")

@@ -221,3 +221,18 @@ def test_keys_are_idempotent(url: str) -> None:
 def test_parse_never_raises(text: str) -> None:
     ref = parse_post_url(text)
     assert ref is None or ":" in ref.key
+
+
+@pytest.mark.parametrize(("url", "key", "handle"), [
+    ("https://truthsocial.com/users/holmmayor/statuses/112300000000000005", "truthsocial:112300000000000005",
+     "holmmayor"),
+    ("https://www.facebook.com/video.php?v=10153987654321098", "facebook:10153987654321098", None),
+    ("https://twitter.com/#!/piabrandt/status/212345678901234567", "x:212345678901234567", "piabrandt"),
+])
+def test_older_and_activitypub_permalinks(url: str, key: str, handle: str | None) -> None:
+    ref = parse_post_url(url)
+    assert ref is not None and (ref.key, ref.handle) == (key, handle)
+
+
+def test_a_hashbang_address_that_is_no_status_is_no_post() -> None:
+    assert parse_post_url("https://twitter.com/#!/search?q=ferry") is None

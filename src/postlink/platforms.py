@@ -125,8 +125,11 @@ _MASTODON_PATH = re.compile(
     r"^/(?:@(?P<user>[A-Za-z0-9_.-]{1,30})(?:@(?P<remote>[A-Za-z0-9.-]+))?|users/(?P<apuser>[A-Za-z0-9_.-]{1,30})/statuses)"
     r"/(?P<id>\d{1,20})(?:/embed)?/?$"
 )
+# /@user/ID, /@user/posts/ID, …/embed, and the ActivityPub form /users/user/statuses/ID that
+# Truth Social (a Mastodon fork) also answers.
 _TRUTH_PATH = re.compile(
-    r"^/@(?P<user>[A-Za-z0-9_.-]{1,30})/(?:posts/)?(?P<id>\d{1,20})(?:/embed)?/?$"
+    r"^/(?:@(?P<user>[A-Za-z0-9_.-]{1,30})/(?:posts/)?|users/(?P<apuser>[A-Za-z0-9_.-]{1,30})/statuses/)"
+    r"(?P<id>\d{1,20})(?:/embed)?/?$"
 )
 
 
@@ -136,7 +139,7 @@ def _parse_truthsocial(host: str, path: str, query: str) -> PostRef | None:
     m = _TRUTH_PATH.match(path)
     if not m:
         return None
-    user, post_id = m.group("user"), m.group("id").lstrip("0") or "0"
+    user, post_id = m.group("user") or m.group("apuser"), m.group("id").lstrip("0") or "0"
     return PostRef("truthsocial", f"truthsocial:{post_id}",
                    f"https://truthsocial.com/@{user}/posts/{post_id}", user)
 
@@ -244,7 +247,8 @@ def _parse_facebook(host: str, path: str, query: str) -> PostRef | None:
     if path.rstrip("/") in ("/photo.php", "/photo") and fb_id.match(first("fbid")):
         return PostRef("facebook", f"facebook:{first('fbid')}",
                        f"https://www.facebook.com/photo.php?fbid={first('fbid')}")
-    if path.rstrip("/") == "/watch" and first("v").isdigit():
+    # /watch/?v=ID and the older /video.php?v=ID name the same video
+    if path.rstrip("/") in ("/watch", "/video.php") and first("v").isdigit():
         return PostRef("facebook", f"facebook:{first('v')}",
                        f"https://www.facebook.com/watch/?v={first('v')}")
     for pattern, template in _FB_PATHS:
@@ -424,6 +428,11 @@ def parse_post_url(url: str, *, fediverse: bool = False) -> PostRef | None:
     if parts.scheme.lower() not in ("http", "https") or not host:
         return None
     path = unquote(parts.path) or "/"
+    if path == "/" and parts.fragment.startswith("!/"):
+        # twitter.com/#!/user/status/ID: the "hashbang" permalinks of 2010-2012, whose path
+        # is in the fragment
+        path, _, query = parts.fragment[1:].partition("?")
+        parts = parts._replace(query=query)
     for parser in _PARSERS:
         ref = parser(host, path, parts.query)
         if ref is not None:

@@ -31,6 +31,8 @@ BLOCKQUOTE_CLASS = "bluesky-embed"
 URL_ATTRS = ("data-bluesky-uri",)
 # "— Display Name (@handle)": the name is the text between the dash and the handle link.
 AUTHOR_NAME = re.compile(r"[—–-]\s*(?P<name>[^()]*?)\s*\(?\s*$")
+# The oEmbed server's form links the profile as a whole: "<a>Display Name (@handle)</a>".
+NAME_AND_HANDLE = re.compile(r"^(?P<name>[^()]*?)\s*\(@(?P<handle>[A-Za-z0-9.-]+)\)$")
 
 
 def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
@@ -41,7 +43,10 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         handle = name = date = None
         for a in bq.xpath(".//a[@href]"):
             label = one_line(a.text_content())
-            if label.startswith("@") and handle is None:
+            both = NAME_AND_HANDLE.match(label) if handle is None and "/post/" not in (a.get("href") or "") else None
+            if both:
+                handle, name = both.group("handle"), one_line(both.group("name")) or None
+            elif label.startswith("@") and handle is None:
                 handle = label[1:]
                 prev = a.getprevious()
                 before = (prev.tail if prev is not None else a.getparent().text) or ""

@@ -31,7 +31,8 @@ CONTAINER_CLASSES = ("fb-post", "fb-video")
 AMP_TAG = "amp-facebook"
 WANTS = Wants(tags=("blockquote", "iframe", AMP_TAG), div_classes=CONTAINER_CLASSES)
 FALLBACK_CLASS = "fb-xfbml-parse-ignore"
-FALLBACK_INSIDE = f".//blockquote[{has_class(FALLBACK_CLASS)}]"
+# The fallback is a blockquote in the SDK's current code, a div in older code.
+FALLBACK_INSIDE = f".//*[{has_class(FALLBACK_CLASS)}]"
 URL_ATTRS = ("data-href", "cite")
 # Class the SDK adds once it has swapped in its iframe.
 RENDERED_CLASS = "fb_iframe_widget"
@@ -45,13 +46,18 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
             continue
         inner = el.xpath(FALLBACK_INSIDE)
         fallback = el if el.tag == "blockquote" else (inner[0] if inner else None)
-        text, name = "", None
+        text, name, date = "", None, None
         if fallback is not None:
             text = paragraphs_text(fallback.xpath(".//p"))
-            pages = [a for a in fallback.xpath(".//a[@href]") if ref_from_attrs(a, ("href",), PLATFORM) is None]
+            links = fallback.xpath(".//a[@href]")
+            pages = [a for a in links if ref_from_attrs(a, ("href",), PLATFORM) is None]
             name = one_line(pages[0].text_content()) or None if pages else None
+            # "Posted by <a>Page</a> on <a href=post>Thursday, August 27, 2015</a>": the link
+            # to the post itself shows its date (Facebook ids do not encode one)
+            dated = [one_line(a.text_content()) for a in links if a not in pages]
+            date = dated[-1] if dated and any(c.isdigit() for c in dated[-1]) else None
         markup = "rendered" if RENDERED_CLASS in classes(el) else "blockquote"
-        yield el, embed_of(ref, markup, author_name=name, text=text)
+        yield el, embed_of(ref, markup, author_name=name, text=text, date_text=date)
     for amp in page.tagged(AMP_TAG):
         ref = ref_from_attrs(amp, ("data-href",), PLATFORM)
         if ref is not None:

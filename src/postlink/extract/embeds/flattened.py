@@ -54,7 +54,7 @@ _IG_HANDLE = r"[A-Za-z0-9_.]{1,30}"
 # Instagram's footer in the languages its embed code is copied in: "A post shared by Name
 # (@handle)" (or "by @handle"), then maybe its date, after "on" or alone.
 _INSTAGRAM = re.compile(
-    r"(?:^|\s)(?:A post shared by|Ein Beitrag geteilt von|Une publication partagée par"
+    r"(?:^|\s)(?:A post shared by|A (?:photo|video) posted by|Ein Beitrag geteilt von|Une publication partagée par"
     r"|Una publicación compartida (?:de|por)|Un post condiviso da|Uma publicação compartilhada por"
     r"|Een bericht gedeeld door|Post udostępniony przez|Публикация от|Ett inlägg delat av"
     r"|Et innlegg delt av|Et opslag delt af|Příspěvek sdílený uživatelem)"

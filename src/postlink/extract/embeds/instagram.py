@@ -36,10 +36,12 @@ AMP_TAG, AMP_SHORTCODE = "amp-instagram", "data-shortcode"
 # The elements this finder reads, collected for all finders in one pass (markup.Page).
 WANTS = Wants(tags=("blockquote", "iframe", AMP_TAG))
 RENDERED_CLASSES = ("instagram-media", "instagram-media-rendered")
-# The words before the name in the footer, in the languages we have seen.
+# The words before the name in the footer, in the languages the embed code is copied in, and
+# in the old footers ("A photo posted by", German "Ein von … gepostetes Foto").
 FOOTER_LEAD = re.compile(
-    r"^.*?(?:shared by|geteilt von|partagée par|compartida (?:de|por)|condiviso da|"
-    r"compartilhada por|gedeeld door)\s+", re.I | re.S
+    r"^.*?(?:shared by|posted by|geteilt von|partagée par|compartida (?:de|por)|publicad[oa] (?:de|por)|"
+    r"condiviso da|compartilhada por|gedeeld door|udostępniony przez|Публикация от|delat av|delt av|"
+    r"delt af|sdílený uživatelem|^Eine? von)\s+", re.I | re.S
 )
 
 

@@ -2,7 +2,8 @@
 
 Rendered forms: widgets.js output (``iframe.twitter-tweet-rendered[data-tweet-id]``,
 ``twitter-widget``) and Substack's server-rendered tweet cards (``div.tweet[data-attrs]`` with
-the post's url, text and author as JSON). BBC screenshot cards live in ``cards.py``.
+the post's url, text and author as JSON). Embetty (a privacy proxy some German publishers
+use) writes ``<embetty-tweet status=ID>``. BBC screenshot cards live in ``cards.py``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 from lxml.etree import ParserError
@@ -34,7 +36,7 @@ from postlink.platforms import PostRef
 
 PLATFORM = "x"
 # The elements this finder reads, collected for all finders in one pass (markup.Page).
-WANTS = Wants(tags=("blockquote", "iframe", "amp-twitter"), div_classes=("tweet",),
+WANTS = Wants(tags=("blockquote", "iframe", "amp-twitter", "embetty-tweet"), div_classes=("tweet",),
               attributes=("data-tweet-id",))
 # blockquote.twitter-tweet / .twitter-video: the oEmbed markup.
 BLOCKQUOTE_CLASSES = ("twitter-tweet", "twitter-video")
@@ -45,9 +47,11 @@ BARE_PERMALINK = "/status"
 RENDERED_CLASSES = ("twitter-tweet", "twitter-tweet-rendered")
 IFRAME_ADDRESS = "platform.twitter.com/embed"
 AMP_TAG, AMP_ID = "amp-twitter", "data-tweetid"
-# widgets.js output names the post in data-tweet-id on one of these tags.
+# widgets.js output names the post in data-tweet-id on one of these tags (a page saved from a
+# browser after rendering has <twitterwidget>, the custom element's name in older widgets.js).
 RENDERED_ID = "data-tweet-id"
-RENDERED_TAGS = ("iframe", "div", "twitter-widget", "article")
+RENDERED_TAGS = ("iframe", "div", "twitter-widget", "twitterwidget", "article")
+EMBETTY_TAG, EMBETTY_ID = "embetty-tweet", "status"
 # Substack's server-rendered tweet: div.tweet[data-attrs].
 SUBSTACK_CLASS, SUBSTACK_ATTRS = "tweet", "data-attrs"
 # A post id: ASCII digits, at most 20 (a 64-bit snowflake). str.isdigit() also takes "²" and
@@ -80,8 +84,20 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         if amp.get(AMP_ID) is None:
             continue
         tweet_id = (amp.get(AMP_ID) or "").strip()
-        if _ID.fullmatch(tweet_id):
+        if not _ID.fullmatch(tweet_id):
+            continue
+        # the placeholder AMP shows until the tweet loads is often the oEmbed blockquote,
+        # with the author line
+        placeholder = next((e for e in map(_from_blockquote, amp.iter("blockquote"))
+                            if e is not None and e.key == f"x:{tweet_id.lstrip('0') or '0'}"), None)
+        if placeholder is not None:
+            yield amp, replace(placeholder, markup="amp")
+        else:
             yield amp, _by_id(tweet_id, "amp", text=paragraphs_text(amp.xpath(".//p")))
+    for el in page.tagged(EMBETTY_TAG):
+        tweet_id = (el.get(EMBETTY_ID) or "").strip()
+        if _ID.fullmatch(tweet_id):
+            yield el, _by_id(tweet_id, "rendered")
     for el in page.attributed(RENDERED_ID):
         tweet_id = (el.get(RENDERED_ID) or "").strip()
         if _ID.fullmatch(tweet_id) and el.tag in RENDERED_TAGS:
@@ -109,9 +125,15 @@ def _from_blockquote(bq: HtmlElement) -> Embed | None:
     ref = ref_from_links(bq, PLATFORM)
     if ref is None:
         return None
-    text = paragraphs_text(bq.xpath(".//p"))
+    paragraphs = bq.xpath(".//p")
+    text = paragraphs_text(paragraphs)
     name = handle = None
-    m = AUTHOR.search(_text_after_paragraphs(bq))
+    outside = _text_outside_paragraphs(bq)
+    if not paragraphs:  # a sanitiser dropped the <p>: the text is what precedes the last dash
+        cut = max(outside.rfind("—"), outside.rfind("–"))
+        if cut > 0:
+            text, outside = tidy(outside[:cut]), outside[cut:]
+    m = AUTHOR.search(one_line(outside))
     if m:
         name = one_line(m.group("name")) or None
         handle = m.group("handle")
@@ -119,23 +141,37 @@ def _from_blockquote(bq: HtmlElement) -> Embed | None:
         inline = parse_flattened(text)
         if inline is not None and inline.platform == PLATFORM:
             text, name, handle = inline.text, inline.name, inline.handle
+    permalinks = [a for a in bq.iter("a") if BARE_PERMALINK in (a.get("href") or "")]
+    date = one_line(permalinks[-1].text_content()) if permalinks else ""
     return embed_of(ref, "blockquote", author_handle=handle or ref.handle, author_name=name,
-                    text=text, truncated=text.rstrip().endswith("…"))
+                    text=text, date_text=date or None, truncated=_cut_short(paragraphs, text))
 
 
-def _text_after_paragraphs(bq: HtmlElement) -> str:
-    """Text of the blockquote outside its <p>s and before the permalink: the author line."""
+def _text_outside_paragraphs(bq: HtmlElement) -> str:
+    """Text of the blockquote outside its <p>s and before the permalink (the date link): the
+    author line, and the post's text too when there is no <p>. A link before the permalink
+    (the author's name as a link, a mention) is part of that text."""
     pieces = [bq.text or ""]
     for child in bq:
         if child.tag == "p":
             pieces.append(child.tail or "")
             continue
-        if child.tag == "a":
+        if child.tag == "a" and BARE_PERMALINK in (child.get("href") or ""):
             break
         if isinstance(child.tag, str) and child.tag not in ("script", "style"):
-            pieces.append(child.text_content())
+            pieces.append(text_with_breaks(child) if child.tag != "br" else "\n")
         pieces.append(child.tail or "")
-    return one_line("".join(pieces))
+    return "".join(pieces)
+
+
+def _cut_short(paragraphs: list[HtmlElement], text: str) -> bool:
+    """The platform cut the text short ("…"), as opposed to a link's display text that ends in
+    "…" because X shortens the URLs it shows."""
+    if not text.rstrip().endswith("…"):
+        return False
+    links = paragraphs[-1].xpath(".//a") if paragraphs else []
+    return not (links and one_line(links[-1].text_content()).endswith("…")
+                and not one_line(links[-1].tail or ""))
 
 
 def _markup_text(text: str) -> str:
