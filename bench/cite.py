@@ -46,8 +46,6 @@ from postlink.pipeline import add_article, extract  # noqa: E402
 from postlink.report.audit import build_audit  # noqa: E402
 from postlink.store import Store  # noqa: E402
 
-CORPUS_SETS = ("pages", "text")
-
 
 @dataclass
 class Score:
@@ -144,13 +142,13 @@ Predict = Callable[[labelled.Labelled], Iterable[Citation]]
 
 
 def evaluate(items: list[labelled.Labelled], predict: Predict) -> dict[str, Score]:
-    """Scores per set ("dev", "pages", "text"), plus "corpus" (pages and text together)."""
+    """Scores per set ("dev", "languages", "pages", "text"), plus "corpus" (pages and text together)."""
     scores: dict[str, Score] = {}
     for item in items:
         group = item.name.split("/")[0]
         citations = list(predict(item))
         score_article(item, citations, scores.setdefault(group, Score()))
-        if group in CORPUS_SETS:
+        if group in labelled.CORPUS_SETS:
             score_article(item, citations, scores.setdefault("corpus", Score()))
     return scores
 
@@ -185,7 +183,7 @@ def ranking(items: list[labelled.Labelled], rows: list[train_cite.Rows],
     pair, a few pairs either way on 174."""
     scored, gold = [], 0
     for i, (item, r) in enumerate(zip(items, rows, strict=True)):
-        if item.name.split("/")[0] not in CORPUS_SETS:
+        if item.name.split("/")[0] not in labelled.CORPUS_SETS:
             continue
         gold += len(labelled.pair_labels(item).gold)
         p = train_cite.fit_weights(rows[:i] + rows[i + 1:]).probabilities(r.x)
@@ -276,13 +274,13 @@ def main(argv: list[str]) -> int:
     if "--json" in argv:
         print(json.dumps({how: {k: v.as_dict() for k, v in s.items()} for how, s in figures.items()}, indent=2))
         return 0
-    print(f"{'set':<8}{'figure':<17}{'gold':>5}{'pred':>6}{'ok':>5}{'precision':>10}{'recall':>8}"
+    print(f"{'set':<10}{'figure':<17}{'gold':>5}{'pred':>6}{'ok':>5}{'precision':>10}{'recall':>8}"
           f"{'kind acc':>9}{'must-not linked':>16}")
-    for group in ("dev", "pages", "text", "corpus"):
+    for group in ("dev", "languages", "pages", "text", "corpus"):
         for how, scores in figures.items():
             if group in scores:
                 s = scores[group]
-                print(f"{group:<8}{how:<17}{s.gold:>5}{s.predicted:>6}{s.correct:>5}{s.precision:>10.3f}"
+                print(f"{group:<10}{how:<17}{s.gold:>5}{s.predicted:>6}{s.correct:>5}{s.precision:>10.3f}"
                       f"{s.recall:>8.3f}{s.kind_accuracy:>9.3f}{len(s.violations):>9}/{s.must_not_cite}")
     print()
     extract_s, cite_s = cost(items)

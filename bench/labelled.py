@@ -26,12 +26,15 @@ from postlink.platforms import parse_post_url
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_DIR = ROOT / "tests" / "data" / "citations"
+# Our own articles in other languages, quoting and translating English posts.
+LANGUAGES_DIR = ROOT / "tests" / "data" / "citations-languages"
 SHARED = ROOT.parent / "shared" / "corpus" / "real"
 PAGES_DIR = SHARED / "dev"
 TEXT_DIR = SHARED / "text"
 KINDS = {".html": "html", ".htm": "html", ".txt": "text", ".md": "markdown"}
 MIN_FRAGMENT = 15  # fragments are 15-50 characters: a shorter sentence can never be labelled
-ALL_SETS = ("dev", "pages", "text")
+ALL_SETS = ("dev", "languages", "pages", "text")
+CORPUS_SETS = ("pages", "text")  # the real third-party articles; the others are our own
 
 
 @dataclass
@@ -92,7 +95,8 @@ def pair_labels(item: Labelled) -> PairLabels:
 
 
 def load(sets: Iterable[str] = ALL_SETS) -> list[Labelled]:
-    loaders = {"dev": _dev, "pages": _pages, "text": _text}
+    loaders = {"dev": lambda: _hand_written(DEV_DIR, "dev"),
+               "languages": lambda: _hand_written(LANGUAGES_DIR, "languages"), "pages": _pages, "text": _text}
     out: list[Labelled] = []
     for name in sets:
         out.extend(loaders[name]())
@@ -100,18 +104,18 @@ def load(sets: Iterable[str] = ALL_SETS) -> list[Labelled]:
 
 
 def available_sets() -> tuple[str, ...]:
-    return tuple(s for s, d in (("dev", DEV_DIR), ("pages", PAGES_DIR), ("text", TEXT_DIR))
-                 if d.is_dir())
+    return tuple(s for s, d in (("dev", DEV_DIR), ("languages", LANGUAGES_DIR), ("pages", PAGES_DIR),
+                                 ("text", TEXT_DIR)) if d.is_dir())
 
 
-# -- the hand-written dev set ----------------------------------------------------------------
-def _dev() -> list[Labelled]:
-    labels = json.loads((DEV_DIR / "labels.json").read_text(encoding="utf-8"))
+# -- the hand-written sets (dev, languages) ---------------------------------------------------
+def _hand_written(folder: Path, set_name: str) -> list[Labelled]:
+    labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
     out = []
     for name, label in labels.items():
         if name.startswith("_"):
             continue
-        path = DEV_DIR / name
+        path = folder / name
         article = ArticleInput(f"https://news.example/{path.stem}", path.read_bytes(), KINDS[path.suffix])
         doc = extract(article)
         known = {a["key"]: {"text": a["text"], "author_handle": a.get("author_handle"),
@@ -127,7 +131,7 @@ def _dev() -> list[Labelled]:
                     and ref["contains"] in e.text]
             names[short] = keys[0] if keys else f"?{short}"
         gold = [(names[c["post"]], c["sentence_contains"], c["kind"]) for c in label["citations"]]
-        out.append(Labelled(f"dev/{name}", article, doc, posts, gold,
+        out.append(Labelled(f"{set_name}/{name}", article, doc, posts, gold,
                             [m["sentence_contains"] for m in label.get("must_not_cite", ())],
                             [n["sentence_contains"] for n in label.get("neutral", ())]))
     return out

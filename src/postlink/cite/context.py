@@ -45,8 +45,8 @@ from postlink.cite.compare import PostWords, count_words, post_words, split_word
 from postlink.cite.model import PostText
 from postlink.cite.paraphrase import content_words, stem, strong_stems
 from postlink.cite.quotes import Quote, QuoteIndex
-from postlink.extract.model import Document, Sentence
-from postlink.lexicon import cues_any, cues_in, detect_language
+from postlink.extract.model import CLOSING_QUOTES, SENTENCE_END_MARKS, Document, Sentence
+from postlink.lexicon import Writing, cues_any, cues_in, detect_language, script_of
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -160,6 +160,7 @@ class PageContext:
         # one language for the page's stems, sentences and posts alike: a post quoted in
         # another language rarely shares stems anyway, and its names and numbers stem the same
         self.language = detect_language(doc.text[:_LANGUAGE_SAMPLE])
+        page = Writing(script_of(doc.text[:_LANGUAGE_SAMPLE]), self.language)
         self.posts: dict[str, PreparedPost] = {}
         for p in posts:
             if p.key in self.posts:
@@ -171,6 +172,10 @@ class PageContext:
                 p, post_words(p.text, p.truncated), names,
                 frozenset(stem(w, self.language) for w in words if w not in name_words),
                 strong_stems(p.text), frozenset(stem(w, self.language) for w in words), name_words)
+        # posts written in another language or script than the page: a quote of one, translated,
+        # cannot match its words, so that it does not match them says nothing of whose they are
+        self.translated = frozenset(key for key, p in self.posts.items()
+                                    if p.post.text and Writing.of(p.post.text).differs(page))
         self.pieces: dict[tuple[int, str], list[Piece]] = defaultdict(list)
         self._evidence: dict[tuple[int, str], Evidence] = {}
         self._para_starts = [start for start, _ in doc.paragraphs]
@@ -268,7 +273,7 @@ class PageContext:
         para = self.doc.paragraphs[self.paragraph_of(sentence.start)] if self.doc.paragraphs else None
         whole = para is not None and para[0] >= sentence.start - 1 and para[1] <= sentence.end + 1
         return whole and len(sentence.text.split()) <= HEADING_MAX_WORDS and \
-            not sentence.text.rstrip().endswith((".", "!", "?", ":", '"', "”", "’", "»", "…"))
+            not sentence.text.rstrip().endswith((*SENTENCE_END_MARKS, ":", *CLOSING_QUOTES))
 
     def in_quote(self, sentence: Sentence) -> bool:
         """The sentence starts inside a quote that opened in an earlier sentence: it is
@@ -420,6 +425,8 @@ class PageContext:
         if quote is None:
             return False
         post = self.posts[key]
+        if key in self.translated:
+            return False  # the quote may well be the post's words, translated
         if post.post.text:
             start = sentence_at(self.doc.sentences, quote.start)
             return start is not None and not any(

@@ -198,7 +198,8 @@ class PairFeatures:
         put("unmatched_quote", index in self.unmatched)
         # a quote that did not match the post's text is someone else's words; when the post's
         # text is not on the page, the quote may be the post's own
-        put("quotes_something_else", index in self.unmatched and not quotes and bool(post.post.text))
+        put("quotes_something_else", index in self.unmatched and not quotes and bool(post.post.text)
+            and key not in ctx.translated)
         put("textless_quote", index in self.unmatched and not post.post.text)
         # most of the sentence is the post's words, unquoted: the post's own text left in
         # the body (or a sentence the post copied), not a citation of it

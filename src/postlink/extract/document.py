@@ -33,7 +33,14 @@ from postlink.extract.embeds.flattened import (
 )
 from postlink.extract.embeds.postlinks import RawPostLink, find_post_links
 from postlink.extract.links import canonical_url, find_text_urls
-from postlink.extract.model import Document, Embed, Link, PostLink
+from postlink.extract.model import (
+    CLOSING_QUOTES,
+    SENTENCE_END_MARKS,
+    Document,
+    Embed,
+    Link,
+    PostLink,
+)
 from postlink.extract.pasted import pasted_posts
 from postlink.extract.region import REGION_CHROME_TAGS, BodyRegion, paragraph_key
 from postlink.extract.sentences import split_sentences
@@ -354,7 +361,7 @@ def _looks_like_headline(paragraph: str, markdown: bool) -> bool:
     return (
         "\n" not in paragraph
         and len(paragraph.split()) <= 20
-        and not paragraph.rstrip().endswith((".", "!", "?", "…", '"', "”", ":"))
+        and not paragraph.rstrip().endswith((*SENTENCE_END_MARKS, ":", *CLOSING_QUOTES))
         and parse_flattened(paragraph) is None
     )
 

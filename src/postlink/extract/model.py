@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# What may end a sentence, in the scripts postlink reads (Hindi's danda, the CJK full stops,
+# the Arabic and Urdu question mark and full stop), and the closing quote marks a sentence may
+# end on (German closes „…“, Danish »…«): a line ending in neither is a heading or a label.
+SENTENCE_END_MARKS = (".", "!", "?", "…", "।", "॥", "。", "！", "？", "؟", "۔")
+CLOSING_QUOTES = ('"', "”", "“", "’", "»", "«", "›", "」", "』")
+
 
 @dataclass(frozen=True)
 class Sentence:

@@ -371,6 +371,41 @@ def detect_language(text: str) -> str | None:
     return best
 
 
+@dataclass(frozen=True)
+class Writing:
+    """The script a text is written in, and its language when its stopwords tell."""
+
+    script: str | None
+    language: str | None
+
+    @classmethod
+    def of(cls, text: str) -> Writing:
+        return cls(script_of(text), detect_language(text))
+
+    def differs(self, other: Writing) -> bool:
+        """Another script, or two languages that can both be told and are not the same."""
+        if self.script and other.script and self.script != other.script:
+            return True
+        return self.language is not None and other.language is not None and self.language != other.language
+
+
+# Letters of these scripts, by code point: enough to tell a Russian or Hindi line from an
+# English post without knowing either language's words. Each is counted by one regex scan.
+_SCRIPTS = {name: re.compile(f"[{letters}]") for name, letters in (
+    ("latin", "A-Za-z\u00c0-\u024f"), ("greek", "\u0370-\u03ff"), ("cyrillic", "\u0400-\u052f"),
+    ("hebrew", "\u0590-\u05ff"), ("arabic", "\u0600-\u06ff"), ("devanagari", "\u0900-\u097f"),
+    ("cjk", "\u3040-\u9fff"), ("hangul", "\uac00-\ud7af"))}
+_NOT_WORDS = re.compile(r"(?:https?://|pic\.twitter\.com/|[@#])\S+")
+
+
+def script_of(text: str) -> str | None:
+    """The script most of the text's letters are in (links, handles and tags left out)."""
+    text = _NOT_WORDS.sub(" ", text)
+    counts = {name: len(pattern.findall(text)) for name, pattern in _SCRIPTS.items()}
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else None
+
+
 @cache
 def _stopword_shares() -> dict[str, tuple[tuple[str, float], ...]]:
     """Stopword -> (language, share) for each spaced language that lists it, the share one

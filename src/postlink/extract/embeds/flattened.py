@@ -27,7 +27,7 @@ from importlib.resources import files
 
 from postlink.extract.dates import DATE as _DATE
 from postlink.extract.dates import KNOWN_DATE, parse_date
-from postlink.lexicon import cues_any, words
+from postlink.lexicon import Writing, cues_any, detect_language, words
 from postlink.platforms import parse_post_url
 
 # X handles are 1-15 word characters; Bluesky handles are domain names.
@@ -291,10 +291,14 @@ def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = (), *, runs: boo
         first = i
         if not post.text and post.platform in _TEXT_PRECEDES and i - 1 > taken:
             first = i - 1  # attribution on its own: the paragraph before it was the text
+        if post.platform == "instagram" and first - 1 > taken \
+                and _INSTAGRAM_PLACEHOLDER.fullmatch(paragraphs[first - 1]):
+            first -= 1  # "View this post on Instagram" on a line of its own, above the caption
         if runs and post.platform in _LIMITS:
             text = paragraphs[first] if first < i else post.text
             while (first - 1 > taken and gaps and gaps[first] > usual
-                   and _fits(paragraphs[first - 1], text, post)):
+                   and _fits(paragraphs[first - 1], text, post)
+                   and not Writing.of(paragraphs[first - 1]).differs(Writing.of(text))):
                 first -= 1
                 text = paragraphs[first] + "\n\n" + text
             # A run before an attribution on its own line is the post's layout kept line by
@@ -329,7 +333,7 @@ def _run_start(paragraphs: Sequence[str], first: int, text: str, post: Flattened
         before = paragraphs[start - 1]
         if not _reads_as_post(before, text, post):
             return start  # the article's own paragraph: the post starts after it
-        if not _fits(before, text, post) or voiced and not _first_person_line(before):
+        if not _fits(before, text, post) or voiced and not _first_person_line(before, text):
             return first  # the run ran into the length limit: it is prose
         start -= 1
         text = before + "\n\n" + text
@@ -342,10 +346,10 @@ def _run_start(paragraphs: Sequence[str], first: int, text: str, post: Flattened
 _LIMITS = {"x": 280, "bluesky": 300}
 _X_LONGER_POSTS = "2017-11-07"
 _SHORT_LINE = 80  # characters: a line of a post, not a paragraph of an article
-_FIRST_PERSON = frozenset(
-    w for lang in tomllib.loads(
-        (files("postlink") / "lexicon" / "first_person.toml").read_text("utf-8")).values()
-    for w in lang["words"])
+_FIRST_PERSON_BY_LANGUAGE = {
+    code: frozenset(lang["words"]) for code, lang in tomllib.loads(
+        (files("postlink") / "lexicon" / "first_person.toml").read_text("utf-8")).items()}
+_FIRST_PERSON = frozenset().union(*_FIRST_PERSON_BY_LANGUAGE.values())
 _LINK = re.compile(r"(?:https?://|pic\.twitter\.com/)\S+")
 _DIALOGUE_DASH = ("–", "—", "-")  # opens reported speech in many languages' articles
 _CLOSERS = "\"'”’»›)]*_ "
@@ -365,7 +369,7 @@ def _reads_as_post(paragraph: str, text: str, post: FlattenedPost) -> bool:
 
     Not when it reads as the article's own: a lead-in ending in ":", a heading or label (no
     sentence end), a line of reported speech opening with a dash, a sentence naming the
-    post's author, or one that quotes the post's words.
+    post's author, one that quotes the post's words, or one in another language.
     """
     words = paragraph.strip()
     if not words or words.endswith(":") or words.startswith(_DIALOGUE_DASH):
@@ -373,12 +377,22 @@ def _reads_as_post(paragraph: str, text: str, post: FlattenedPost) -> bool:
     end = _LINK.sub("", words).rstrip(_CLOSERS)[-1:]
     if not end or end.isalnum():
         return False  # a heading, a label ("Advertisement"), a name: no sentence ends here
-    return not _names_author(paragraph, post) and not _shares_run(paragraph, text)
+    # a paragraph in another language or script than the post's is the article's translation
+    # of it, written right under it
+    return not _names_author(paragraph, post) and not _shares_run(paragraph, text) \
+        and not Writing.of(paragraph).differs(Writing.of(text))
 
 
-def _first_person_line(paragraph: str) -> bool:
-    words = re.findall(r"\w+(?:['’]\w*)?|\w", paragraph.lower())
-    return len(paragraph) <= _SHORT_LINE and any(w in _FIRST_PERSON for w in words)
+def _first_person_line(paragraph: str, text: str) -> bool:
+    """A short line in the first person, read in its own language or else the post's: in
+    every language at once, Norwegian and Polish "i" (in, and) or French "ma" would be
+    first-person words of an article's line. English "I" is a capital."""
+    if len(paragraph) > _SHORT_LINE:
+        return False
+    language = detect_language(paragraph) or detect_language(text)
+    mine = _FIRST_PERSON_BY_LANGUAGE.get(language or "", _FIRST_PERSON)
+    found = re.findall(r"\w+(?:['’]\w*)?|\w", paragraph)
+    return any(w.lower() in mine and (w != "i" or language not in (None, "en")) for w in found)
 
 
 def _weighted_length(text: str) -> int:
