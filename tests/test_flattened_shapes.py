@@ -182,6 +182,7 @@ def test_a_leading_date_line_is_the_article_s_date() -> None:
     ("4 मार्च, 2024", "2024-03-04"),  # a comma before the year
     ("4 जुल॰ 2024", "2024-07-04"),  # Hindi's abbreviation sign
     ("4 July, 2024", "2024-07-04"),
+    ("4th July 2024", "2024-07-04"),  # an ordinal day before the month
     ("2024. március 4.", "2024-03-04"),
     ("2024-03-04T10:30:00Z", "2024-03-04T10:30:00+00:00"),
     ("1709548200000", "2024-03-04T10:30:00+00:00"),
@@ -220,9 +221,10 @@ def test_an_article_s_translation_under_a_post_stays_prose(translation: str) -> 
     assert translation in _sentences(text)
 
 
-def test_instagram_s_placeholder_on_a_line_of_its_own_is_part_of_the_post() -> None:
+@pytest.mark.parametrize("placeholder", ["View this post on Instagram", "Sieh dir diesen Beitrag auf Instagram an"])
+def test_instagram_s_placeholder_on_a_line_of_its_own_is_part_of_the_post(placeholder: str) -> None:
     text = ("Die Sängerin hat sich verlobt.\n\n"
-            "View this post on Instagram\n\n"
+            f"{placeholder}\n\n"
             "He asked, I said yes!\n\n"
             "Ein Beitrag geteilt von Zofia Lis (@zofialis)\n\n"
             "Die Hochzeit soll im Sommer sein.")
@@ -240,3 +242,11 @@ def test_an_article_s_short_line_in_another_language_is_not_first_person(line: s
             "Twenty years on skis. Time for a new chapter. — Ingrid Moen (@IngridMoenSki) December 27, 2023")
     assert [p[2] for p in _posts(text)] == ["Twenty years on skis. Time for a new chapter."]
     assert line in _sentences(text)
+
+
+@pytest.mark.parametrize("credit", ["— Photo: Jo Park (@jopark_photo)", "— Foto: Jo Park (@jopark_photo)"])
+def test_a_picture_s_credit_line_is_not_a_post_s_attribution(credit: str) -> None:
+    text = ("Fans waited outside the arena in the rain for three hours before the doors opened.\n\n"
+            f"{credit}\n\nThe concert started late.")
+    assert _posts(text) == []
+    assert _sentences(text)[0].startswith("Fans waited outside the arena")

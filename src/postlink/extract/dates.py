@@ -65,7 +65,7 @@ DATE = (rf"(?:{KNOWN_DATE}|{_ANY_MONTH_WORD}\s+\d{{1,2}},?\s+\d{{4}}{_TIME}"
 
 _READ = re.compile(
     rf"(?P<m1>{_MONTH})\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
-    rf"|(?P<d2>\d{{1,2}})\.?{_CONNECT}\s+(?P<m2>{_MONTH}){_CONNECT},?\s+(?P<y2>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\.?{_CONNECT}\s+(?P<m2>{_MONTH}){_CONNECT},?\s+(?P<y2>\d{{4}})"
     rf"|(?P<y3>\d{{4}})(?:年|\.)?\s*(?P<m3>{_MONTH})\s*(?P<d3>\d{{1,2}})"
     r"|(?P<iso>\d{4}-\d{2}-\d{2})(?P<isotime>T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?"
     rf"|(?P<ms>{_EPOCH_MS})"

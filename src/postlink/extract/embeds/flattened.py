@@ -27,7 +27,7 @@ from importlib.resources import files
 
 from postlink.extract.dates import DATE as _DATE
 from postlink.extract.dates import KNOWN_DATE, parse_date
-from postlink.lexicon import Writing, cues_any, detect_language, words
+from postlink.lexicon import Writing, cues_any, detect_language, fold, words
 from postlink.platforms import parse_post_url
 
 # X handles are 1-15 word characters; Bluesky handles are domain names.
@@ -69,6 +69,7 @@ _INSTAGRAM_NAME_FIRST = re.compile(
 )
 _INSTAGRAM_PLACEHOLDER = re.compile(
     r"^\s*(?:View this post on Instagram|Dieses? (?:Beitrag|Post) auf Instagram ansehen"
+    r"|Sieh dir diesen Beitrag auf Instagram an"
     r"|Ver esta publicación en Instagram|Voir cette publication sur Instagram"
     r"|Visualizza questo post su Instagram|Wyświetl ten post na Instagramie\.?"
     r"|Посмотреть эту публикацию в Instagram|A bejegyzés megtekintése az Instagramon"
@@ -125,6 +126,8 @@ def _x_or_bluesky(paragraph: str) -> FlattenedPost | None:
     date = m.group("date_md") or m.group("date")
     if date is None and paragraph[: m.start()].rstrip(" \t>")[-1:] not in ("", "\n"):
         return None  # without a date, only an attribution on its own line is one
+    if _is_credit(m.group("name")):
+        return None  # "— Photo: Jo Park (@jopark)": a picture's credit line, not a post's author
     text = _strip_quote_markers(paragraph[: m.start()])
     url = m.group("url_md") or m.group("url")
     ref = parse_post_url(url) if url else None
@@ -139,6 +142,15 @@ def _x_or_bluesky(paragraph: str) -> FlattenedPost | None:
         text = text.replace("[image or embed]", "").strip()
     return FlattenedPost(handle, _name(m.group("name")), text, date, url if ref else None,
                          _truncated(text), platform)
+
+
+_CREDIT_LABEL = re.compile(r"\s*([^\W\d_]+)\s*:")
+_CREDIT_WORDS = cues_any("credit_words")
+
+
+def _is_credit(name: str | None) -> bool:
+    label = _CREDIT_LABEL.match(name or "")
+    return label is not None and fold(label.group(1)) in _CREDIT_WORDS
 
 
 def _instagram(paragraph: str) -> FlattenedPost | None:
