@@ -415,9 +415,12 @@ def _cue_positions(words: tuple[str, ...], lex: CueWords) -> tuple[int, ...]:
     if lex.post_cues.isdisjoint(words) and lex.platforms.isdisjoint(words) \
             and _PLATFORM_PHRASES.keys().isdisjoint(words) and _POST_PHRASES.keys().isdisjoint(words):
         return ()  # most sentences: one test in C instead of one per word
-    return tuple(i for i, w in enumerate(words) if w in lex.post_cues or _phrase_at(words, i, _CASE_PHRASES)
-                 or _phrase_at(words, i, _POST_PHRASES) or (
-        (w in lex.platforms or _phrase_at(words, i, _PLATFORM_PHRASES))
+    # (a phrase is looked for only where one starts: most words start none, and a call per
+    # word per index was a tenth of citation's time)
+    return tuple(i for i, w in enumerate(words) if w in lex.post_cues
+                 or w in _CASE_PHRASES and _phrase_at(words, i, _CASE_PHRASES)
+                 or w in _POST_PHRASES and _phrase_at(words, i, _POST_PHRASES) or (
+        (w in lex.platforms or w in _PLATFORM_PHRASES and _phrase_at(words, i, _PLATFORM_PHRASES))
         and not _follows(words, i, lex) and (
             (i > 0 and words[i - 1] in lex.platform_prepositions)
             or (i + 1 < len(words) and words[i + 1] in lex.platform_postpositions))))

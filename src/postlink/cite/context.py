@@ -58,6 +58,8 @@ MIN_UNMATCHED_WORDS = 2
 # The page language is read from its first characters: enough words to tell, and a bounded
 # cost on a 5 MB article.
 _LANGUAGE_SAMPLE = 20_000
+# ... and its script from fewer: a page's letters are nearly all of one script.
+_SCRIPT_SAMPLE = 2_000
 # How early in a sentence that pronoun may come (words).
 PRONOUN_REACH = 3
 # Capitalised words that are not names (so two sentences do not share a subject by them).
@@ -160,7 +162,7 @@ class PageContext:
         # one language for the page's stems, sentences and posts alike: a post quoted in
         # another language rarely shares stems anyway, and its names and numbers stem the same
         self.language = detect_language(doc.text[:_LANGUAGE_SAMPLE])
-        page = Writing(script_of(doc.text[:_LANGUAGE_SAMPLE]), self.language)
+        page = Writing(script_of(doc.text[:_SCRIPT_SAMPLE]), self.language)
         self.posts: dict[str, PreparedPost] = {}
         for p in posts:
             if p.key in self.posts:

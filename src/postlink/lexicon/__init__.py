@@ -401,6 +401,8 @@ _NOT_WORDS = re.compile(r"(?:https?://|pic\.twitter\.com/|[@#])\S+")
 def script_of(text: str) -> str | None:
     """The script most of the text's letters are in (links, handles and tags left out)."""
     text = _NOT_WORDS.sub(" ", text)
+    if text.isascii():  # most posts and pages: one test in C
+        return "latin" if _SCRIPTS["latin"].search(text) else None
     counts = {name: len(pattern.findall(text)) for name, pattern in _SCRIPTS.items()}
     best = max(counts, key=counts.__getitem__)
     return best if counts[best] else None
