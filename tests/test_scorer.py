@@ -194,3 +194,24 @@ def test_a_short_paragraph_ending_in_a_danda_or_a_german_closing_quote_is_no_hea
     vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
     lead = vectors[(_containing(doc, "ट्वीट किया"), posts[0].key)]
     assert lead[INDEX["heading"]] == 0.0
+
+
+@pytest.mark.parametrize(("sentence", "points"), [
+    ("In a later post, Ellison promised a shuttle bus.", True),
+    ("In a subsequent tweet, Ellison promised a shuttle bus.", True),  # "subsequently", stemmed
+    ("Ellison later promised a shuttle bus in the same post.", False),  # no order word on the noun
+])
+def test_a_sentence_about_another_post_of_an_author_with_one_post_here(sentence: str, points: bool) -> None:
+    doc, posts = _page(ARTICLE.replace("The works start on Monday.", sentence))
+    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
+    x = vectors[(_containing(doc, "shuttle bus"), posts[0].key)]
+    assert x[INDEX["other_post"]] == float(points)
+
+
+def test_another_post_of_the_author_on_the_page_may_be_the_one_meant() -> None:
+    second = ("A shuttle bus will run every 20 minutes. — Mara Ellison (@MaraEllison) May 3, 2024\n\n"
+              "In a later post, Ellison promised a shuttle bus.")
+    doc, posts = _page(ARTICLE.replace("The works start on Monday.", second))
+    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
+    sentence = _containing(doc, "In a later post")
+    assert all(vectors[(sentence, p.key)][INDEX["other_post"]] == 0.0 for p in posts if (sentence, p.key) in vectors)

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TypeVar
 
 from postlink.cite.attribution import (
@@ -197,6 +198,9 @@ class PageContext:
         self._nearby: dict[int, set[str]] | None = None
         self._quote_index: QuoteIndex | None = None
         self._named: dict[int, set[str]] = {}
+        self._other_post: dict[int, bool] = {}
+        self._posts_by_handle: Counter[str] = Counter(
+            (p.post.author_handle or "").lower() for p in self.posts.values())
         self._quote_words: dict[tuple[int, int], int] = {}
         self._readings: dict[int, Reading] = {}
         self._headings: dict[int, bool] = {}
@@ -351,6 +355,17 @@ class PageContext:
                     if before is not None:
                         self._introduced[before.index].add(k)
         return bool(self._introduced.get(sentence.index, set()) - {key})
+
+    def points_to_other_post(self, sentence: Sentence, key: str) -> bool:
+        """The sentence is about a post of the author that is not on the page: an order word on
+        a post noun ("in a later tweet", "w kolejnym wpisie", "dans un autre message") when
+        the page has no other post by the post's (known) author. With authorless embeds the
+        other post may be one of them, so those are not judged."""
+        handle = (self.posts[key].post.author_handle or "").lower()
+        if not handle or self._posts_by_handle[handle] > 1:
+            return False
+        return _once(self._other_post, sentence.index,
+                     lambda: _order_on_post_noun(self.reading(sentence).words, self.language))
 
     def names_other_author(self, sentence: Sentence, key: str) -> bool:
         """The sentence names the author of another post (and not this post's author)."""
@@ -564,6 +579,28 @@ def _runs(text: str, n: int) -> set[tuple[str, ...]]:
     """The runs of ``n`` normalised words in ``text``."""
     keys = [w.key for w in split_words(text)[0]]
     return {tuple(keys[i:i + n]) for i in range(len(keys) - n + 1)}
+
+
+@cache
+def _order_and_post_words(language: str | None) -> tuple[frozenset[str], frozenset[str]]:
+    """Stems of the words for an earlier or later post, and the post nouns, in ``language``
+    (every language's when unknown)."""
+    def read(category: str) -> frozenset[str]:
+        return cues_in(category, language) if language else cues_any(category)
+    order = frozenset(stem(w, language) for w in read("order_earlier") | read("order_later"))
+    return order, read("post_nouns")
+
+
+def _order_on_post_noun(words: Sequence[str], language: str | None) -> bool:
+    """An order word right on a post noun (before it, one word before it, or after it): "in
+    a subsequent tweet", "in einem späteren Beitrag", "dans un autre message". Stems, so
+    that the inflected forms a language gives the adjective count too."""
+    order, posts = _order_and_post_words(language)
+    for i, w in enumerate(words):
+        if w in posts and any(0 <= j < len(words) and stem(words[j], language) in order
+                              for j in (i - 1, i - 2, i + 1)):
+            return True
+    return False
 
 
 def _anonymous_subject(words: Sequence[str], language: str | None) -> bool:

@@ -60,6 +60,7 @@ class SentenceCues:
         )
 
 
+
 FEATURES = (
     "bias",
     # deterministic evidence of the resolver
@@ -78,7 +79,7 @@ FEATURES = (
     "reads_like_post",
     # page and post
     "post_has_text", "same_author_posts", "reach", "order_earlier", "order_later",
-    "crowd", "not_english", "heading", "order_elsewhere",
+    "crowd", "not_english", "heading", "order_elsewhere", "other_post",
     # pairs of the above whose meaning depends on each other
     "named_near", "rule_without_embed", "named_without_embed", "rule_quoting_else",
     "cue_without_embed",
@@ -218,6 +219,7 @@ class PairFeatures:
         # the sentence is about a post that is not here
         put("order_elsewhere", (x[INDEX["order_earlier"]] or x[INDEX["order_later"]])
             and not x[INDEX["same_author_posts"]] and bool(x[INDEX["cue"]]))
+        put("other_post", ctx.points_to_other_post(sentence, key))
         rule = any(k in kinds for k in ("paraphrase", "attribution"))
         near = bool(x[INDEX["adjacent"]] or x[INDEX["in_section"]])
         put("named_near", ev.mention == 2 and near)
