@@ -250,3 +250,27 @@ def test_a_picture_s_credit_line_is_not_a_post_s_attribution(credit: str) -> Non
             f"{credit}\n\nThe concert started late.")
     assert _posts(text) == []
     assert _sentences(text)[0].startswith("Fans waited outside the arena")
+
+
+@pytest.mark.parametrize(("line", "found"), [
+    ("Congratulations to the new mayor on her election. — Prime Minister Ana Duro (@PMAnaDuro)", True),
+    ("Ferries run again from six! 🎉 — Harbour Ferry (@HarbourFerryHB)", True),
+    ("Timetable here https://t.co/Ab12Cd — Harbour Ferry (@HarbourFerryHB)", True),
+    ("Readers wrote in all week — Harbour Ferry (@HarbourFerryHB)", False),  # no sentence ends there
+    ("Ferries run again from six. - Harbour Ferry (@HarbourFerryHB)", False),  # a hyphen, no date
+    ("Ferries run again from six. — @HarbourFerryHB", False),  # no display name
+])
+def test_a_same_line_attribution_whose_date_the_copy_lost(line: str, found: bool) -> None:
+    text = f"The harbour reopened on Monday.\n\n{line}\n\nCrews worked overnight."
+    assert bool(_posts(text)) == found
+
+
+@pytest.mark.parametrize(("line", "name", "text"), [
+    ("Full time. — Lakeside FC – Official (@LakesideFC) November 4, 2023", "Lakeside FC – Official", "Full time."),
+    ("Storm warning tonight — City News - Breaking (@CityNewsBrk) November 4, 2023", "City News - Breaking",
+     "Storm warning tonight"),
+    ("Score 2–1 at the break — Pia Lund (@pialund) November 4, 2023", "Pia Lund", "Score 2–1 at the break"),
+])
+def test_a_display_name_with_a_dash_of_its_own(line: str, name: str, text: str) -> None:
+    [post] = extract_text(f"Match report.\n\n{line}\n\nThe second half was quieter.").embeds
+    assert (post.author_name, post.text) == (name, text)

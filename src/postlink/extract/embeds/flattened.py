@@ -124,11 +124,17 @@ def _x_or_bluesky(paragraph: str) -> FlattenedPost | None:
     if not m:
         return None
     date = m.group("date_md") or m.group("date")
-    if date is None and paragraph[: m.start()].rstrip(" \t>")[-1:] not in ("", "\n"):
-        return None  # without a date, only an attribution on its own line is one
+    if date is None and paragraph[: m.start()].rstrip(" \t>")[-1:] not in ("", "\n") \
+            and not _dateless_after_text(paragraph, m):
+        return None  # without a date, an attribution on its own line, or one after a sentence
     if _is_credit(m.group("name")):
         return None  # "— Photo: Jo Park (@jopark)": a picture's credit line, not a post's author
     text = _strip_quote_markers(paragraph[: m.start()])
+    name = _name(m.group("name"))
+    dash = paragraph[m.start():].lstrip()[:1]
+    head = _NAME_HEAD.search(text) if name and dash in ("–", "-") else None
+    if head:  # "— Lakeside FC – Official (@LakesideFC)": the name's own dash cut it in two
+        text, name = text[: head.start()].rstrip(), f"{head.group('head')} {dash} {name}"
     url = m.group("url_md") or m.group("url")
     ref = parse_post_url(url) if url else None
     handle = m.group("handle") or m.group("bare")
@@ -140,8 +146,27 @@ def _x_or_bluesky(paragraph: str) -> FlattenedPost | None:
         platform = "x"
     if platform == "bluesky":
         text = text.replace("[image or embed]", "").strip()
-    return FlattenedPost(handle, _name(m.group("name")), text, date, url if ref else None,
-                         _truncated(text), platform)
+    return FlattenedPost(handle, name, text, date, url if ref else None, _truncated(text), platform)
+
+
+# The first part of a display name that holds a dash of its own, after the attribution's em
+# dash: a few capitalised words, no sentence end.
+_NAME_HEAD = re.compile(r"(?:^|\s)(?:—|&mdash;|&#8212;)\s*(?P<head>[A-Z0-9][^\n—.!?:;]{0,38}?)\s*$")
+
+
+
+# the end of a sentence, a link, or an emoji (the pictographs and the dingbats)
+_SENTENCE_END = re.compile("(?:[.!?…)\"”»\U0001F300-\U0001FAFF\u2600-\u27BF]|https?://\\S+|pic\\.twitter\\.com/\\S+)\\s*$")
+
+
+def _dateless_after_text(paragraph: str, m: re.Match[str]) -> bool:
+    """"… a better plan. — Ana Duro (@PMAnaDuro)": a copy that lost the date link leaves the
+    line ending in the name and handle. Taken only after an em or en dash, with a display
+    name, and after text that ends a sentence (or in a link or an emoji)."""
+    dash = paragraph[m.start():m.start() + 8].lstrip()
+    if not m.group("name") or not dash.startswith(("—", "–", "&mdash;", "&#8212;")):
+        return False
+    return bool(_SENTENCE_END.search(paragraph[: m.start()]))
 
 
 _CREDIT_LABEL = re.compile(r"\s*([^\W\d_]+)\s*:")
