@@ -274,3 +274,17 @@ def test_a_same_line_attribution_whose_date_the_copy_lost(line: str, found: bool
 def test_a_display_name_with_a_dash_of_its_own(line: str, name: str, text: str) -> None:
     [post] = extract_text(f"Match report.\n\n{line}\n\nThe second half was quieter.").embeds
     assert (post.author_name, post.text) == (name, text)
+
+
+def test_a_lead_in_joined_to_its_post_by_single_newlines_stays_prose() -> None:
+    text = ("Library cuts Sunday hours\n\nThe city library will close on Sundays from June.\n\n"
+            "Chief librarian Ola Nyberg explained the decision in a post.\n"
+            "We cannot staff seven days a week with this budget.\nWe are sorry.\n"
+            "— Ola Nyberg (@olanyberg) March 20, 2024\n\n"
+            "The council will review the budget in autumn.")
+    assert _posts(text) == [("olanyberg", "March 20, 2024",
+                             "We cannot staff seven days a week with this budget.\nWe are sorry.")]
+    assert "Chief librarian Ola Nyberg explained the decision in a post." in _sentences(text)
+    # without the lead-in, the block is the post, as before
+    plain = text.replace("Chief librarian Ola Nyberg explained the decision in a post.\n", "")
+    assert _posts(plain)[0][2] == "We cannot staff seven days a week with this budget.\nWe are sorry."

@@ -27,6 +27,7 @@ from postlink.extract.embeds import Found, find_candidates, one_per_rendering, s
 from postlink.extract.embeds.flattened import (
     FlattenedPost,
     find_posts,
+    lead_in_length,
     parse_flattened,
     provisional_key,
     split_glued_attribution,
@@ -322,8 +323,9 @@ def _text_paragraphs(text: str) -> tuple[list[str], list[int]]:
 
     Copies from a browser often separate paragraphs by a single newline. A block is read line
     by line when the whole text has no blank lines, or when a line inside the block (not its
-    last) is a post attribution line, which would otherwise swallow the prose after it. An
-    attribution line with the next post glued after its date is cut in two.
+    last) is a post attribution line, which would otherwise swallow the prose after it. A
+    lead-in line opening a block that ends in a post's attribution is a paragraph of its own.
+    An attribution line with the next post glued after its date is cut in two.
     """
     pieces = re.split(r"(\n[ \t]*(?:\n[ \t]*)+)", text)
     blocks = [(b.strip(), pieces[i - 1].count("\n") - 1 if i else 0)
@@ -336,9 +338,13 @@ def _text_paragraphs(text: str) -> tuple[list[str], list[int]]:
         if len(lines) > 1 and (len(blocks) == 1 or any(parse_flattened(x) for x in lines[:-1])):
             out.extend(lines)
             gaps.extend([gap] + [0] * (len(lines) - 1))
-        else:
-            out.append("\n".join(lines))
-            gaps.append(gap)
+            continue
+        lead = lead_in_length(lines)  # "X explained:" then the post, single newlines apart
+        if lead:
+            out.extend(lines[:lead])
+            gaps.extend([gap] * lead)
+        out.append("\n".join(lines[lead:]))
+        gaps.append(gap)
     return out, gaps
 
 

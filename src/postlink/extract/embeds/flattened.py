@@ -292,6 +292,22 @@ def split_glued_attribution(line: str) -> list[str]:
     return [line[: m.end()], line[m.end():].strip()]
 
 
+def lead_in_length(lines: Sequence[str]) -> int:
+    """How many of a block's first lines are the article's lead-in to the post whose
+    attribution stands alone on the block's last line: a copy that joined lead-in, post and
+    attribution with single newlines ("Chief librarian Ola Nyberg explained the decision:").
+    A lead-in ends in ":" or names the post's author; 0 when the block is not that shape."""
+    if len(lines) < 3:
+        return 0
+    post = parse_flattened(lines[-1])
+    if post is None or post.text or post.platform not in _TEXT_PRECEDES:
+        return 0
+    n = 0
+    while n < len(lines) - 2 and (lines[n].rstrip().endswith(":") or _names_author(lines[n], post)):
+        n += 1
+    return n
+
+
 def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = (), *, runs: bool = True) -> list[PostSpan]:
     """The flattened posts among an article's paragraphs, in order.
 
