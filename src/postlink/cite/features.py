@@ -60,7 +60,6 @@ class SentenceCues:
         )
 
 
-
 FEATURES = (
     "bias",
     # deterministic evidence of the resolver

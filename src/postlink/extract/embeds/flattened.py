@@ -152,11 +152,8 @@ def _x_or_bluesky(paragraph: str) -> FlattenedPost | None:
 # The first part of a display name that holds a dash of its own, after the attribution's em
 # dash: a few capitalised words, no sentence end.
 _NAME_HEAD = re.compile(r"(?:^|\s)(?:—|&mdash;|&#8212;)\s*(?P<head>[A-Z0-9][^\n—.!?:;]{0,38}?)\s*$")
-
-
-
 # the end of a sentence, a link, or an emoji (the pictographs and the dingbats)
-_SENTENCE_END = re.compile("(?:[.!?…)\"”»\U0001F300-\U0001FAFF\u2600-\u27BF]|https?://\\S+|pic\\.twitter\\.com/\\S+)\\s*$")
+_SENTENCE_END = re.compile(r"(?:[.!?…)\"”»\U0001F300-\U0001FAFF\u2600-\u27BF]|https?://\S+|pic\.twitter\.com/\S+)\s*$")
 
 
 def _dateless_after_text(paragraph: str, m: re.Match[str]) -> bool:
