@@ -183,6 +183,7 @@ def test_a_leading_date_line_is_the_article_s_date() -> None:
     ("4 जुल॰ 2024", "2024-07-04"),  # Hindi's abbreviation sign
     ("4 July, 2024", "2024-07-04"),
     ("4th July 2024", "2024-07-04"),  # an ordinal day before the month
+    ("1er juillet 2024", "2024-07-01"),  # and in French
     ("2024. március 4.", "2024-03-04"),
     ("2024-03-04T10:30:00Z", "2024-03-04T10:30:00+00:00"),
     ("1709548200000", "2024-03-04T10:30:00+00:00"),

@@ -43,7 +43,7 @@ _MONTH = rf"(?i:(?:{_alternation(list(MONTHS))})(?![^\W\d_])\.?)"
 _CONNECT = rf"(?:\s+(?:{_alternation(_CONNECTORS)}))?" if _CONNECTORS else ""
 _SUFFIX = rf"(?:\s?(?:{_alternation(_YEAR_SUFFIXES)}))?" if _YEAR_SUFFIXES else ""
 _TIME = r"(?:,?\s+(?:at|à|um|a las|às|alle|om|kl\.)\s+\d{1,2}[:.h]\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?)?"
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th|er)?"  # "27th", French "1er"
 
 # Day, month and year in the orders languages write them, then an optional time of day.
 _NAMED = (
@@ -65,7 +65,7 @@ DATE = (rf"(?:{KNOWN_DATE}|{_ANY_MONTH_WORD}\s+\d{{1,2}},?\s+\d{{4}}{_TIME}"
 
 _READ = re.compile(
     rf"(?P<m1>{_MONTH})\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\.?{_CONNECT}\s+(?P<m2>{_MONTH}){_CONNECT},?\s+(?P<y2>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th|er)?\.?{_CONNECT}\s+(?P<m2>{_MONTH}){_CONNECT},?\s+(?P<y2>\d{{4}})"
     rf"|(?P<y3>\d{{4}})(?:年|\.)?\s*(?P<m3>{_MONTH})\s*(?P<d3>\d{{1,2}})"
     r"|(?P<iso>\d{4}-\d{2}-\d{2})(?P<isotime>T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?"
     rf"|(?P<ms>{_EPOCH_MS})"
