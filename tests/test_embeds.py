@@ -439,8 +439,9 @@ def _one_embed(body: str):
     # a page saved from a browser after widgets.js ran
     ('<twitterwidget class="twitter-tweet twitter-tweet-rendered" data-tweet-id="1780000000000000110">'
      '</twitterwidget>', "x:1780000000000000110"),
-    # Embetty, a privacy proxy for tweets
+    # Embetty, a privacy proxy for tweets and videos
     ('<embetty-tweet status="1780000000000000306"></embetty-tweet>', "x:1780000000000000306"),
+    ('<embetty-video type="youtube" video-id="Hb4rEsV0ir3"></embetty-video>', "youtube:Hb4rEsV0ir3"),
     # consent managers park the iframe's address until the reader agrees
     ('<iframe data-cookieblock-src="https://www.youtube-nocookie.com/embed/Hb4rEsV0ir4" '
      'data-cookieconsent="marketing"></iframe>', "youtube:Hb4rEsV0ir4"),
@@ -455,6 +456,11 @@ def _one_embed(body: str):
 def test_rendered_consent_and_legacy_markup_is_an_embed(markup: str, key: str) -> None:
     _, embed = _one_embed(markup)
     assert embed.key == key
+
+
+def test_an_embetty_video_of_another_platform_is_no_youtube_video() -> None:
+    doc = extract_html(page('<embetty-video type="vimeo" video-id="91085172"></embetty-video>'))
+    assert doc.embeds == ()
 
 
 def test_a_tweet_blockquote_gives_its_date_and_a_linked_author_name() -> None:

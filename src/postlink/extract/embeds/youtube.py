@@ -1,6 +1,7 @@
 """YouTube embeds: iframes to ``youtube.com|youtube-nocookie.com/embed/ID`` (lazy ones too),
-``amp-youtube[data-videoid]``, ``lite-youtube[videoid]``, and lazy-loader placeholders that
-keep the embed address in ``data-src`` / ``data-lazy-src`` until they inject the iframe.
+``amp-youtube[data-videoid]``, ``lite-youtube[videoid]``, Embetty's ``embetty-video``, and
+lazy-loader placeholders that keep the embed address in ``data-src`` / ``data-lazy-src`` until
+they inject the iframe.
 
 A video counts as a post. The markup carries no post text (at most the iframe ``title``).
 """
@@ -17,12 +18,15 @@ from postlink.extract.model import Embed
 PLATFORM = "youtube"
 # (tag, attribute holding the video id, markup)
 ID_ELEMENTS = (("amp-youtube", "data-videoid", "amp"), ("lite-youtube", "videoid", "iframe"))
+# Embetty's privacy proxy: <embetty-video type="youtube" video-id="ID"> (other types are Vimeo
+# and Facebook videos, which name no YouTube video).
+EMBETTY_TAG, EMBETTY_TYPE, EMBETTY_ID = "embetty-video", "youtube", "video-id"
 # Placeholders of lazy loaders (WP Rocket, lazysizes, Jetpack): any element but an iframe
 # (found as one), a link or an image with a YouTube address in one of these attributes.
 LAZY_ATTRS = ("data-src", "data-lazy-src", "data-embed-src")
 NOT_PLACEHOLDERS = ("iframe", "a", "img")
 # The elements this finder reads, collected for all finders in one pass (markup.Page).
-WANTS = Wants(tags=("iframe", *(tag for tag, _, _ in ID_ELEMENTS)), attributes=LAZY_ATTRS)
+WANTS = Wants(tags=("iframe", EMBETTY_TAG, *(tag for tag, _, _ in ID_ELEMENTS)), attributes=LAZY_ATTRS)
 
 
 def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
@@ -34,6 +38,12 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
             ref = ref_of(f"https://www.youtube.com/watch?v={(el.get(attr) or '').strip()}", PLATFORM)
             if ref is not None:
                 yield el, embed_of(ref, markup)
+    for el in page.tagged(EMBETTY_TAG):
+        if (el.get("type") or "").strip().lower() != EMBETTY_TYPE:
+            continue
+        ref = ref_of(f"https://www.youtube.com/watch?v={(el.get(EMBETTY_ID) or '').strip()}", PLATFORM)
+        if ref is not None:
+            yield el, embed_of(ref, "rendered")
     lazy = [el for el in page.attributed(*LAZY_ATTRS) if el.tag not in NOT_PLACEHOLDERS
             and any("youtu" in (el.get(attr) or "") for attr in LAZY_ATTRS)]
     for el in lazy:
