@@ -215,3 +215,19 @@ def test_another_post_of_the_author_on_the_page_may_be_the_one_meant() -> None:
     vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
     sentence = _containing(doc, "In a later post")
     assert all(vectors[(sentence, p.key)][INDEX["other_post"]] == 0.0 for p in posts if (sentence, p.key) in vectors)
+
+
+def test_a_pronoun_right_after_the_post_goes_back_to_the_author_named_before_it() -> None:
+    text = ("Singer news\n\nThe singer Lea Sommer shared a photo from the studio.\n\n"
+            "Album done. Out in March! — Lea Sommer (@leasommer_x) December 27, 2023\n\n"
+            "She wrote that the tour starts in April.\n\nTickets go on sale on Friday.")
+    doc, posts = _page(text)
+    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
+    assert vectors[(_containing(doc, "She wrote that"), posts[0].key)][INDEX["named_before"]] == 1.0
+    # another author's post between the name and the pronoun: the pronoun may be theirs
+    other = text.replace("She wrote that", "Great news, see you there. — Ola Berg (@olaberg_x) December 27, "
+                                           "2023\n\nShe wrote that")
+    doc, posts = _page(other)
+    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
+    lea = next(p.key for p in posts if p.author_handle == "leasommer_x")
+    assert vectors[(_containing(doc, "She wrote that"), lea)][INDEX["named_before"]] == 0.0

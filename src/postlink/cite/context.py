@@ -186,7 +186,9 @@ class PageContext:
         self._tagged: dict[int, Quote | None] = {}  # sentence -> the quote it is the tag of
         self._echoes: dict[str, list[str]] = defaultdict(list)  # key -> quotes of a textless post
         self.link_offsets: dict[str, list[int]] = defaultdict(list)  # key -> where it is linked
-        self._all_positions = sorted(pos for p in self.posts.values() for pos in p.post.positions)
+        placed = sorted((pos, k) for k, p in self.posts.items() for pos in p.post.positions)
+        self._all_positions = [pos for pos, _ in placed]
+        self._keys_at_position = [k for _, k in placed]  # the post at each of _all_positions
         self.sentence_starts = [sentence.start for sentence in doc.sentences]
         # every embed as (its place: the index of the first sentence after it, post key)
         self.embed_places = sorted((bisect_left(self.sentence_starts, pos), key)
@@ -293,6 +295,13 @@ class PageContext:
 
     def embed_between(self, a: Sentence, b: Sentence) -> bool:
         return self._embed_in(min(a.start, b.start), max(a.start, b.start))
+
+    def _only_own_embeds_between(self, a: Sentence, b: Sentence, key: str) -> bool:
+        """No embed between sentences ``a`` and ``b`` other than the post ``key``'s."""
+        lo, hi = min(a.start, b.start), max(a.start, b.start)
+        i = bisect_right(self._all_positions, lo)
+        j = bisect_right(self._all_positions, hi)
+        return all(k == key for k in self._keys_at_position[i:j])
 
     def _embed_in(self, lo: int, hi: int) -> bool:
         """An embed of any post at a position in (lo, hi]."""
@@ -410,10 +419,12 @@ class PageContext:
 
     def named_before(self, sentence: Sentence, key: str) -> bool:
         """The post's author is named in one of the NAMED_BEFORE sentences before, in the
-        same or the previous paragraph, with no embed and no other author between."""
+        same or the previous paragraph, with no other author between and no embed but this
+        post's own ("X shared a photo of her son. [the post] She wrote on Instagram: …")."""
         para = self.paragraph_of(sentence.start)
         for previous in reversed(self.doc.sentences[max(0, sentence.index - NAMED_BEFORE):sentence.index]):
-            if self.embed_between(previous, sentence) or para - self.paragraph_of(previous.start) > 1:
+            if not self._only_own_embeds_between(previous, sentence, key) \
+                    or para - self.paragraph_of(previous.start) > 1:
                 return False
             if self.evidence(previous, key).mention == 2:
                 return True
