@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -201,8 +201,10 @@ class PageContext:
         self._quote_index: QuoteIndex | None = None
         self._named: dict[int, set[str]] = {}
         self._other_post: dict[int, bool] = {}
-        self._posts_by_handle: Counter[str] = Counter(
-            (p.post.author_handle or "").lower() for p in self.posts.values())
+        # author (author_key) -> the keys of the page's posts by them, in page order
+        self.posts_by_author: dict[str, list[str]] = defaultdict(list)
+        for k, prepared in self.posts.items():
+            self.posts_by_author[author_key(prepared.post)].append(k)
         self._quote_words: dict[tuple[int, int], int] = {}
         self._readings: dict[int, Reading] = {}
         self._headings: dict[int, bool] = {}
@@ -370,8 +372,8 @@ class PageContext:
         a post noun ("in a later tweet", "w kolejnym wpisie", "dans un autre message") when
         the page has no other post by the post's (known) author. With authorless embeds the
         other post may be one of them, so those are not judged."""
-        handle = (self.posts[key].post.author_handle or "").lower()
-        if not handle or self._posts_by_handle[handle] > 1:
+        post = self.posts[key].post
+        if not post.author_handle or len(self.posts_by_author[author_key(post)]) > 1:
             return False
         return _once(self._other_post, sentence.index,
                      lambda: _order_on_post_noun(self.reading(sentence).words, self.language))
@@ -590,6 +592,12 @@ def _runs(text: str, n: int) -> set[tuple[str, ...]]:
     """The runs of ``n`` normalised words in ``text``."""
     keys = [w.key for w in split_words(text)[0]]
     return {tuple(keys[i:i + n]) for i in range(len(keys) - n + 1)}
+
+
+def author_key(post: PostText) -> str:
+    """Whom a post is by, for grouping a page's posts: its handle, or the post itself when
+    its markup names no author."""
+    return (post.author_handle or post.key).lower()
 
 
 @cache

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 
 from postlink import lexicon
 from postlink.cite.candidates import WINDOW
-from postlink.cite.context import QUOTE_KINDS, PageContext
-from postlink.cite.model import PostText
+from postlink.cite.context import QUOTE_KINDS, PageContext, author_key
 from postlink.cite.paraphrase import overlap
 from postlink.extract.model import Sentence
 
@@ -95,16 +94,13 @@ class PairFeatures:
         self.unmatched = set(unmatched_sentences)
         self._cues: dict[int, SentenceCues] = {}
         self._author_nearest: dict[tuple[int, str], tuple[int, int]] = {}
-        self._by_author: dict[str, list[str]] = defaultdict(list)  # author -> post keys
-        for key, p in ctx.posts.items():
-            self._by_author[_author(p.post)].append(key)
         self._embeds = ctx.embed_places
         self._embed_at = [at for at, _ in self._embeds]
         # author -> (sorted embed places, the posts embedded at each): a place is the index
         # of the first sentence after the embed
         grouped: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
         for at, key in self._embeds:
-            grouped[_author(ctx.posts[key].post)][at].append(key)
+            grouped[author_key(ctx.posts[key].post)][at].append(key)
         self._author_places = {a: (sorted(g), [g[at] for at in sorted(g)]) for a, g in grouped.items()}
         # every embed in page order: (body offset, the post's place in the page's order); embeds
         # back to back share an offset, and only the page's order tells which comes first
@@ -206,7 +202,7 @@ class PairFeatures:
         put("reads_like_post", not quotes and ov.shared >= 5 and ov.precision >= 0.8)
 
         put("post_has_text", bool(post.post.text))
-        put("same_author_posts", min(len(self._by_author[_author(post.post)]) - 1, 4) / 4)
+        put("same_author_posts", min(len(ctx.posts_by_author[author_key(post.post)]) - 1, 4) / 4)
         put("reach", cues.reach)
         put("order_earlier", cues.earlier)
         put("order_later", cues.later)
@@ -250,7 +246,7 @@ class PairFeatures:
 
     def _nearest_of_author(self, index: int, key: str) -> bool:
         """Of the author's posts embedded here, this one's embed is the nearest."""
-        author = _author(self.ctx.posts[key].post)
+        author = author_key(self.ctx.posts[key].post)
         nearest = self._author_nearest.get((index, author))
         if nearest is None:
             # only the author's embed places right before and right after the sentence can
@@ -293,7 +289,3 @@ class PairFeatures:
         ats = {at for d, at in options if d == low}
         lo, hi = bisect_left(self._embed_at, min(ats)), bisect_right(self._embed_at, max(ats))
         return {key for at, key in self._embeds[lo:hi] if at in ats}
-
-
-def _author(post: PostText) -> str:
-    return (post.author_handle or post.key).lower()

@@ -62,6 +62,7 @@ from postlink.cite.context import (
     PageContext,
     Piece,
     PreparedPost,
+    author_key,
     sentence_at,
 )
 from postlink.cite.features import PairFeatures
@@ -363,8 +364,7 @@ class _Resolver(PageContext):
         """An author named with several posts: the nearest one, unless "thread", "posts"..."""
         by_author: dict[str, list[tuple[str, Evidence]]] = defaultdict(list)
         for key, ev in found:
-            handle = (self.posts[key].post.author_handle or key).lower()
-            by_author[handle].append((key, ev))
+            by_author[author_key(self.posts[key].post)].append((key, ev))
         kept = []
         for group in by_author.values():
             if len(group) == 1 or group[0][1].plural:
