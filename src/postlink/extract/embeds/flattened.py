@@ -27,7 +27,7 @@ from importlib.resources import files
 
 from postlink.extract.dates import DATE as _DATE
 from postlink.extract.dates import KNOWN_DATE, parse_date
-from postlink.lexicon import Writing, cues_any, detect_language, fold, words
+from postlink.lexicon import Writing, cues_any, fold, words
 from postlink.platforms import parse_post_url
 
 # X handles are 1-15 word characters; Bluesky handles are domain names.
@@ -124,14 +124,14 @@ def _x_or_bluesky(paragraph: str) -> FlattenedPost | None:
     if not m:
         return None
     date = m.group("date_md") or m.group("date")
+    dash = paragraph[m.start():].lstrip()[:1]  # "&" for "&mdash;"
     if date is None and paragraph[: m.start()].rstrip(" \t>")[-1:] not in ("", "\n") \
-            and not _dateless_after_text(paragraph, m):
+            and not _dateless_after_text(paragraph[: m.start()], dash, m.group("name")):
         return None  # without a date, an attribution on its own line, or one after a sentence
     if _is_credit(m.group("name")):
         return None  # "— Photo: Jo Park (@jopark)": a picture's credit line, not a post's author
     text = _strip_quote_markers(paragraph[: m.start()])
     name = _name(m.group("name"))
-    dash = paragraph[m.start():].lstrip()[:1]
     head = _NAME_HEAD.search(text) if name and dash in ("–", "-") else None
     if head:  # "— Lakeside FC – Official (@LakesideFC)": the name's own dash cut it in two
         text, name = text[: head.start()].rstrip(), f"{head.group('head')} {dash} {name}"
@@ -156,14 +156,12 @@ _NAME_HEAD = re.compile(r"(?:^|\s)(?:—|&mdash;|&#8212;)\s*(?P<head>[A-Z0-9][^\
 _SENTENCE_END = re.compile(r"(?:[.!?…)\"”»\U0001F300-\U0001FAFF\u2600-\u27BF]|https?://\S+|pic\.twitter\.com/\S+)\s*$")
 
 
-def _dateless_after_text(paragraph: str, m: re.Match[str]) -> bool:
+def _dateless_after_text(before: str, dash: str, name: str | None) -> bool:
     """"… a better plan. — Ana Duro (@PMAnaDuro)": a copy that lost the date link leaves the
-    line ending in the name and handle. Taken only after an em or en dash, with a display
-    name, and after text that ends a sentence (or in a link or an emoji)."""
-    dash = paragraph[m.start():m.start() + 8].lstrip()
-    if not m.group("name") or not dash.startswith(("—", "–", "&mdash;", "&#8212;")):
-        return False
-    return bool(_SENTENCE_END.search(paragraph[: m.start()]))
+    line ending in the name and handle. Taken only after an em or en dash (``dash``: the
+    attribution's first character; "&" opens "&mdash;"), with a display name, and after text
+    (``before``) that ends a sentence (or in a link or an emoji)."""
+    return bool(name) and dash in ("—", "–", "&") and bool(_SENTENCE_END.search(before))
 
 
 _CREDIT_LABEL = re.compile(r"\s*([^\W\d_]+)\s*:")
@@ -383,7 +381,12 @@ def _run_start(paragraphs: Sequence[str], first: int, text: str, post: Flattened
         before = paragraphs[start - 1]
         if not _reads_as_post(before, text, post):
             return start  # the article's own paragraph: the post starts after it
-        if not _fits(before, text, post) or voiced and not _first_person_line(before, text):
+        # a paragraph in another language or script than the post's is the article's
+        # translation of it, written right under it (read once, for the first-person test too)
+        mine, its = Writing.of(before), Writing.of(text)
+        if mine.differs(its):
+            return start
+        if not _fits(before, text, post) or voiced and not _first_person_line(before, mine.language or its.language):
             return first  # the run ran into the length limit: it is prose
         start -= 1
         text = before + "\n\n" + text
@@ -419,7 +422,7 @@ def _reads_as_post(paragraph: str, text: str, post: FlattenedPost) -> bool:
 
     Not when it reads as the article's own: a lead-in ending in ":", a heading or label (no
     sentence end), a line of reported speech opening with a dash, a sentence naming the
-    post's author, one that quotes the post's words, or one in another language.
+    post's author, or one that quotes the post's words. (_run_start also asks its language.)
     """
     words = paragraph.strip()
     if not words or words.endswith(":") or words.startswith(_DIALOGUE_DASH):
@@ -427,19 +430,15 @@ def _reads_as_post(paragraph: str, text: str, post: FlattenedPost) -> bool:
     end = _LINK.sub("", words).rstrip(_CLOSERS)[-1:]
     if not end or end.isalnum():
         return False  # a heading, a label ("Advertisement"), a name: no sentence ends here
-    # a paragraph in another language or script than the post's is the article's translation
-    # of it, written right under it
-    return not _names_author(paragraph, post) and not _shares_run(paragraph, text) \
-        and not Writing.of(paragraph).differs(Writing.of(text))
+    return not _names_author(paragraph, post) and not _shares_run(paragraph, text)
 
 
-def _first_person_line(paragraph: str, text: str) -> bool:
-    """A short line in the first person, read in its own language or else the post's: in
-    every language at once, Norwegian and Polish "i" (in, and) or French "ma" would be
-    first-person words of an article's line. English "I" is a capital."""
+def _first_person_line(paragraph: str, language: str | None) -> bool:
+    """A short line in the first person, read in ``language`` (its own, or else the post's;
+    None: not known): in every language at once, Norwegian and Polish "i" (in, and) or French
+    "ma" would be first-person words of an article's line. English "I" is a capital."""
     if len(paragraph) > _SHORT_LINE:
         return False
-    language = detect_language(paragraph) or detect_language(text)
     mine = _FIRST_PERSON_BY_LANGUAGE.get(language or "", _FIRST_PERSON)
     found = re.findall(r"\w+(?:['’]\w*)?|\w", paragraph)
     return any(w.lower() in mine and (w != "i" or language not in (None, "en")) for w in found)
