@@ -603,11 +603,9 @@ def author_key(post: PostText) -> str:
 @cache
 def _order_and_post_words(language: str | None) -> tuple[frozenset[str], frozenset[str]]:
     """Stems of the words for an earlier or later post, and the post nouns, in ``language``
-    (every language's when unknown)."""
-    def read(category: str) -> frozenset[str]:
-        return cues_in(category, language) if language else cues_any(category)
-    order = frozenset(stem(w, language) for w in read("order_earlier") | read("order_later"))
-    return order, read("post_nouns")
+    (every language's when unknown: cues_in)."""
+    order = frozenset(stem(w, language) for w in cues_in("order_earlier", language) | cues_in("order_later", language))
+    return order, cues_in("post_nouns", language)
 
 
 def _order_on_post_noun(words: Sequence[str], language: str | None) -> bool:

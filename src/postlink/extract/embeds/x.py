@@ -89,7 +89,7 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         # the placeholder AMP shows until the tweet loads is often the oEmbed blockquote,
         # with the author line
         placeholder = next((e for e in map(_from_blockquote, amp.iter("blockquote"))
-                            if e is not None and e.key == f"x:{tweet_id.lstrip('0') or '0'}"), None)
+                            if e is not None and e.key == f"x:{_id(tweet_id)}"), None)
         if placeholder is not None:
             yield amp, replace(placeholder, markup="amp")
         else:
@@ -114,9 +114,14 @@ def _links_to_a_status(bq: HtmlElement) -> bool:
     return any(BARE_PERMALINK in (a.get("href") or "") for a in bq.iter("a"))
 
 
+def _id(tweet_id: str) -> str:
+    """An id as markup writes it, as keys hold it: leading zeros dropped (as platforms.py does)."""
+    return tweet_id.lstrip("0") or "0"
+
+
 def _by_id(tweet_id: str, markup: str, **fields: object) -> Embed:
     """An embed that names its post by id only (no handle): the /i/web/status/ permalink."""
-    tweet_id = tweet_id.lstrip("0") or "0"
+    tweet_id = _id(tweet_id)
     ref = PostRef(PLATFORM, f"x:{tweet_id}", f"https://twitter.com/i/web/status/{tweet_id}")
     return embed_of(ref, markup, **fields)
 
