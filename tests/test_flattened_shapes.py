@@ -127,6 +127,17 @@ def test_a_dateless_dash_inside_prose_is_not_an_attribution() -> None:
     assert _posts(text) == []
 
 
+@pytest.mark.parametrize(("bio", "found"), [
+    ("Rosa Linde reports on transport for the Courier. Follow her on X.", False),  # the writer's byline
+    ("Buses are back on every route from six tomorrow.", True),  # a post whose date the copy lost
+])
+def test_a_dateless_handle_line_under_its_author_s_own_name_is_a_byline(bio: str, found: bool) -> None:
+    text = ("The tram depot reopened after a week of repairs.\n\n"
+            f"{bio}\n— Rosa Linde (@rosalinde_c)")
+    assert bool(_posts(text)) is found
+    assert any(s.startswith(bio.split(".")[0]) for s in _sentences(text)) is not found
+
+
 def test_next_post_glued_after_the_date_of_the_previous_attribution() -> None:
     text = ("Материал о погоде.\n"
             "Snow again on the pass.\n"
@@ -179,6 +190,9 @@ def test_a_leading_date_line_is_the_article_s_date() -> None:
     ("4 mars 2024", "2024-03-04"),
     ("4. desember 2023", "2023-12-04"),
     ("2024年3月4日", "2024-03-04"),
+    ("2024년 3월 4일", "2024-03-04"),  # Korean, year first like Japanese
+    ("4 Mart 2024", "2024-03-04"),  # Turkish
+    ("27 Aralık 2023", "2023-12-27"),
     ("4 मार्च, 2024", "2024-03-04"),  # a comma before the year
     ("4 जुल॰ 2024", "2024-07-04"),  # Hindi's abbreviation sign
     ("4 July, 2024", "2024-07-04"),
@@ -222,7 +236,10 @@ def test_an_article_s_translation_under_a_post_stays_prose(translation: str) -> 
     assert translation in _sentences(text)
 
 
-@pytest.mark.parametrize("placeholder", ["View this post on Instagram", "Sieh dir diesen Beitrag auf Instagram an"])
+@pytest.mark.parametrize("placeholder", [
+    "View this post on Instagram", "Sieh dir diesen Beitrag auf Instagram an",
+    "Diesen Beitrag auf Instagram ansehen",  # the German embed code's older wording
+])
 def test_instagram_s_placeholder_on_a_line_of_its_own_is_part_of_the_post(placeholder: str) -> None:
     text = ("Die Sängerin hat sich verlobt.\n\n"
             f"{placeholder}\n\n"

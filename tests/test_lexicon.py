@@ -75,6 +75,15 @@ def test_detect_language(lang: str, text: str) -> None:
     assert detect_language(text) == lang
 
 
+@pytest.mark.parametrize(("lang", "text"), [
+    # few stopwords, two of them English words too ("at", "to"; "a"): the letters tell
+    ("no", "Sangeren Mari Holm delte nyheten på Instagram. Holm skriver at nummer to er på vei."),
+    ("hu", "Nagy Éva a Facebookon írt a tervről. A polgármester két hét múlva dönt."),
+])
+def test_detect_language_of_a_short_paragraph_by_its_letters(lang: str, text: str) -> None:
+    assert detect_language(text) == lang
+
+
 @pytest.mark.parametrize("text", ["", "ok", "12345 !!! ???", "asdf qwer zxcv", "Bukele Twitter 2022",
                                   "的 是 在 了"])
 def test_detect_language_unsure(text: str) -> None:

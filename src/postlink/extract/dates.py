@@ -49,7 +49,7 @@ _DAY = r"\d{1,2}(?:st|nd|rd|th|er)?"  # "27th", French "1er"
 _NAMED = (
     rf"(?:{_MONTH}\s*{_DAY},?\s+\d{{4}}{_SUFFIX}"  # December 27, 2023
     rf"|{_DAY}\.?{_CONNECT}\s+{_MONTH}{_CONNECT},?\s+\d{{4}}{_SUFFIX}"  # 27 December 2023, 26 de diciembre de 2022
-    rf"|\d{{4}}(?:年|\.)?\s*{_MONTH}\s*\d{{1,2}}(?:日|\.)?)"  # 2023年12月2日, 2016. augusztus 13.
+    rf"|\d{{4}}(?:年|년|\.)?\s*{_MONTH}\s*\d{{1,2}}(?:日|일|\.)?)"  # 2023年12月2日, 2023년 12월 2일, 2016. augusztus 13.
 )
 _ISO = r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 _EPOCH_MS = r"1\d{12}(?!\d)"
@@ -66,7 +66,7 @@ DATE = (rf"(?:{KNOWN_DATE}|{_ANY_MONTH_WORD}\s+\d{{1,2}},?\s+\d{{4}}{_TIME}"
 _READ = re.compile(
     rf"(?P<m1>{_MONTH})\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th|er)?\.?{_CONNECT}\s+(?P<m2>{_MONTH}){_CONNECT},?\s+(?P<y2>\d{{4}})"
-    rf"|(?P<y3>\d{{4}})(?:年|\.)?\s*(?P<m3>{_MONTH})\s*(?P<d3>\d{{1,2}})"
+    rf"|(?P<y3>\d{{4}})(?:年|년|\.)?\s*(?P<m3>{_MONTH})\s*(?P<d3>\d{{1,2}})"
     r"|(?P<iso>\d{4}-\d{2}-\d{2})(?P<isotime>T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?"
     rf"|(?P<ms>{_EPOCH_MS})"
 )

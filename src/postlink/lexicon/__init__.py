@@ -201,6 +201,7 @@ class Language:
     spaced: bool  # False: written without spaces, entries match as substrings
     entries: dict[str, frozenset[str]]
     months: tuple[tuple[str, ...], ...]
+    letters: frozenset[str] = frozenset()  # letters English lacks, lower case and unfolded
 
 
 @cache
@@ -224,7 +225,7 @@ def language(code: str) -> Language:
     months = tuple(tuple(fold(m) for m in month) for month in _months().get(code, ()))
     entries["months"] = frozenset(m for month in months for m in month)
     return Language(code, str(raw.get("name", code)), bool(raw.get("spaced", True)),
-                    entries, months)
+                    entries, months, frozenset(str(raw.get("letters", "")).lower()))
 
 
 @cache
@@ -354,11 +355,17 @@ def phrases_by_first(category: str, lang: str | None = None) -> dict[str, tuple[
 
 def detect_language(text: str) -> str | None:
     """The language of ``text`` by its stopwords, or None when it is too short or unsure.
-    A stopword shared by several languages counts for each by a share."""
+    A stopword shared by several languages counts for each by a share, and so does each
+    letter of a language's own (Norwegian "ø", Hungarian "ő") that the text holds: a short
+    paragraph has few stopwords, and some ("a", "at", "to") are English words too."""
     score = dict.fromkeys(languages(), 0.0)
     shares = _stopword_shares()
     for w in filter(shares.__contains__, words(text)):  # the stopwords only, picked in C
         for code, share in shares[w]:
+            score[code] += share
+    letters = _letter_shares()
+    for letter in letters.keys() & set(text.lower()):
+        for code, share in letters[letter]:
             score[code] += share
     whole = fold(text)
     for code in languages():
@@ -418,6 +425,16 @@ def _stopword_shares() -> dict[str, tuple[tuple[str, float], ...]]:
             for w in cues("stopwords", code):
                 owners.setdefault(w, []).append(code)
     return {w: tuple((code, 1 / len(codes)) for code in codes) for w, codes in owners.items()}
+
+
+@cache
+def _letter_shares() -> dict[str, tuple[tuple[str, float], ...]]:
+    """Letter -> (language, share), as _stopword_shares."""
+    owners: dict[str, list[str]] = {}
+    for code in languages():
+        for letter in language(code).letters:
+            owners.setdefault(letter, []).append(code)
+    return {c: tuple((code, 1 / len(codes)) for code in codes) for c, codes in owners.items()}
 
 
 @cache

@@ -68,7 +68,7 @@ _INSTAGRAM_NAME_FIRST = re.compile(
     r"(?:\s*[,–-]?\s*(?P<date>\d[^\n]{3,60}?|[^\W\d_][^\n]{0,20}?\d[^\n]{0,40}?))?\s*$"
 )
 _INSTAGRAM_PLACEHOLDER = re.compile(
-    r"^\s*(?:View this post on Instagram|Dieses? (?:Beitrag|Post) auf Instagram ansehen"
+    r"^\s*(?:View this post on Instagram|(?:Diese[nrs]? )?(?:Beitrag|Post) auf Instagram ansehen"
     r"|Sieh dir diesen Beitrag auf Instagram an"
     r"|Ver esta publicación en Instagram|Voir cette publication sur Instagram"
     r"|Visualizza questo post su Instagram|Wyświetl ten post na Instagramie\.?"
@@ -132,6 +132,8 @@ def _x_or_bluesky(paragraph: str) -> FlattenedPost | None:
         return None  # "— Photo: Jo Park (@jopark)": a picture's credit line, not a post's author
     text = _strip_quote_markers(paragraph[: m.start()])
     name = _name(m.group("name"))
+    if date is None and _names_itself(text, name):
+        return None  # "Dana Whitfield covers city hall. Follow her — Dana Whitfield (@dw)": a byline
     head = _NAME_HEAD.search(text) if name and dash in ("–", "-") else None
     if head:  # "— Lakeside FC – Official (@LakesideFC)": the name's own dash cut it in two
         text, name = text[: head.start()].rstrip(), f"{head.group('head')} {dash} {name}"
@@ -162,6 +164,14 @@ def _dateless_after_text(before: str, dash: str, name: str | None) -> bool:
     attribution's first character; "&" opens "&mdash;"), with a display name, and after text
     (``before``) that ends a sentence (or in a link or an emoji)."""
     return bool(name) and dash in ("—", "–", "&") and bool(_SENTENCE_END.search(before))
+
+
+def _names_itself(text: str, name: str | None) -> bool:
+    """The text names its author by the whole display name (of two words or more): a
+    writer's byline above their handle, since a post does not speak of its author so."""
+    if not name or len(name.split()) < 2:
+        return False
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
 
 _CREDIT_LABEL = re.compile(r"\s*([^\W\d_]+)\s*:")
