@@ -6,6 +6,9 @@ amp.html) are SYNTHETIC, written for these tests from reference/platforms.md; fa
 
 from __future__ import annotations
 
+import base64
+import html
+import json
 from pathlib import Path
 
 import pytest
@@ -190,3 +193,73 @@ def test_found_of_a_post_link_the_main_text_left_out(tmp_path: Path) -> None:
     (post,) = audit["posts"]
     assert post["found"] == {"embedded": False, "linked": True, "markup": None,
                              "in_body_region": True, "position": None}
+
+
+# -- an aside in the article column -------------------------------------------------------------
+
+_ASIDE_TWEET = ('<blockquote class="twitter-tweet"><p>Crane repaired, ferry back on Friday.</p>&mdash; '
+                'Valley Ferry (@valleyferry_ex) <a href="https://twitter.com/valleyferry_ex/status/'
+                '1740000000000000301">May 2, 2024</a></blockquote>')
+
+
+@pytest.mark.parametrize(("aside", "kept"), [
+    (f'<aside class="embed embed-tweet">{_ASIDE_TWEET}</aside>', True),  # the embed's frame
+    (f'<aside class="embed">{_ASIDE_TWEET}<p>Pictured: the harbour crane.</p></aside>', True),  # and its caption
+    # a box of its own in the column: headlines and the post
+    ('<aside><h3>More from the valley</h3><ul><li>School run changes from September, and the '
+     'new bus routes</li><li>The harbour crane: a history of breakdowns since the nineties</li></ul>'
+     f'{_ASIDE_TWEET}</aside>', False),
+])
+def test_an_aside_that_only_frames_an_embed_is_the_article_s(aside: str, kept: bool) -> None:
+    doc = extract_html(page(aside + TAIL))
+    assert [e.key for e in doc.embeds] == (["x:1740000000000000301"] if kept else [])
+
+
+# -- embeds a consent plugin parked in encoded form ---------------------------------------------
+
+_PARKED_TWEET = ('<blockquote class="twitter-tweet"><p lang="en">Night buses run again from Friday.</p>'
+                 '&mdash; Valley Buses (@valleybus_ex) <a href="https://twitter.com/valleybus_ex/status/'
+                 '1740000000000000401">May 3, 2024</a></blockquote>')
+_PARKED_VIDEO = '<iframe src="https://www.youtube.com/embed/Vb4rEsV0ir1" width="560" height="315"></iframe>'
+_BOX = '<p>Click here to load content from X.</p><a href="#" role="button">Load post</a>'
+
+
+def _b64(markup: str) -> str:
+    return base64.b64encode(markup.encode()).decode()
+
+
+def _embed_privacy(markup: str, *, escaped: bool = True) -> str:
+    """The plugin's PHP: addslashes(wp_json_encode(['embed' => htmlentities($output)]))."""
+    value = json.dumps({"embed": html.escape(markup) if escaped else markup}).replace("/", "\\/")
+    value = value.replace("\\", "\\\\").replace('"', '\\"').replace("'", "\\'")
+    return ('<div class="embed-privacy-container is-disabled embed-twitter" data-embed-provider="twitter">'
+            f'<div class="embed-privacy-overlay">{_BOX}</div><div class="embed-privacy-content">'
+            f"<script>var _oembed_0c1d2e3f4a5b6c7d = '{value}';</script></div></div>")
+
+
+@pytest.mark.parametrize(("parked", "key"), [
+    (f'<div class="brlbs-cmpnt-container brlbs-cmpnt-content-blocker" data-borlabs-cookie-content-blocker-id="x" '
+     f'data-borlabs-cookie-content="{_b64(_PARKED_TWEET)}">{_BOX}</div>', "x:1740000000000000401"),  # Borlabs 3
+    ('<div class="BorlabsCookie _brlbs-cb-youtube"><div class="_brlbs-content-blocker">'
+     f'<div class="_brlbs-embed">{_BOX}</div></div><div class="borlabs-hide" data-borlabs-cookie-type="content-blocker" '
+     f'data-borlabs-cookie-id="youtube"><script type="text/template">{_b64(_PARKED_VIDEO)}</script></div></div>',
+     "youtube:Vb4rEsV0ir1"),  # Borlabs 2
+    (_embed_privacy(_PARKED_TWEET), "x:1740000000000000401"),
+    (_embed_privacy(_PARKED_TWEET, escaped=False), "x:1740000000000000401"),  # versions before the escaping
+])
+def test_an_embed_a_consent_plugin_stored_encoded_is_read_where_its_box_was(parked: str, key: str) -> None:
+    doc = extract_html(page(parked + TAIL))
+    assert [e.key for e in doc.embeds] == [key]
+    assert doc.embeds[0].position is not None
+    assert "Click here" not in doc.text and "Load post" not in doc.text
+
+
+@pytest.mark.parametrize("broken", [
+    '<div data-borlabs-cookie-content="not base64 at all!">Load</div>',
+    '<div data-borlabs-cookie-content="' + _b64("just words, no markup") + '">Load</div>',
+    '<div class="embed-privacy-content"><script>var _oembed_ab = \'{"embed": \';</script></div>',
+])
+def test_a_parked_store_that_does_not_decode_is_left_alone(broken: str) -> None:
+    doc = extract_html(page(broken))
+    assert doc.embeds == ()
+    assert doc.text.startswith("The council met")

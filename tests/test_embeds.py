@@ -44,7 +44,7 @@ def test_fixture_post_links(name: str) -> None:
 
 def test_every_platform_module_is_registered() -> None:
     modules = {p.stem for p in (Path(__file__).parents[1] / "src/postlink/extract/embeds").glob("*.py")}
-    helpers = {"__init__", "markup", "chrome", "flattened", "postlinks"}
+    helpers = {"__init__", "markup", "chrome", "flattened", "postlinks", "parked"}
     assert {f.name for f in PLATFORM_FINDERS} == modules - helpers
 
 

@@ -32,6 +32,7 @@ from postlink.extract.embeds.flattened import (
     provisional_key,
     split_glued_attribution,
 )
+from postlink.extract.embeds.parked import unpark
 from postlink.extract.embeds.postlinks import RawPostLink, find_post_links
 from postlink.extract.links import canonical_url, find_text_urls
 from postlink.extract.model import (
@@ -101,6 +102,7 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None,
     if body is None or not len(body) and not "".join(body.itertext()).strip():
         raise InputError(f"{what}: the page has no body text; {_NO_TEXT_ADVICE}")
 
+    unpark(tree, text)  # embeds a consent plugin stored encoded (parked.py)
     # Every candidate embed, chrome included, becomes a marker paragraph: whether it is the
     # article's is known only once the body region is (region.py).
     candidates = find_candidates(tree)

@@ -138,9 +138,21 @@ class BodyRegion:
         for node in (el, *ancestors):
             if node in self._containers or node.tag in ("body", "html"):
                 break
-            if node.tag in REGION_CHROME_TAGS and node not in self._mass:
+            if node.tag in REGION_CHROME_TAGS and node not in self._mass and not _wraps_only(node, el):
                 return False
         return True
+
+
+# An aside in the article column holding one embed and at most a caption this long is the
+# embed's frame ("<aside class="embed">"), not a sidebar.
+_ASIDE_CAPTION = 80
+
+
+def _wraps_only(node: HtmlElement, el: HtmlElement) -> bool:
+    """``node`` is an aside whose text, but for a short caption, is ``el``'s."""
+    if node.tag != "aside" or node is el:
+        return False
+    return len(node.text_content().strip()) - len(el.text_content().strip()) <= _ASIDE_CAPTION
 
 
 def _path(el: HtmlElement) -> list[int]:
