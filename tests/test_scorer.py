@@ -231,3 +231,21 @@ def test_a_pronoun_right_after_the_post_goes_back_to_the_author_named_before_it(
     vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
     lea = next(p.key for p in posts if p.author_handle == "leasommer_x")
     assert vectors[(_containing(doc, "She wrote that"), lea)][INDEX["named_before"]] == 0.0
+
+
+@pytest.mark.parametrize(("tag", "fires"), [
+    ("« Trois jours sans bac, c'est trop », a-t-elle écrit.", True),  # the pronoun after the verb
+    ("„Nikt nas nie zapytał” – dodał.", True),  # no pronoun at all
+    ("– Vi trenger en ny bro, skriver hun.", True),  # a dialogue dash opens the quote
+    ("« Trois jours sans bac, c'est trop », a répondu le maire Luc Bertin.", False),  # names its speaker
+    ("« Trois jours sans bac », a-t-elle écrit dans un autre message.", False),  # another post
+    ("Elle a écrit que le bac reviendrait.", False),  # no quote: pronoun_start's case
+])
+def test_a_speech_tag_naming_nobody_after_the_author_was_named(tag: str, fires: bool) -> None:
+    text = ("Ferry news\n\nL'élue Claire Vidal a réagi dans la soirée.\n\n"
+            "Three days without a ferry. — Claire Vidal (@ClaireVidalRg) April 8, 2024\n\n"
+            f"Vidal a réclamé un bateau de remplacement.\n\n{tag}\n\nLa navette part mercredi.")
+    doc, posts = _page(text)
+    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
+    x = vectors[(_containing(doc, tag[:12]), posts[0].key)]
+    assert x[INDEX["tag_named_before"]] == float(fires)

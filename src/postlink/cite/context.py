@@ -653,6 +653,19 @@ def _names(text: str) -> set[str]:
     return _capitalised(_after_first(text)) - PLATFORMS - _NOT_NAMES
 
 
+# The last closing quote mark of a sentence, or the comma a dialogue dash's quote ends on.
+_TAG_START = re.compile("(?:[”\"»’›」』“]|,)(?=[^”\"»’›」』“,]*$)")
+
+
+def tag_names_someone(text: str) -> bool:
+    """The speech tag after a quote names its speaker ("…", said Mayor Luc Bertin.): read
+    past the quote's last closing mark (or, after a dialogue dash, the last comma), any
+    capitalised word but a platform's."""
+    m = _TAG_START.search(text)
+    tag = text[m.end():] if m else text
+    return bool(_capitalised(tag) - PLATFORMS - _NOT_NAMES)
+
+
 def _after_first(text: str) -> str:
     body = text.lstrip("\"“„‘'( ")
     first = _FIRST_WORD.match(body)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from postlink import lexicon
 from postlink.cite.candidates import WINDOW
-from postlink.cite.context import QUOTE_KINDS, PageContext, author_key
+from postlink.cite.context import QUOTE_KINDS, PageContext, author_key, tag_names_someone
 from postlink.cite.paraphrase import overlap
 from postlink.extract.model import Sentence
 
@@ -32,6 +32,7 @@ LONG_QUOTE_WORDS = 6
 MAX_BETWEEN = 3
 
 _QUOTE_MARKS = re.compile("[\"“”„«»‘’‚‹›「」『』]")
+_OPENS_QUOTED = re.compile("\\s*(?:[\"“”„«‘‚‹「『]|[–—]\\s)")
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class SentenceCues:
     later: bool  # a later post
     crowd: bool  # users, fans: generic reaction
     pronoun_start: bool  # a third-person pronoun among the first words
+    opens_quoted: bool  # opens on a quote mark or a dialogue dash: the tag follows the quote
 
     @classmethod
     def of(cls, text: str, language: str | None = None) -> SentenceCues:
@@ -56,6 +58,7 @@ class SentenceCues:
             later=bool(lexicon.count_words(words, "order_later")),
             crowd=bool(lexicon.count_words(words, "crowd")),
             pronoun_start=bool(lexicon.count_in(words[:3], "pronouns", language)),
+            opens_quoted=bool(_OPENS_QUOTED.match(text)),
         )
 
 
@@ -67,6 +70,7 @@ FEATURES = (
     # naming the author
     "mention_full", "mention_part", "near_cue", "cue", "plural_cue", "verb", "speech",
     "definite", "media", "other_source", "other_author_named", "pronoun_start", "named_before",
+    "tag_named_before",
     # where the sentence stands
     "adjacent", "in_section", "sentences_away", "chars_away", "before_embed",
     "nearest_embed", "author_nearest", "no_embed", "introduces", "behind_another", "embeds_between",
@@ -158,8 +162,15 @@ class PairFeatures:
         put("other_author_named", ctx.names_other_author(sentence, key))
         cues = self._cues.get(index) or self._cues.setdefault(index, SentenceCues.of(sentence.text, ctx.language))
         put("pronoun_start", cues.pronoun_start)
-        # "He added that ...": the author named a sentence or two before, nothing between
-        put("named_before", cues.pronoun_start and ctx.named_before(sentence, key))
+        # "He added that ...": the author named a sentence or two before, nothing between;
+        # and a speech tag that names nobody ("…", a-t-elle écrit. / „…“ – dodał.), whose
+        # subject is the person named there too (the pronoun may follow the verb, or be none)
+        tag = cues.opens_quoted and bool(ev.speech or ev.verb) and not ev.mention \
+            and not x[INDEX["other_author_named"]] and not (cues.earlier or cues.later) \
+            and not tag_names_someone(sentence.text)
+        before = (cues.pronoun_start or tag) and ctx.named_before(sentence, key)
+        put("named_before", cues.pronoun_start and before)
+        put("tag_named_before", tag and before)
 
         positions = post.post.positions
         put("no_embed", not positions)
