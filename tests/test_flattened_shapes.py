@@ -306,3 +306,34 @@ def test_a_lead_in_joined_to_its_post_by_single_newlines_stays_prose() -> None:
     # without the lead-in, the block is the post, as before
     plain = text.replace("Chief librarian Ola Nyberg explained the decision in a post.\n", "")
     assert _posts(plain)[0][2] == "We cannot staff seven days a week with this budget.\nWe are sorry."
+
+
+@pytest.mark.parametrize("caption", [
+    "the wave that ate the car deck 🌊 #ferrylife",
+    "Day one on the ferry.\n\nDay two: the storm. #ferrylife",  # a caption of two paragraphs
+])
+def test_a_tiktok_embed_copied_line_by_line(caption: str) -> None:
+    # The embed's handle link, caption paragraph and sound link are block lines of their own.
+    text = ("A deckhand's video of the storm went viral.\n\n@deckhand_jo\n\n"
+            f"{caption}\n\n♬ original sound - Jo Quill\n\nThe ferry company said nobody was hurt.")
+    assert _posts(text) == [("deckhand_jo", None, " ".join(caption.split()))]
+    assert _sentences(text) == ["A deckhand's video of the storm went viral.",
+                                "The ferry company said nobody was hurt."]
+
+
+def test_a_sound_line_without_a_handle_line_above_stays_prose() -> None:
+    text = "The festival ended at midnight.\n\n♬ original sound - Jo Quill\n\nFans went home."
+    assert _posts(text) == []
+
+
+def test_an_instagram_caption_of_several_paragraphs_under_the_placeholder_line() -> None:
+    text = ("The chef closed her restaurant after twelve years.\n\nView this post on Instagram\n\n"
+            "Twelve years, thousands of plates.\n\nThank you for every evening. #lastservice\n\n"
+            "A post shared by Ada Moreau (@ada_moreau)\n\nThe building will be sold.")
+    assert _posts(text) == [("ada_moreau", None, "Twelve years, thousands of plates.\n\n"
+                                                 "Thank you for every evening. #lastservice")]
+    assert _sentences(text) == ["The chef closed her restaurant after twelve years.", "The building will be sold."]
+    # without the placeholder line, the article's paragraph above the caption stays prose
+    bare = text.replace("View this post on Instagram\n\n", "")
+    assert [p[2] for p in _posts(bare)] == ["Thank you for every evening. #lastservice"]
+    assert "Twelve years, thousands of plates." in _sentences(bare)

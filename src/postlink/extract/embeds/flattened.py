@@ -344,14 +344,15 @@ def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = (), *, runs: boo
             dated = parse_flattened(para + " " + paragraphs[i + 1])
             if dated is not None and dated.date_text:
                 post, last, para = dated, i + 1, para + " " + paragraphs[i + 1]
+        first = i
+        if post is None and para.lstrip().startswith("♬"):
+            post, first = _split_tiktok(paragraphs, i, taken) or (None, i)
         if post is None or not post.text and not _footer_alone_is_a_post(post):
             continue
-        first = i
         if not post.text and post.platform in _TEXT_PRECEDES and i - 1 > taken:
             first = i - 1  # attribution on its own: the paragraph before it was the text
-        if post.platform == "instagram" and first - 1 > taken \
-                and _INSTAGRAM_PLACEHOLDER.fullmatch(paragraphs[first - 1]):
-            first -= 1  # "View this post on Instagram" on a line of its own, above the caption
+        if post.platform == "instagram":
+            first = _instagram_start(paragraphs, first, taken)
         if runs and post.platform in _LIMITS:
             text = paragraphs[first] if first < i else post.text
             while (first - 1 > taken and gaps and gaps[first] > usual
@@ -370,6 +371,38 @@ def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = (), *, runs: boo
         found.append(PostSpan(first, last, post))
         taken = last
     return found
+
+
+# An Instagram caption runs up to this many paragraphs under the embed's placeholder line.
+_IG_CAPTION_PARAGRAPHS = 6
+
+
+def _instagram_start(paragraphs: Sequence[str], first: int, taken: int) -> int:
+    """Where an Instagram post whose caption starts at ``first`` begins: at "View this post on
+    Instagram" on a line of its own above the caption, which bounds a caption of several
+    paragraphs as the embed showed it (without the line, only the paragraph before the footer)."""
+    for start in range(first - 1, max(taken, first - 1 - _IG_CAPTION_PARAGRAPHS), -1):
+        if _INSTAGRAM_PLACEHOLDER.fullmatch(paragraphs[start]):
+            return start
+        if parse_flattened(paragraphs[start]) is not None:
+            break  # another post's line: the caption does not reach past it
+    return first
+
+
+_TIKTOK_HANDLE_LINE = re.compile(r"\s*@[A-Za-z0-9_.]{2,24}\s*")
+# A TikTok embed's caption is a paragraph of its own between the handle and the sound link,
+# which a copy puts on lines of their own: this many caption paragraphs at most.
+_TIKTOK_CAPTION_PARAGRAPHS = 3
+
+
+def _split_tiktok(paragraphs: Sequence[str], i: int, taken: int) -> tuple[FlattenedPost, int] | None:
+    """A TikTok embed copied line by line: "@handle", the caption, then "♬ sound" (paragraph
+    ``i``). The post and its first paragraph."""
+    for start in range(i - 1, max(taken, i - 1 - _TIKTOK_CAPTION_PARAGRAPHS), -1):
+        if _TIKTOK_HANDLE_LINE.fullmatch(paragraphs[start]):
+            post = _tiktok("\n\n".join(paragraphs[start:i + 1]))
+            return (post, start) if post is not None else None
+    return None
 
 
 def _footer_alone_is_a_post(post: FlattenedPost) -> bool:
