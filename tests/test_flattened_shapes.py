@@ -337,3 +337,33 @@ def test_an_instagram_caption_of_several_paragraphs_under_the_placeholder_line()
     bare = text.replace("View this post on Instagram\n\n", "")
     assert [p[2] for p in _posts(bare)] == ["Thank you for every evening. #lastservice"]
     assert "Twelve years, thousands of plates." in _sentences(bare)
+
+
+def test_an_attribution_whose_date_a_copy_broke_onto_the_next_line() -> None:
+    text = ("The Tarnby Rovers manager was sacked after a heavy home defeat.\n\n"
+            "The club confirmed the news in a short statement on X.\n\n"
+            "Tarnby Rovers can confirm that the manager has left. We thank him for his work.\n"
+            "— Tarnby Rovers FC (@TarnbyRoversEx)\nMarch 10, 2024\n\n"
+            "The manager answered a few hours later.\n\n"
+            "Football is cruel. I gave this club everything. https://t.co/Gx1Ll8Ee0p\n"
+            "— Sam Ellery (@samellery_ex) March 10,\n2024\n\n"
+            "Fans had called for a change for weeks.\n\nIn a message to fans, Ellery said he gave everything.")
+    assert _posts(text) == [
+        ("TarnbyRoversEx", "March 10, 2024",
+         "Tarnby Rovers can confirm that the manager has left. We thank him for his work."),
+        ("samellery_ex", "March 10,\n2024", "Football is cruel. I gave this club everything. https://t.co/Gx1Ll8Ee0p")]
+    assert "The club confirmed the news in a short statement on X." in _sentences(text)
+
+
+@pytest.mark.parametrize(("between", "joins"), [
+    ("The fire brigade had an even longer night.", False),  # speaks of "Coast Fire & Rescue"
+    ("Roads are closed from the bridge to the harbour.", True),  # the post's own first paragraph
+])
+def test_a_paragraph_above_a_post_that_names_its_author_in_lower_case_is_prose(between: str, joins: bool) -> None:
+    text = ("Storm Freya hit the coast overnight.\n\nTrees down all along Harbour Road.\n\n"
+            "— Coast Police (@CoastPoliceEx) March 3, 2024\n\n"
+            f"{between}\n\nForty call-outs since midnight. Thank you for your patience.\n\n"
+            "— Coast Fire & Rescue (@CoastFireEx) March 3, 2024\n\nSchools open late on Monday.")
+    second = _posts(text)[1][2]
+    assert second.startswith(between) is joins
+    assert (between in _sentences(text)) is not joins

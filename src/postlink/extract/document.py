@@ -27,6 +27,7 @@ from postlink.extract.embeds import Found, find_candidates, one_per_rendering, s
 from postlink.extract.embeds.flattened import (
     FlattenedPost,
     find_posts,
+    join_date_lines,
     lead_in_length,
     parse_flattened,
     provisional_key,
@@ -335,8 +336,8 @@ def _text_paragraphs(text: str) -> tuple[list[str], list[int]]:
     out: list[str] = []
     gaps: list[int] = []
     for block, gap in blocks:
-        lines = [part for line in block.split("\n") if line.strip()
-                 for part in split_glued_attribution(line.strip())]
+        lines = join_date_lines([part for line in block.split("\n") if line.strip()
+                                 for part in split_glued_attribution(line.strip())])
         if len(lines) > 1 and (len(blocks) == 1 or any(parse_flattened(x) for x in lines[:-1])):
             out.extend(lines)
             gaps.extend([gap] + [0] * (len(lines) - 1))

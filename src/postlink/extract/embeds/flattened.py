@@ -297,6 +297,23 @@ def split_glued_attribution(line: str) -> list[str]:
     return [line[: m.end()], line[m.end():].strip()]
 
 
+def join_date_lines(lines: Sequence[str]) -> list[str]:
+    """Lines with each date line that follows a dateless attribution line put back on it: a
+    copy may break the embed's date link onto a line of its own ("— Name (@handle)" /
+    "March 10, 2024"), as find_posts does for a date in a paragraph of its own."""
+    out: list[str] = []
+    for line in lines:
+        if out and _DATE_ONLY.fullmatch(line):
+            post = parse_flattened(out[-1])
+            if post is not None and post.date_text is None:
+                dated = parse_flattened(out[-1] + " " + line)
+                if dated is not None and dated.date_text:
+                    out[-1] = out[-1] + " " + line
+                    continue
+        out.append(line)
+    return out
+
+
 def lead_in_length(lines: Sequence[str]) -> int:
     """How many of a block's first lines are the article's lead-in to the post whose
     attribution stands alone on the block's last line: a copy that joined lead-in, post and
@@ -496,8 +513,10 @@ def _names_author(paragraph: str, post: FlattenedPost) -> bool:
     """The paragraph names the author by handle or by a word of the display name."""
     if re.search(rf"@?\b{re.escape(post.handle)}\b", paragraph, re.I):
         return True
+    # in any case: "The mayor of Dunmere apologised" speaks of "Mayor Tilly Ashby", "the fire
+    # brigade" of "Coast Fire & Rescue"; a post seldom names its own author
     names = {w for w in re.findall(r"[^\W\d_][\w'’-]*", post.name or "") if len(w) >= 4 and w[0].isupper()}
-    return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", paragraph) for n in names)
+    return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", paragraph, re.I) for n in names)
 
 
 _RUN = 4  # words in a row shared with the post: the article quoting it
