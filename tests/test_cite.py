@@ -314,6 +314,15 @@ def test_evidence_names_and_other_sources() -> None:
     assert wrote.near_cue and not wrote.other_source
 
 
+@pytest.mark.parametrize(("name", "sentence", "mention"), [
+    ("Hamish Orr MSP", "Orr's post was shared more than 2,000 times.", 2),  # the surname before the letters
+    ("Ada Lund PhD", "Lund wrote that the trial would run for a year.", 2),
+    ("NASA", "NASA posted the launch time.", 2),  # an acronym that is the whole name stays
+])
+def test_letters_after_a_name_are_not_its_surname(name: str, sentence: str, mention: int) -> None:
+    assert evidence(sentence, author_names(None, name)).mention == mention
+
+
 def test_index_finds_candidates_without_comparing_everything() -> None:
     index = PostIndex()
     index.add("x:1", "We won. 112 families, 2 years, 1 judgment.")

@@ -11,6 +11,7 @@ import math
 
 import pytest
 
+from postlink import lexicon
 from postlink.cite.features import FEATURES, INDEX
 from postlink.cite.match import PostText, candidate_features, link_citations, rule_citations
 from postlink.cite.scorer import Scorer
@@ -249,3 +250,31 @@ def test_a_speech_tag_naming_nobody_after_the_author_was_named(tag: str, fires: 
     vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
     x = vectors[(_containing(doc, tag[:12]), posts[0].key)]
     assert x[INDEX["tag_named_before"]] == float(fires)
+
+
+@pytest.mark.parametrize(("post", "translated"), [
+    ("Training got moved to the pool today", True),  # English stopwords, none of French
+    ("Big Match Day Squad Announcement", False),  # no stopwords of any language: a title
+    ("Le club est sous l'eau ce matin", False),  # the page's own language
+])
+def test_a_short_post_is_in_another_language_when_it_has_none_of_the_page_s_stopwords(
+        post: str, translated: bool) -> None:
+    text = ("Le club inondé\n\nLe vestiaire du club de rugby a été inondé pendant la nuit. "
+            "Les bénévoles sont attendus samedi avec des bottes.\n\n"
+            f"{post} — Cwm Rhos RFC (@CwmRhosRFC) January 7, 2024\n\n"
+            "« L'entraînement a été déplacé », a écrit le club.")
+    doc, posts = _page(text)
+    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
+    tag = vectors[(_containing(doc, "a écrit le club"), posts[0].key)]
+    assert tag[INDEX["quotes_something_else"]] == float(not translated)
+
+
+def test_a_short_page_in_a_script_only_one_language_here_is_written_in() -> None:
+    # two stopwords are too few to tell Russian by them; Cyrillic tells it
+    text = ("Актриса Мэгги Чейз вышла замуж.\n\n"
+            "Just married! Small wedding, big love. — Maggie Chase (@maggiechase_x) May 4, 2024\n\n"
+            "Свадьба прошла в Монтане.")
+    doc, posts = _page(text)
+    assert lexicon.detect_language(doc.text) is None
+    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
+    assert vectors[(_containing(doc, "Актриса"), posts[0].key)][INDEX["not_english"]] == 1.0

@@ -186,6 +186,16 @@ def _camel_parts(handle: str) -> list[str]:
     return re.findall(r"[A-Z]+(?![a-z])|[A-Z][a-z]+|[a-z]+|\d+", handle)
 
 
+# Letters after a name ("Hamish Orr MSP", "Ada Lund PhD", "Tarnby Rovers FC"): capitals
+# that an article leaves out, so the surname is the word before them.
+_POST_NOMINAL = re.compile(r"(?:\s+(?:[A-Z]{2,4}|PhD|Jr|Sr)\.?)+\s*$")
+
+
+def _without_post_nominals(name: str) -> str:
+    rest = _POST_NOMINAL.sub("", name)
+    return rest if len(rest.split()) >= 2 else name
+
+
 def author_names(handle: str | None, name: str | None) -> AuthorNames:
     """Phrases and words that identify the author of a post."""
     strong: list[tuple[str, ...]] = []
@@ -196,7 +206,7 @@ def author_names(handle: str | None, name: str | None) -> AuthorNames:
         if len(parts) > 1:
             strong.append(tuple(parts))
         weak.update(p for p in parts if len(p) >= 4)
-    words = [w for w in tokens(name or "") if w not in NAME_STOPWORDS and not w.isdigit()]
+    words = [w for w in tokens(_without_post_nominals(name or "")) if w not in NAME_STOPWORDS and not w.isdigit()]
     if words:
         strong.append(tuple(words))
         if len(words) > 1 and len(words[-1]) >= 3:

@@ -47,7 +47,16 @@ from postlink.cite.model import PostText
 from postlink.cite.paraphrase import content_words, stem, strong_stems
 from postlink.cite.quotes import Quote, QuoteIndex
 from postlink.extract.model import CLOSING_QUOTES, SENTENCE_END_MARKS, Document, Sentence
-from postlink.lexicon import Writing, cues_any, cues_in, detect_language, script_of
+from postlink.lexicon import (
+    Writing,
+    cues,
+    cues_any,
+    cues_in,
+    detect_language,
+    language_of_script,
+    prose_words,
+    script_of,
+)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -162,8 +171,9 @@ class PageContext:
         self.doc = doc
         # one language for the page's stems, sentences and posts alike: a post quoted in
         # another language rarely shares stems anyway, and its names and numbers stem the same
-        self.language = detect_language(doc.text[:_LANGUAGE_SAMPLE])
-        page = Writing(script_of(doc.text[:_SCRIPT_SAMPLE]), self.language)
+        script = script_of(doc.text[:_SCRIPT_SAMPLE])
+        self.language = detect_language(doc.text[:_LANGUAGE_SAMPLE]) or language_of_script(script)
+        page = Writing(script, self.language)
         self.posts: dict[str, PreparedPost] = {}
         for p in posts:
             if p.key in self.posts:
@@ -178,7 +188,7 @@ class PageContext:
         # posts written in another language or script than the page: a quote of one, translated,
         # cannot match its words, so that it does not match them says nothing of whose they are
         self.translated = frozenset(key for key, p in self.posts.items()
-                                    if p.post.text and Writing.of(p.post.text).differs(page))
+                                    if p.post.text and _in_another_language(p.post.text, page))
         self.pieces: dict[tuple[int, str], list[Piece]] = defaultdict(list)
         self._evidence: dict[tuple[int, str], Evidence] = {}
         self._para_starts = [start for start, _ in doc.paragraphs]
@@ -586,6 +596,25 @@ class PageContext:
     def _attribute(self, sentence: Sentence, key: str, score: float) -> None:
         if (sentence.index, key) not in self.pieces:
             self.add_piece(sentence.index, key, Piece("attribution", score, (sentence.start, sentence.end)))
+
+
+# A post of this many words or more with none of the page language's stopwords is in another
+# language, when its own stopwords are too few to tell which.
+_FOREIGN_WORDS = 4
+
+
+def _in_another_language(text: str, page: Writing) -> bool:
+    """``text`` (a post) is in another script or language than the page. A short post rarely
+    has enough stopwords to be told ("training got moved to the pool"); that it has none of
+    the page language's and some of another's tells enough."""
+    mine = Writing.of(text)
+    if mine.differs(page):
+        return True
+    if page.language is None or mine.language is not None:
+        return False
+    words = set(prose_words(text))
+    return len(words) >= _FOREIGN_WORDS and words.isdisjoint(cues("stopwords", page.language)) \
+        and not words.isdisjoint(cues("stopwords"))  # some other language's: not a bare title
 
 
 def _runs(text: str, n: int) -> set[tuple[str, ...]]:

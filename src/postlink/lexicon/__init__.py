@@ -130,6 +130,12 @@ def words(text: str) -> list[str]:
     return raw_words(fold(text))
 
 
+def prose_words(text: str) -> list[str]:
+    """``words`` of ``text`` without its links, handles and hashtags ("pic.twitter.com"
+    would give Portuguese "com")."""
+    return words(_NOT_WORDS.sub(" ", text))
+
+
 def raw_words(text: str) -> list[str]:
     """The words of ``text`` as written (for a caller that needs their case), cut as
     ``words`` cuts them."""
@@ -202,6 +208,7 @@ class Language:
     entries: dict[str, frozenset[str]]
     months: tuple[tuple[str, ...], ...]
     letters: frozenset[str] = frozenset()  # letters English lacks, lower case and unfolded
+    script: str = "latin"  # the script it is written in (script_of's names)
 
 
 @cache
@@ -225,7 +232,8 @@ def language(code: str) -> Language:
     months = tuple(tuple(fold(m) for m in month) for month in _months().get(code, ()))
     entries["months"] = frozenset(m for month in months for m in month)
     return Language(code, str(raw.get("name", code)), bool(raw.get("spaced", True)),
-                    entries, months, frozenset(str(raw.get("letters", "")).lower()))
+                    entries, months, frozenset(str(raw.get("letters", "")).lower()),
+                    str(raw.get("script", "latin")))
 
 
 @cache
@@ -376,6 +384,14 @@ def detect_language(text: str) -> str | None:
     if top < MIN_EVIDENCE or top < MIN_MARGIN * second:
         return None
     return best
+
+
+@cache
+def language_of_script(script: str | None) -> str | None:
+    """The one language here written in ``script`` (Cyrillic: Russian), else None: a short
+    paragraph with too few stopwords to tell is still known by its letters."""
+    codes = [code for code in languages() if language(code).script == script]
+    return codes[0] if len(codes) == 1 else None
 
 
 @dataclass(frozen=True)
