@@ -331,6 +331,17 @@ def test_index_finds_candidates_without_comparing_everything() -> None:
     assert index.candidates("nothing in common here at all") == []
 
 
+@pytest.mark.parametrize(("sentence", "other"), [
+    ("The club confirmed the news in a short statement on X.", False),  # published on a platform
+    ("In a statement posted on Instagram, the club thanked him.", False),
+    ("Die Stadtwerke kündigten in einer Erklärung auf X an, dass die Bahn fährt.", False),
+    ("The club said in a statement that the manager had left.", True),
+    ("In her judgment, Judge Carrow wrote that the club had known.", True),  # "wrote" is no posting
+])
+def test_a_statement_published_on_a_platform_is_a_post(sentence: str, other: bool) -> None:
+    assert evidence(read(sentence), author_names("TarnbyRovers", "Tarnby Rovers FC")).other_source is other
+
+
 def test_according_to_a_post_is_not_another_source() -> None:
     names = author_names("PortCityReads", "Port City Libraries")
     ev = evidence("According to the board's post, \"Quiet rooms can be booked online.\"", names)

@@ -405,7 +405,7 @@ def read(sentence: str, language: str | None = None) -> Reading:
     return Reading(
         raw, words, capitalised, cues,
         credits_source=_credits_source(words, lex),
-        source_phrase=_has_source_phrase(words),
+        source_phrase=_has_source_phrase(words, lex),
         according_to_post=bool(_ACCORDING_TO_POST.search(sentence)),
         plural=any(words[c] in lex.plural_cues for c in cues) or "both" in words,
         definite=_definite(words, _DEFINITE_POST_NOUNS, lex),
@@ -480,10 +480,23 @@ def _tells_audience(raw: Sequence[str], i: int) -> bool:
     return bool(after) and after[:1].islower() and _fold(after.lower()) not in _TOLD_SOURCE
 
 
-def _has_source_phrase(words: Sequence[str]) -> bool:
+def _has_source_phrase(words: Sequence[str], lex: CueWords) -> bool:
     if _SOURCE_PHRASES.keys().isdisjoint(words):
         return False  # most sentences: one test in C
-    return any(_phrase_at(words, i, _SOURCE_PHRASES) for i in range(len(words)))
+    for i, w in enumerate(words):
+        for phrase in _SOURCE_PHRASES.get(w, ()):
+            if tuple(words[i:i + len(phrase)]) == phrase and not _on_platform(words, i + len(phrase) - 1, lex):
+                return True
+    return False
+
+
+def _on_platform(words: Sequence[str], i: int, lex: CueWords) -> bool:
+    """The source named at ``i`` was published on a platform ("a short statement on X", "a
+    statement posted on Instagram"): it is a post, not another source."""
+    after = words[i + 1:i + 2 + SOURCE_REACH]
+    posted = bool(after) and after[0] in lex.post_verbs and after[0] not in lex.speech_verbs
+    return posted or any(
+        w in lex.platforms and k > 0 and after[k - 1] in lex.platform_prepositions for k, w in enumerate(after))
 
 
 def _credits_source(words: Sequence[str], lex: CueWords) -> bool:
@@ -496,7 +509,8 @@ def _credits_source(words: Sequence[str], lex: CueWords) -> bool:
             continue
         before = words[max(0, i - SOURCE_REACH):i]
         after = words[i + 1:i + 1 + SOURCE_REACH]
-        if any(b in lex.credit_prepositions for b in before) or any(a in lex.source_verbs for a in after):
+        if (any(b in lex.credit_prepositions for b in before) or any(a in lex.source_verbs for a in after)) \
+                and not _on_platform(words, i, lex):
             return True
     return False
 
