@@ -303,7 +303,7 @@ def join_date_lines(lines: Sequence[str]) -> list[str]:
     "March 10, 2024"), as find_posts does for a date in a paragraph of its own."""
     out: list[str] = []
     for line in lines:
-        if out and _DATE_ONLY.fullmatch(line):
+        if out and "@" in out[-1] and _DATE_ONLY.fullmatch(line):  # every attribution names a handle
             post = parse_flattened(out[-1])
             if post is not None and post.date_text is None:
                 dated = parse_flattened(out[-1] + " " + line)
