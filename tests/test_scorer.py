@@ -278,3 +278,19 @@ def test_a_short_page_in_a_script_only_one_language_here_is_written_in() -> None
     assert lexicon.detect_language(doc.text) is None
     vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
     assert vectors[(_containing(doc, "Актриса"), posts[0].key)][INDEX["not_english"]] == 1.0
+
+
+@pytest.mark.parametrize(("after", "fires"), [
+    ("«Ingen skal sitte alene i et kaldt hus», skrev hun.", True),  # right under the embed
+    ("«Ingen skal sitte alene i et kaldt hus», sa brannsjef Ola Dahl.", False),  # names its speaker
+    ("Ordføreren snakket med NRK om saken.", False),  # no quote, no tag
+])
+def test_a_speech_tag_right_under_the_embed_naming_nobody(after: str, fires: bool) -> None:
+    # the lead-in names the author by a role only, so no name comes before the tag
+    text = ("Strømbrudd i Vik\n\nOrdføreren henvendte seg til innbyggerne på sosiale medier.\n\n"
+            "Nobody should sit alone in a cold house. The sports hall is open. — Kari Haugen (@KariHaugenVik) "
+            f"December 11, 2024\n\n{after}\n\nStrømmen er ventet tilbake onsdag.")
+    doc, posts = _page(text)
+    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
+    x = vectors[(_containing(doc, after[:14]), posts[0].key)]
+    assert x[INDEX["tag_after_embed"]] == float(fires)

@@ -70,7 +70,7 @@ FEATURES = (
     # naming the author
     "mention_full", "mention_part", "near_cue", "cue", "plural_cue", "verb", "speech",
     "definite", "media", "other_source", "other_author_named", "pronoun_start", "named_before",
-    "tag_named_before",
+    "tag_named_before", "tag_after_embed",
     # where the sentence stands
     "adjacent", "in_section", "sentences_away", "chars_away", "before_embed",
     "nearest_embed", "author_nearest", "no_embed", "introduces", "behind_another", "embeds_between",
@@ -168,9 +168,9 @@ class PairFeatures:
         tag = cues.opens_quoted and bool(ev.speech or ev.verb) and not ev.mention \
             and not x[INDEX["other_author_named"]] and not (cues.earlier or cues.later) \
             and not tag_names_someone(sentence.text)
-        before = (cues.pronoun_start or tag) and ctx.named_before(sentence, key)
-        put("named_before", cues.pronoun_start and before)
-        put("tag_named_before", tag and before)
+        chained = (cues.pronoun_start or tag) and ctx.named_before(sentence, key)
+        put("named_before", cues.pronoun_start and chained)
+        put("tag_named_before", tag and chained)
 
         positions = post.post.positions
         put("no_embed", not positions)
@@ -189,6 +189,8 @@ class PairFeatures:
             between = self._embeds_between(sentence, key)
             put("behind_another", between > 0)
             put("embeds_between", min(between, MAX_BETWEEN) / MAX_BETWEEN)
+            # "«…», skrev hun." right under the embed: the quote is the post's, translated
+            put("tag_after_embed", tag and bool(x[INDEX["adjacent"]]) and not before and bool(x[INDEX["nearest_embed"]]))
         else:
             put("sentences_away", 1)
             put("chars_away", 1)
