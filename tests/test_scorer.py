@@ -246,10 +246,14 @@ def test_a_speech_tag_naming_nobody_after_the_author_was_named(tag: str, fires: 
     text = ("Ferry news\n\nL'élue Claire Vidal a réagi dans la soirée.\n\n"
             "Three days without a ferry. — Claire Vidal (@ClaireVidalRg) April 8, 2024\n\n"
             f"Vidal a réclamé un bateau de remplacement.\n\n{tag}\n\nLa navette part mercredi.")
+    assert _feature(text, tag[:12], "tag_named_before") == float(fires)
+
+
+def _feature(text: str, fragment: str, name: str) -> float:
+    """Feature ``name`` of the pair (the sentence holding ``fragment``, the page's first post)."""
     doc, posts = _page(text)
     vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
-    x = vectors[(_containing(doc, tag[:12]), posts[0].key)]
-    assert x[INDEX["tag_named_before"]] == float(fires)
+    return vectors[(_containing(doc, fragment), posts[0].key)][INDEX[name]]
 
 
 @pytest.mark.parametrize(("post", "translated"), [
@@ -263,10 +267,7 @@ def test_a_short_post_is_in_another_language_when_it_has_none_of_the_page_s_stop
             "Les bénévoles sont attendus samedi avec des bottes.\n\n"
             f"{post} — Cwm Rhos RFC (@CwmRhosRFC) January 7, 2024\n\n"
             "« L'entraînement a été déplacé », a écrit le club.")
-    doc, posts = _page(text)
-    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
-    tag = vectors[(_containing(doc, "a écrit le club"), posts[0].key)]
-    assert tag[INDEX["quotes_something_else"]] == float(not translated)
+    assert _feature(text, "a écrit le club", "quotes_something_else") == float(not translated)
 
 
 def test_a_short_page_in_a_script_only_one_language_here_is_written_in() -> None:
@@ -274,10 +275,8 @@ def test_a_short_page_in_a_script_only_one_language_here_is_written_in() -> None
     text = ("Актриса Мэгги Чейз вышла замуж.\n\n"
             "Just married! Small wedding, big love. — Maggie Chase (@maggiechase_x) May 4, 2024\n\n"
             "Свадьба прошла в Монтане.")
-    doc, posts = _page(text)
-    assert lexicon.detect_language(doc.text) is None
-    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
-    assert vectors[(_containing(doc, "Актриса"), posts[0].key)][INDEX["not_english"]] == 1.0
+    assert lexicon.detect_language(_page(text)[0].text) is None
+    assert _feature(text, "Актриса", "not_english") == 1.0
 
 
 @pytest.mark.parametrize(("after", "fires"), [
@@ -290,7 +289,4 @@ def test_a_speech_tag_right_under_the_embed_naming_nobody(after: str, fires: boo
     text = ("Strømbrudd i Vik\n\nOrdføreren henvendte seg til innbyggerne på sosiale medier.\n\n"
             "Nobody should sit alone in a cold house. The sports hall is open. — Kari Haugen (@KariHaugenVik) "
             f"December 11, 2024\n\n{after}\n\nStrømmen er ventet tilbake onsdag.")
-    doc, posts = _page(text)
-    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
-    x = vectors[(_containing(doc, after[:14]), posts[0].key)]
-    assert x[INDEX["tag_after_embed"]] == float(fires)
+    assert _feature(text, after[:14], "tag_after_embed") == float(fires)
