@@ -263,3 +263,43 @@ def test_a_parked_store_that_does_not_decode_is_left_alone(broken: str) -> None:
     doc = extract_html(page(broken))
     assert doc.embeds == ()
     assert doc.text.startswith("The council met")
+
+
+# -- CMS shapes: editors and proxies that keep only the post's address ----------------------------
+
+_TWEET_URL = "https://twitter.com/valleybus_ex/status/1740000000000000501"
+
+
+@pytest.mark.parametrize(("markup", "key"), [
+    # Drupal's media oEmbed iframe proxies the post through its own address
+    (f'<iframe class="media-oembed-content" src="/media/oembed?url={_TWEET_URL.replace(":", "%3A")}'
+     '&amp;max_width=0&amp;hash=ab12"></iframe>', "x:1740000000000000501"),
+    # CKEditor 5's media embed, saved without its preview, in either output form
+    (f'<figure class="media"><oembed url="{_TWEET_URL}"></oembed></figure>', "x:1740000000000000501"),
+    ('<figure class="media"><div data-oembed-url="https://www.instagram.com/p/CvAlLeYbUs1/"></div></figure>',
+     "instagram:CvAlLeYbUs1"),
+    # a blockquote naming the post by id alone, as some CMSs write it before widgets.js runs
+    ('<blockquote data-tweet-id="1740000000000000501"></blockquote>', "x:1740000000000000501"),
+    # a WordPress shortcode the page was published without running
+    (f"<p>[embed]{_TWEET_URL}[/embed]</p>", "x:1740000000000000501"),
+    (f"<p>[tweet {_TWEET_URL}]</p>", "x:1740000000000000501"),
+])
+def test_an_embed_a_cms_saved_as_the_post_s_address_only(markup: str, key: str) -> None:
+    doc = extract_html(page(markup + TAIL))
+    assert [e.key for e in doc.embeds] == [key]
+    assert not any("[embed]" in s.text or "[tweet" in s.text for s in doc.sentences)
+
+
+def test_an_embed_kept_in_a_block_s_json_or_an_editor_component_s_attributes() -> None:
+    oembed = ('<blockquote class="twitter-tweet"><p>Night buses from Friday.</p>&mdash; Valley Buses '
+              f'(@valleybus_ex) <a href="{_TWEET_URL}">May 3, 2024</a></blockquote>')
+    block = html.escape(json.dumps({"url": _TWEET_URL, "html": oembed}))
+    squarespace = (f'<div class="sqs-block embed-block" data-block-json="{block}">'
+                   '<div class="sqs-block-content"><div class="embed-block-wrapper"></div></div></div>')
+    attrs = html.escape(json.dumps({"url": _TWEET_URL, "full_text": "Night buses from Friday.",
+                                    "username": "valleybus_ex", "name": "Valley Buses"}))
+    substack = f'<div class="twitter-embed" data-attrs="{attrs}" data-component-name="Twitter2ToDOM"></div>'
+    for markup in (squarespace, substack):
+        (embed,) = extract_html(page(markup + TAIL)).embeds
+        assert (embed.key, embed.author_handle, embed.text) == (
+            "x:1740000000000000501", "valleybus_ex", "Night buses from Friday.")

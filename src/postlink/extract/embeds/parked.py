@@ -13,6 +13,10 @@ crawler gets. Three stores are read here, each written by the plugin's own code:
 
 ``unpark`` puts the decoded markup where the box was, so the platform finders read it as
 the publisher embedded it and the box's "click to load" text never becomes prose.
+
+Squarespace's embed block parks nothing, but keeps the oEmbed markup in the ``html`` of its
+``data-block-json`` and often renders an empty wrapper: the markup is put inside the block
+(where it stands beside the rendered embed, when there is one, they are one embed).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ _EMBED_PRIVACY = re.compile(r"var\s+_oembed_\w+\s*=\s*'(?P<value>.*)'\s*;?\s*$",
 _SLASHED = re.compile(r"\\(['\"\\0])")
 # The page source holds one of these when a plugin parked anything: a cheap test before any
 # walk of the tree.
-_SIGNS = ("data-borlabs-cookie", "embed-privacy-content")
+_SIGNS = ("data-borlabs-cookie", "embed-privacy-content", "data-block-json")
 
 
 def unpark(tree: HtmlElement, source: str) -> int:
@@ -43,6 +47,10 @@ def unpark(tree: HtmlElement, source: str) -> int:
     if not any(sign in source for sign in _SIGNS):
         return 0
     restored = 0
+    for block in tree.xpath("//*[@data-block-json]"):
+        elements = _fragment(_block_json_markup(block.get("data-block-json") or ""))
+        block.extend(elements)
+        restored += bool(elements)
     for box, markup in list(_parked(tree)):
         parent = box.getparent()
         elements = _fragment(markup)
@@ -116,6 +124,17 @@ def _embed_privacy(script: str) -> str | None:
         return None
     # newer versions escape the markup as text; older ones store it as it is
     return html.unescape(markup) if "<" not in markup else markup
+
+
+def _block_json_markup(value: str) -> str:
+    if len(value) > _MAX_MARKUP * 2:
+        return ""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return ""
+    markup = data.get("html") if isinstance(data, dict) else None
+    return markup if isinstance(markup, str) else ""
 
 
 def _fragment(markup: str) -> list[HtmlElement]:

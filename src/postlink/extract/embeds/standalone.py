@@ -1,9 +1,10 @@
 """Bare post URLs standing where an embed should be (markup ``link-only``).
 
-Two shapes: WordPress ``figure.wp-block-embed`` whose wrapper holds only the post URL (raw
-``post_content``, before oEmbed ran), and a paragraph holding nothing but one post URL, which
-CMSs (WordPress, Ghost, Medium) turn into an embed when they render. A post URL inside prose is
-a post link, not an embed.
+Three shapes: WordPress ``figure.wp-block-embed`` whose wrapper holds only the post URL (raw
+``post_content``, before oEmbed ran), a paragraph holding nothing but one post URL, which
+CMSs (WordPress, Ghost, Medium) turn into an embed when they render, and a paragraph holding
+nothing but a WordPress shortcode for a post that was never run ("[embed]URL[/embed]", as a
+feed's content may carry it). A post URL inside prose is a post link, not an embed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ XML_SPACE = " \t\r\n"
 _INNER_SPACE = re.compile(f"[{XML_SPACE}]")
 # The whole text is one URL, with or without its scheme.
 URL_TEXT = re.compile(r"^(?:https?://)?[\w-]+(?:\.[\w-]+)+/\S+$", re.I)
+# "[embed]URL[/embed]", "[tweet URL]", "[twitter url="URL"]", "[instagram url=URL]": the
+# shortcode's name, then the post's address as its body or its first argument.
+SHORTCODE = re.compile(
+    r"\[(?P<tag>embed|tweet|twitter|instagram|facebook|tiktok|youtube|bluesky|mastodon)\b[^\]]*?"
+    r"(?:(?:url=)?[\"']?(?P<url>https?://[^\s\]\"'\[]+)[\"']?[^\]]*\](?:\[/(?P=tag)\])?"
+    r"|\]\s*(?P<body>https?://[^\s\[]+)\s*\[/(?P=tag)\])", re.I)
 # The elements this finder reads, collected for all finders in one pass (markup.Page).
 WANTS = Wants(tags=("figure", "p"))
 
@@ -38,11 +45,21 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         if embed:
             yield figure, embed
     for p in page.tagged("p"):
-        if not _one_word_with_a_slash(p):
-            continue
-        embed = _lone_url(p, allow_caption=False)
+        embed = _shortcode(p) if (p.text or "").lstrip(XML_SPACE).startswith("[") else None
+        if embed is None and _one_word_with_a_slash(p):
+            embed = _lone_url(p, allow_caption=False)
         if embed:
             yield p, embed
+
+
+def _shortcode(p: HtmlElement) -> Embed | None:
+    """A WordPress shortcode the page was published without running ("[embed]URL[/embed]",
+    Jetpack's "[tweet URL]", "[instagram url=URL]"), alone in its paragraph."""
+    m = SHORTCODE.fullmatch(one_line(p.text_content()))
+    if m is None:
+        return None
+    ref = parse_post_url(m["url"] or m["body"])
+    return embed_of(ref, "link-only") if ref is not None else None
 
 
 def _one_word_with_a_slash(p: HtmlElement) -> bool:

@@ -7,8 +7,9 @@ post in ``url=``/``src=`` the same way, and its card markup is ``blockquote.embe
 around a link to the post, or, in the form its docs give first, ``a.embedly-card`` that is
 the link itself; its script (``cdn.embedly.com/widgets/platform.js``) turns either into the
 iframe. Twitframe's iframe passes the post in ``url=`` too. Some wrappers keep nothing but the address they wrap, in
-``data-embedded-url`` (Iframely's and several CMSs' embed blocks) on an otherwise empty
-element, or an ``<a data-iframely-url>`` outside any wrapper div. A platform's own finder claims the wrappers it knows
+``data-embedded-url`` (Iframely's and several CMSs' embed blocks) or ``data-oembed-url``
+(CKEditor 5) on an otherwise empty element, in CKEditor 5's ``<oembed url>``, or in an
+``<a data-iframely-url>`` outside any wrapper div. A platform's own finder claims the wrappers it knows
 (YouTube, Facebook…); this one runs last and catches the rest, X included. The markup is
 ``iframe``, as the corpus labels wrappers.
 """
@@ -26,8 +27,11 @@ from postlink.platforms import parse_post_url
 
 WRAPPER_DIV_CLASSES = ("iframely-embed",)
 CARD_CLASS = "embedly-card"
-# Attributes whose value is the wrapped post's own address, on any tag.
-EMBEDDED_URL_ATTRS = ("data-embedded-url",)
+# Attributes whose value is the wrapped post's own address, on any tag (CKEditor 5 saves a
+# media embed as <div data-oembed-url=…> around its preview, or without one).
+EMBEDDED_URL_ATTRS = ("data-embedded-url", "data-oembed-url")
+# CKEditor 5's semantic output for a media embed: <figure class="media"><oembed url=…>.
+OEMBED_TAG = "oembed"
 # Iframely's link before its script runs: the post is the link's href.
 IFRAMELY_LINK_ATTR = "data-iframely-url"
 # Hosts of wrapper iframes; their query names the post (markup._wrapped_urls).
@@ -38,7 +42,7 @@ CARD_SCRIPT = "embedly.com/widgets/platform"
 _CARD_ANCHORS = XPath("//a[contains(concat(' ', normalize-space(@class), ' '), ' embedly-card ')]")
 PLATFORMS = ("x", "bluesky", "mastodon", "truthsocial", "threads", "instagram", "facebook",
              "tiktok", "youtube", "reddit", "linkedin", "telegram")
-WANTS = Wants(tags=("iframe", "blockquote", "script"), div_classes=WRAPPER_DIV_CLASSES,
+WANTS = Wants(tags=("iframe", "blockquote", "script", OEMBED_TAG), div_classes=WRAPPER_DIV_CLASSES,
               attributes=(*EMBEDDED_URL_ATTRS, IFRAMELY_LINK_ATTR))
 
 
@@ -55,6 +59,10 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
             yield iframe, embed
     for el in page.attributed(*EMBEDDED_URL_ATTRS):
         embed = _from_urls([el.get(a) or "" for a in EMBEDDED_URL_ATTRS], page)
+        if embed is not None:
+            yield el, embed
+    for el in page.tagged(OEMBED_TAG):
+        embed = _from_urls([el.get("url") or ""], page)
         if embed is not None:
             yield el, embed
     for el in page.attributed(IFRAMELY_LINK_ATTR):

@@ -37,7 +37,7 @@ from postlink.platforms import PostRef
 PLATFORM = "x"
 # The elements this finder reads, collected for all finders in one pass (markup.Page).
 WANTS = Wants(tags=("blockquote", "iframe", "amp-twitter", "embetty-tweet"), div_classes=("tweet",),
-              attributes=("data-tweet-id",))
+              attributes=("data-tweet-id", "data-component-name"))
 # blockquote.twitter-tweet / .twitter-video: the oEmbed markup.
 BLOCKQUOTE_CLASSES = ("twitter-tweet", "twitter-video")
 # Blockquotes whose class a CMS sanitiser stripped are recognised by structure (a status
@@ -50,10 +50,12 @@ AMP_TAG, AMP_ID = "amp-twitter", "data-tweetid"
 # widgets.js output names the post in data-tweet-id on one of these tags (a page saved from a
 # browser after rendering has <twitterwidget>, the custom element's name in older widgets.js).
 RENDERED_ID = "data-tweet-id"
-RENDERED_TAGS = ("iframe", "div", "twitter-widget", "twitterwidget", "article")
+RENDERED_TAGS = ("iframe", "div", "twitter-widget", "twitterwidget", "article", "blockquote")
 EMBETTY_TAG, EMBETTY_ID = "embetty-tweet", "status"
-# Substack's server-rendered tweet: div.tweet[data-attrs].
+# Substack's server-rendered tweet: div.tweet[data-attrs], or a div of its editor's component
+# (data-component-name="Twitter2ToDOM") holding the same attributes.
 SUBSTACK_CLASS, SUBSTACK_ATTRS = "tweet", "data-attrs"
+SUBSTACK_COMPONENT = ("data-component-name", "Twitter2ToDOM")
 # A post id: ASCII digits, at most 20 (a 64-bit snowflake). str.isdigit() also takes "²" and
 # other Unicode digits, and int() of a million digits raises (Python's 4300-digit limit).
 _ID = re.compile(r"[0-9]{1,20}")
@@ -80,6 +82,12 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
             if ids and _ID.fullmatch(ids[0]):
                 yield iframe, _by_id(ids[0], iframe_markup(iframe, RENDERED_CLASSES))
                 break
+            # a CMS's oEmbed proxy passes the post on in its query (Drupal's media iframe
+            # "/media/oembed?url=https://twitter.com/…/status/…"), as iframe wrappers do
+            ref = page.iframe_ref(url, PLATFORM)
+            if ref is not None:
+                yield iframe, embed_of(ref, iframe_markup(iframe, RENDERED_CLASSES))
+                break
     for amp in page.tagged(AMP_TAG):
         if amp.get(AMP_ID) is None:
             continue
@@ -102,7 +110,9 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         tweet_id = (el.get(RENDERED_ID) or "").strip()
         if _ID.fullmatch(tweet_id) and el.tag in RENDERED_TAGS:
             yield el, _by_id(tweet_id, "rendered")
-    for card in with_class(page.divs, SUBSTACK_CLASS):
+    name, component = SUBSTACK_COMPONENT
+    components = [el for el in page.attributed(name) if el.get(name) == component]
+    for card in [*with_class(page.divs, SUBSTACK_CLASS), *components]:
         if card.get(SUBSTACK_ATTRS) is None:
             continue
         embed = _from_substack_card(card)
