@@ -18,7 +18,7 @@ from postlink.cli import cli
 from postlink.config import NetworkConfig
 from postlink.net import retry
 from postlink.store import Store
-from postlink.unshorten import Resolution, page_target, resolve_many, unwrap
+from postlink.unshorten import Resolution, is_shortener, page_target, resolve_many, unwrap
 from tests import netns
 from tests.servers import HostServer, Reply, host_server
 
@@ -570,3 +570,15 @@ def test_cli_resolve_without_links_or_pending_is_a_usage_error(tmp_path: Path) -
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "a.db"), "resolve"])
     assert result.exit_code == 2
     assert "--pending" in result.output
+
+
+@pytest.mark.parametrize(("url", "short"), [
+    ("https://www.tiktok.com/t/ZTRabc123/", True),  # TikTok's "copy link": a code, no video id
+    ("https://www.facebook.com/share/p/1AbCdEfTram/", True),  # Facebook's, for a post
+    ("https://m.facebook.com/share/v/1AbCdEfTram/", True),  # and for a video
+    ("https://www.facebook.com/share/", False),  # no code
+    ("https://www.facebook.com/HarbourFerry/posts/1015800000000010", False),  # a post's own address
+    ("https://www.tiktok.com/@deckhand_jo/video/7357000000000000043", False),
+])
+def test_a_platform_s_share_link_is_resolved_like_a_short_link(url: str, short: bool) -> None:
+    assert is_shortener(url) is short

@@ -62,6 +62,10 @@ SHORTENER_HOSTS = frozenset({
     "db.tt", "shorturl.at", "tiny.cc", "vm.tiktok.com", "vt.tiktok.com", "youtu.be",
     "redd.it", "spoti.fi", "apple.co", "msft.it", "go.nature.com",
 })
+# Share links on a platform's own host that name no post, only a code its server redirects to
+# the post (host without "www.", path prefix): TikTok's and Facebook's "copy link".
+SHARE_PATHS = (("tiktok.com", "/t/"), ("facebook.com", "/share/"), ("m.facebook.com", "/share/"),
+               ("instagram.com", "/share/"))
 # Warning pages that shorteners redirect to, besides the shortener hosts themselves.
 INTERSTITIAL_PAGES = (("bitly.com", "/a/warning"), ("www.linkedin.com", "/slink"),
                       ("linkedin.com", "/slink"))
@@ -165,7 +169,15 @@ def is_shortener(url: str) -> bool:
     """A known shortener or wrapper: worth resolving for every article link."""
     host = guard.host_of(url)
     return host in SHORTENER_HOSTS or host.removeprefix("www.") in SHORTENER_HOSTS \
-        or unwrap(url) is not None
+        or _is_share_link(host, url) or unwrap(url) is not None
+
+
+def _is_share_link(host: str, url: str) -> bool:
+    bare = host.removeprefix("www.")
+    if not any(bare == h for h, _ in SHARE_PATHS):
+        return False  # most links: no parse of the path
+    path = urlsplit(url).path
+    return any(bare == h and path.startswith(p) and len(path) > len(p) for h, p in SHARE_PATHS)
 
 
 def pending_short_links(store: Store) -> Iterator[str]:
