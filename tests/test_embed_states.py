@@ -303,3 +303,21 @@ def test_an_embed_kept_in_a_block_s_json_or_an_editor_component_s_attributes() -
         (embed,) = extract_html(page(markup + TAIL)).embeds
         assert (embed.key, embed.author_handle, embed.text) == (
             "x:1740000000000000501", "valleybus_ex", "Night buses from Friday.")
+
+
+def test_a_reddit_comment_embed_has_no_text_of_its_own_and_names_its_author() -> None:
+    # the embed code glues "by" to the author's link and titles a comment "Comment"
+    bq = ('<blockquote class="reddit-embed-bq"><a href="https://www.reddit.com/r/valley_ex/comments/1lk0b02/'
+          'comment/mz0tram/">Comment</a><br> by<a href="https://www.reddit.com/user/uphill_rider/">u/uphill_rider</a>'
+          ' from discussion<a href="https://www.reddit.com/r/valley_ex/comments/1lk0b02/night_buses/"></a><br> in'
+          '<a href="https://www.reddit.com/r/valley_ex/">valley_ex</a></blockquote>')
+    (embed,) = extract_html(page(bq + TAIL)).embeds
+    assert (embed.key, embed.author_handle, embed.text) == ("reddit:1lk0b02/mz0tram", "uphill_rider", "")
+
+
+def test_an_embedly_iframe_passing_the_player_and_the_post_names_the_author() -> None:
+    iframe = ('<iframe class="embedly-embed" src="https://cdn.embedly.com/widgets/media.html?src=https%3A%2F%2F'
+              'www.tiktok.com%2Fembed%2Fv2%2F7357000000000000043&amp;url=https%3A%2F%2Fwww.tiktok.com%2F%40deckhand_jo'
+              '%2Fvideo%2F7357000000000000043&amp;type=text%2Fhtml"></iframe>')
+    (embed,) = extract_html(page(iframe + TAIL)).embeds
+    assert (embed.key, embed.author_handle) == ("tiktok:7357000000000000043", "deckhand_jo")

@@ -135,11 +135,10 @@ class Page:
             return ref
         if src not in self._wrapped:
             self._wrapped[src] = _wrapped_urls(src)
-        for value in self._wrapped[src]:
-            ref = self.ref(value, platform, fediverse=fediverse)
-            if ref is not None:
-                return ref
-        return None
+        refs = [r for r in (self.ref(v, platform, fediverse=fediverse) for v in self._wrapped[src]) if r]
+        # Embedly passes the player (tiktok.com/embed/v2/ID) and the post (…/@user/video/ID):
+        # the one that names the author
+        return next((r for r in refs if r.handle), refs[0] if refs else None)
 
 
 _ATTRIBUTE_XPATHS: dict[tuple[str, ...], lxml.etree.XPath] = {}

@@ -30,6 +30,17 @@ AMP_TAG = "amp-reddit"
 # The elements this finder reads, collected for all finders in one pass (markup.Page).
 WANTS = Wants(tags=("blockquote", "iframe", AMP_TAG))
 USER = re.compile(r"\bu/(?P<user>[A-Za-z0-9_-]{3,20})\b")
+USER_PATH = re.compile(r"/(?:user|u)/(?P<user>[A-Za-z0-9_-]{3,20})/?$")
+
+
+def _user(links: list[HtmlElement]) -> str | None:
+    """The author: the link to their profile ("u/NAME", or its /user/NAME address; the embed
+    code glues "by" to the link, so the page's text has no word boundary before "u/")."""
+    for a in links:
+        m = USER.search(one_line(a.text_content())) or USER_PATH.search(a.get("href") or "")
+        if m:
+            return m.group("user")
+    return None
 
 
 def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
@@ -38,10 +49,9 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         if ref is None:
             continue
         links = bq.xpath(".//a[@href]")
-        title = one_line(links[0].text_content()) if links else ""
-        m = USER.search(one_line(bq.text_content()))
-        yield bq, embed_of(ref, "blockquote", author_handle=m.group("user") if m else None,
-                           text=title)
+        # a comment embed's first link reads "Comment": the comment's words are not in it
+        title = one_line(links[0].text_content()) if links and "/comment/" not in links[0].get("href", "") else ""
+        yield bq, embed_of(ref, "blockquote", author_handle=_user(links), text=title)
     for amp in page.tagged(AMP_TAG):
         ref = ref_from_attrs(amp, ("data-src",), PLATFORM)
         if ref is not None:
