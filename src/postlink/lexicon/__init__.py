@@ -435,22 +435,21 @@ def script_of(text: str) -> str | None:
 def _stopword_shares() -> dict[str, tuple[tuple[str, float], ...]]:
     """Stopword -> (language, share) for each spaced language that lists it, the share one
     over the number of those languages."""
-    owners: dict[str, list[str]] = {}
-    for code in languages():
-        if language(code).spaced:
-            for w in cues("stopwords", code):
-                owners.setdefault(w, []).append(code)
-    return {w: tuple((code, 1 / len(codes)) for code in codes) for w, codes in owners.items()}
+    return _shares({code: cues("stopwords", code) for code in languages() if language(code).spaced})
 
 
 @cache
 def _letter_shares() -> dict[str, tuple[tuple[str, float], ...]]:
     """Letter -> (language, share), as _stopword_shares."""
+    return _shares({code: language(code).letters for code in languages()})
+
+
+def _shares(by_language: dict[str, frozenset[str]]) -> dict[str, tuple[tuple[str, float], ...]]:
     owners: dict[str, list[str]] = {}
-    for code in languages():
-        for letter in language(code).letters:
-            owners.setdefault(letter, []).append(code)
-    return {c: tuple((code, 1 / len(codes)) for code in codes) for c, codes in owners.items()}
+    for code, items in by_language.items():
+        for item in items:
+            owners.setdefault(item, []).append(code)
+    return {item: tuple((code, 1 / len(codes)) for code in codes) for item, codes in owners.items()}
 
 
 @cache

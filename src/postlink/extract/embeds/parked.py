@@ -41,16 +41,13 @@ _SLASHED = re.compile(r"\\(['\"\\0])")
 _SIGNS = ("data-borlabs-cookie", "embed-privacy-content", "data-block-json")
 
 
-def unpark(tree: HtmlElement, source: str) -> int:
+def unpark(tree: HtmlElement, source: str) -> None:
     """Replace each parked embed's box in ``tree`` by the embed's decoded markup; ``source``
-    is the page's text. Returns how many were put back."""
+    is the page's text."""
     if not any(sign in source for sign in _SIGNS):
-        return 0
-    restored = 0
+        return
     for block in tree.xpath("//*[@data-block-json]"):
-        elements = _fragment(_block_json_markup(block.get("data-block-json") or ""))
-        block.extend(elements)
-        restored += bool(elements)
+        block.extend(_fragment(_block_json_markup(block.get("data-block-json") or "")))
     for box, markup in list(_parked(tree)):
         parent = box.getparent()
         elements = _fragment(markup)
@@ -62,8 +59,6 @@ def unpark(tree: HtmlElement, source: str) -> int:
         for offset, el in enumerate(elements):
             parent.insert(index + offset, el)
         elements[-1].tail = (elements[-1].tail or "") + (tail or "") or None
-        restored += 1
-    return restored
 
 
 def _parked(tree: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
