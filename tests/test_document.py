@@ -230,3 +230,12 @@ def test_an_article_inside_a_page_wide_form_is_read() -> None:
     assert "Search the site" not in doc.text
     assert [e.key for e in doc.embeds] == ["x:1850000000000000003"]
     assert doc.text[: doc.embeds[0].position].rstrip().endswith("island residents.")
+
+
+@pytest.mark.parametrize("line", [
+    "[embed]https://twitter.com/valleybus_ex/status/1740000000000000501[/embed]",  # a WordPress shortcode in a feed
+    "[tweet https://twitter.com/valleybus_ex/status/1740000000000000501]",
+])
+def test_a_post_url_inside_square_brackets_in_text_is_a_post_link(line: str) -> None:
+    doc = extract_text(f"The night buses return on Friday.\n\n{line}\n\nDrivers welcomed the news.")
+    assert [p.key for p in doc.post_links] == ["x:1740000000000000501"]

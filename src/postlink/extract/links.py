@@ -85,7 +85,7 @@ def canonical_url(url: str) -> str:
 
 # A URL in running text; stops before trailing punctuation that usually ends the sentence.
 _TEXT_URL = re.compile(
-    r"(?:https?://|(?<![\w.])(?:pic\.twitter\.com|t\.co|bit\.ly|youtu\.be)/)[^\s<>\"'“”‘’)\]]+",
+    r"(?:https?://|(?<![\w.])(?:pic\.twitter\.com|t\.co|bit\.ly|youtu\.be)/)[^\s<>\"'“”‘’)\[\]]+",
     re.I,
 )
 
