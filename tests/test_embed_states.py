@@ -321,3 +321,16 @@ def test_an_embedly_iframe_passing_the_player_and_the_post_names_the_author() ->
               '%2Fvideo%2F7357000000000000043&amp;type=text%2Fhtml"></iframe>')
     (embed,) = extract_html(page(iframe + TAIL)).embeds
     assert (embed.key, embed.author_handle) == ("tiktok:7357000000000000043", "deckhand_jo")
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    ('Valley Buses on Instagram: "Night buses from Friday. See you on board …', "Night buses from Friday. See you on board …"),
+    ("A post shared by @valleybus_ex", ""),  # the page title's fallback: no caption
+    ("Night buses from Friday.", "Night buses from Friday."),  # the earliest cards: the caption
+])
+def test_substack_s_instagram_card(title: str, text: str) -> None:
+    attrs = html.escape(json.dumps({"instagram_id": "CvAlLeYbUs1", "title": title, "author_name": "@valleybus_ex"}))
+    for card in (f'<div class="instagram-embed-wrap" data-attrs="{attrs}" data-component-name="InstagramToDOM"></div>',
+                 f'<div data-attrs="{attrs}" data-component-name="InstagramToDOM"></div>'):  # class stripped
+        (embed,) = extract_html(page(card + TAIL)).embeds
+        assert (embed.key, embed.author_handle, embed.text) == ("instagram:CvAlLeYbUs1", "valleybus_ex", text)

@@ -8,6 +8,7 @@ words are localised); a captioned embed has the caption in a <p> before it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -33,8 +34,15 @@ PLATFORM = "instagram"
 BLOCKQUOTE_CLASS = "instagram-media"
 URL_ATTRS = ("data-instgrm-permalink", "cite")
 AMP_TAG, AMP_SHORTCODE = "amp-instagram", "data-shortcode"
+# Substack's server-rendered post: div.instagram-embed-wrap (or, class stripped, its editor
+# component's name) with the card as JSON in data-attrs: instagram_id, author_name, title (the
+# caption, '<Name> on Instagram: "<caption>"', or "A post shared by @handle"), timestamp.
+SUBSTACK_CLASS, SUBSTACK_ATTRS, SUBSTACK_COMPONENT = "instagram-embed-wrap", "data-attrs", "InstagramToDOM"
+_SHORTCODE = re.compile(r"[A-Za-z0-9_-]{5,40}")
+_ON_INSTAGRAM = re.compile(r'^.{1,80}? on Instagram: [“"](?P<caption>.*?)[”"]?$', re.S)
 # The elements this finder reads, collected for all finders in one pass (markup.Page).
-WANTS = Wants(tags=("blockquote", "iframe", AMP_TAG))
+WANTS = Wants(tags=("blockquote", "iframe", AMP_TAG), div_classes=(SUBSTACK_CLASS,),
+              attributes=("data-component-name",))
 RENDERED_CLASSES = ("instagram-media", "instagram-media-rendered")
 # The words before the name in the footer, in the languages the embed code is copied in, and
 # in the old footers ("A photo posted by", German "Ein von … gepostetes Foto").
@@ -56,7 +64,32 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         ref = ref_of(f"https://www.instagram.com/p/{amp.get(AMP_SHORTCODE, '').strip()}/", PLATFORM)
         if ref is not None:
             yield amp, embed_of(ref, "amp")
+    components = [el for el in page.attributed("data-component-name")
+                  if el.get("data-component-name") == SUBSTACK_COMPONENT]
+    for card in [*with_class(page.divs, SUBSTACK_CLASS), *components]:
+        embed = _from_substack_card(card)
+        if embed is not None:
+            yield card, embed
     yield from find_iframes(page, PLATFORM, rendered_classes=RENDERED_CLASSES)
+
+
+def _from_substack_card(card: HtmlElement) -> Embed | None:
+    try:
+        attrs = json.loads(card.get(SUBSTACK_ATTRS) or "")
+    except ValueError:
+        return None
+    code = attrs.get("instagram_id") if isinstance(attrs, dict) else None
+    if not isinstance(code, str) or not _SHORTCODE.fullmatch(code):
+        return None
+    ref = ref_of(f"https://www.instagram.com/p/{code}/", PLATFORM)
+    if ref is None:
+        return None
+    title = one_line(str(attrs.get("title") or ""))
+    on_instagram = _ON_INSTAGRAM.match(title)
+    caption = on_instagram.group("caption") if on_instagram else "" if FOOTER_LEAD.match(title) else title
+    handle = str(attrs.get("author_name") or "").lstrip("@") or None
+    return embed_of(ref, "rendered", author_handle=handle, text=caption,
+                    date_text=attrs.get("timestamp") or None, truncated=caption.endswith("…"))
 
 
 def _from_blockquote(bq: HtmlElement, ref: PostRef) -> Embed:
