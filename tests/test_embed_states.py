@@ -334,3 +334,13 @@ def test_substack_s_instagram_card(title: str, text: str) -> None:
                  f'<div data-attrs="{attrs}" data-component-name="InstagramToDOM"></div>'):  # class stripped
         (embed,) = extract_html(page(card + TAIL)).embeds
         assert (embed.key, embed.author_handle, embed.text) == ("instagram:CvAlLeYbUs1", "valleybus_ex", text)
+
+
+def test_substack_s_rendered_tweet_link_is_an_embed_whose_text_is_no_prose() -> None:
+    # the web page renders the card as a link to the post around name, handle, text and counts
+    card = (f'<a href="{_TWEET_URL}" data-component-name="Twitter2ToDOM" class="pencraft"><div class="pencraft">'
+            '<div>Valley Buses</div><div>@valleybus_ex</div><div>Night buses run again from Friday.</div>'
+            '<div>180 Likes 22 Retweets</div></div></a>')
+    doc = extract_html(page(card + TAIL))
+    assert [e.key for e in doc.embeds] == ["x:1740000000000000501"]
+    assert "Night buses" not in doc.text and "Likes" not in doc.text

@@ -52,8 +52,9 @@ AMP_TAG, AMP_ID = "amp-twitter", "data-tweetid"
 RENDERED_ID = "data-tweet-id"
 RENDERED_TAGS = ("iframe", "div", "twitter-widget", "twitterwidget", "article", "blockquote")
 EMBETTY_TAG, EMBETTY_ID = "embetty-tweet", "status"
-# Substack's server-rendered tweet: div.tweet[data-attrs], or a div of its editor's component
-# (data-component-name="Twitter2ToDOM") holding the same attributes.
+# Substack's server-rendered tweet: div.tweet[data-attrs], or an element of its editor's
+# component (data-component-name="Twitter2ToDOM"): a div holding the same attributes (feeds),
+# or the link the web page renders the card as.
 SUBSTACK_CLASS, SUBSTACK_ATTRS = "tweet", "data-attrs"
 SUBSTACK_COMPONENT = ("data-component-name", "Twitter2ToDOM")
 # A post id: ASCII digits, at most 20 (a 64-bit snowflake). str.isdigit() also takes "²" and
@@ -113,8 +114,6 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
     name, component = SUBSTACK_COMPONENT
     components = [el for el in page.attributed(name) if el.get(name) == component]
     for card in [*with_class(page.divs, SUBSTACK_CLASS), *components]:
-        if card.get(SUBSTACK_ATTRS) is None:
-            continue
         embed = _from_substack_card(card)
         if embed:
             yield card, embed
@@ -202,13 +201,20 @@ def _markup_text(text: str) -> str:
 
 
 def _from_substack_card(card: HtmlElement) -> Embed | None:
+    """The card's JSON (on it, or on a box inside the link Substack renders it as on the web:
+    <a href=POST data-component-name=Twitter2ToDOM>); the rendered link without one still
+    names the post, and its text (name, handle, post, counts run together) is no prose."""
+    holder = card if card.get(SUBSTACK_ATTRS) is not None else next(card.iterfind(".//*[@data-attrs]"), None)
+    if holder is None and card.tag != "a":
+        return None
     try:
-        attrs = json.loads(card.get("data-attrs") or "")
+        attrs = json.loads(holder.get(SUBSTACK_ATTRS) or "") if holder is not None else {}
     except ValueError:
         return None
     if not isinstance(attrs, dict):
         return None
-    ref = ref_of(str(attrs.get("url") or ""), PLATFORM) or ref_from_links(card, PLATFORM, last=False)
+    ref = ref_of(str(attrs.get("url") or card.get("href") or ""), PLATFORM) \
+        or ref_from_links(card, PLATFORM, last=False)
     if ref is None:
         return None
     text = _markup_text(str(attrs.get("full_text") or ""))
