@@ -281,6 +281,9 @@ def test_a_page_s_own_dashes_and_dates_are_not_pasted_posts() -> None:
      "tiktok", "mayor.example", "Trying the step everyone is talking about #townhall"),
     ("Post by @shelver@books.example.net View on Mastodon",
      "mastodon", "shelver@books.example.net", ""),
+    ("Post by @harbour.baker View on Threads", "threads", "harbour.baker", ""),  # Threads' embed, flattened
+    ("Yes, the soup is cold. It is gazpacho. Post by @harbour.baker View on Threads",
+     "threads", "harbour.baker", "Yes, the soup is cold. It is gazpacho."),
 ])
 def test_parse_flattened(paragraph: str, platform: str, handle: str, text: str) -> None:
     post = parse_flattened(paragraph)

@@ -93,6 +93,9 @@ _MASTODON = re.compile(
     r"^(?:(?P<text>.*?)\s+)?Post by @(?P<user>[A-Za-z0-9_.]{1,30})@(?P<host>[A-Za-z0-9.-]+\.[A-Za-z]{2,})"
     r"\s*(?:View on Mastodon)?\s*$", re.S
 )
+# Threads' embed shows "Post by @user" and "View on Threads" (no text, no address, before its
+# script runs); a copy may keep the text before them.
+_THREADS = re.compile(r"^(?:(?P<text>.*?)\s+)?Post by @(?P<user>[A-Za-z0-9_.]{1,30})\s+View on Threads\s*$", re.S)
 _WEEKDAYS = cues_any("weekdays")
 # Platforms whose scaffolding follows the post text, which may sit in the paragraph before.
 _TEXT_PRECEDES = frozenset({"x", "bluesky", "instagram", "facebook"})
@@ -114,7 +117,7 @@ class FlattenedPost:
 def parse_flattened(paragraph: str) -> FlattenedPost | None:
     """The post a paragraph holds, if it carries one platform's flattened-embed scaffolding."""
     return (_x_or_bluesky(paragraph) or _instagram(paragraph) or _facebook(paragraph)
-            or _reddit(paragraph) or _tiktok(paragraph) or _mastodon(paragraph))
+            or _reddit(paragraph) or _tiktok(paragraph) or _mastodon(paragraph) or _threads(paragraph))
 
 
 def _x_or_bluesky(paragraph: str) -> FlattenedPost | None:
@@ -256,6 +259,16 @@ def _mastodon(paragraph: str) -> FlattenedPost | None:
     text = (m.group("text") or "").strip()
     return FlattenedPost(f"{m.group('user')}@{m.group('host').lower()}", None, text, None, None,
                          _truncated(text), "mastodon")
+
+
+def _threads(paragraph: str) -> FlattenedPost | None:
+    if "View on Threads" not in paragraph:
+        return None
+    m = _THREADS.match(paragraph.strip())
+    if not m:
+        return None
+    text = (m.group("text") or "").strip()
+    return FlattenedPost(m.group("user"), None, text, None, None, _truncated(text), "threads")
 
 
 def _strip_quote_markers(text: str) -> str:
