@@ -117,7 +117,7 @@ class FlattenedPost:
 def parse_flattened(paragraph: str) -> FlattenedPost | None:
     """The post a paragraph holds, if it carries one platform's flattened-embed scaffolding."""
     return (_x_or_bluesky(paragraph) or _instagram(paragraph) or _facebook(paragraph)
-            or _reddit(paragraph) or _tiktok(paragraph) or _mastodon(paragraph) or _threads(paragraph))
+            or _reddit(paragraph) or _tiktok(paragraph) or _post_by(paragraph))
 
 
 def _x_or_bluesky(paragraph: str) -> FlattenedPost | None:
@@ -250,25 +250,18 @@ def _tiktok(paragraph: str) -> FlattenedPost | None:
     return FlattenedPost(m.group("handle"), None, text, None, None, _truncated(text), "tiktok")
 
 
-def _mastodon(paragraph: str) -> FlattenedPost | None:
+def _post_by(paragraph: str) -> FlattenedPost | None:
+    """Mastodon's "Post by @user@host View on Mastodon" and Threads' "Post by @user View on
+    Threads", maybe after the post's text."""
     if "Post by @" not in paragraph:
         return None
-    m = _MASTODON.match(paragraph.strip())
-    if not m:
-        return None
-    text = (m.group("text") or "").strip()
-    return FlattenedPost(f"{m.group('user')}@{m.group('host').lower()}", None, text, None, None,
-                         _truncated(text), "mastodon")
-
-
-def _threads(paragraph: str) -> FlattenedPost | None:
-    if "View on Threads" not in paragraph:
-        return None
-    m = _THREADS.match(paragraph.strip())
-    if not m:
-        return None
-    text = (m.group("text") or "").strip()
-    return FlattenedPost(m.group("user"), None, text, None, None, _truncated(text), "threads")
+    for pattern, platform in ((_MASTODON, "mastodon"), (_THREADS, "threads")):
+        m = pattern.match(paragraph.strip())
+        if m:
+            handle = f"{m['user']}@{m['host'].lower()}" if platform == "mastodon" else m["user"]
+            text = (m.group("text") or "").strip()
+            return FlattenedPost(handle, None, text, None, None, _truncated(text), platform)
+    return None
 
 
 def _strip_quote_markers(text: str) -> str:
