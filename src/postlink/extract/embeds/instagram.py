@@ -8,7 +8,6 @@ words are localised); a captioned embed has the caption in a <p> before it.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 
@@ -20,6 +19,7 @@ from postlink.extract.embeds.markup import (
     embed_of,
     find_iframes,
     handle_in_parens,
+    json_attribute,
     one_line,
     paragraphs_text,
     ref_from_attrs,
@@ -37,12 +37,13 @@ AMP_TAG, AMP_SHORTCODE = "amp-instagram", "data-shortcode"
 # Substack's server-rendered post: div.instagram-embed-wrap (or, class stripped, its editor
 # component's name) with the card as JSON in data-attrs: instagram_id, author_name, title (the
 # caption, '<Name> on Instagram: "<caption>"', or "A post shared by @handle"), timestamp.
-SUBSTACK_CLASS, SUBSTACK_ATTRS, SUBSTACK_COMPONENT = "instagram-embed-wrap", "data-attrs", "InstagramToDOM"
+SUBSTACK_CLASS, SUBSTACK_ATTRS = "instagram-embed-wrap", "data-attrs"
+SUBSTACK_COMPONENT = ("data-component-name", "InstagramToDOM")
 _SHORTCODE = re.compile(r"[A-Za-z0-9_-]{5,40}")
 _ON_INSTAGRAM = re.compile(r'^.{1,80}? on Instagram: [“"](?P<caption>.*?)[”"]?$', re.S)
 # The elements this finder reads, collected for all finders in one pass (markup.Page).
 WANTS = Wants(tags=("blockquote", "iframe", AMP_TAG), div_classes=(SUBSTACK_CLASS,),
-              attributes=("data-component-name",))
+              attributes=(SUBSTACK_COMPONENT[0],))
 RENDERED_CLASSES = ("instagram-media", "instagram-media-rendered")
 # The words before the name in the footer, in the languages the embed code is copied in, and
 # in the old footers ("A photo posted by", German "Ein von … gepostetes Foto").
@@ -64,9 +65,7 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         ref = ref_of(f"https://www.instagram.com/p/{amp.get(AMP_SHORTCODE, '').strip()}/", PLATFORM)
         if ref is not None:
             yield amp, embed_of(ref, "amp")
-    components = [el for el in page.attributed("data-component-name")
-                  if el.get("data-component-name") == SUBSTACK_COMPONENT]
-    for card in [*with_class(page.divs, SUBSTACK_CLASS), *components]:
+    for card in [*with_class(page.divs, SUBSTACK_CLASS), *page.attributed_as(*SUBSTACK_COMPONENT)]:
         embed = _from_substack_card(card)
         if embed is not None:
             yield card, embed
@@ -74,11 +73,10 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
 
 
 def _from_substack_card(card: HtmlElement) -> Embed | None:
-    try:
-        attrs = json.loads(card.get(SUBSTACK_ATTRS) or "")
-    except ValueError:
+    attrs = json_attribute(card, SUBSTACK_ATTRS)
+    if attrs is None:
         return None
-    code = attrs.get("instagram_id") if isinstance(attrs, dict) else None
+    code = attrs.get("instagram_id")
     if not isinstance(code, str) or not _SHORTCODE.fullmatch(code):
         return None
     ref = ref_of(f"https://www.instagram.com/p/{code}/", PLATFORM)

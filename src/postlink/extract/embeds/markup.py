@@ -6,6 +6,7 @@ Everything here reads the tree and never changes it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -118,6 +119,10 @@ class Page:
         """Elements that carry one of ``names`` (which ``WANTS.attributes`` must name)."""
         return [el for el in self._attributed if any(el.get(n) is not None for n in names)]
 
+    def attributed_as(self, name: str, value: str) -> list[HtmlElement]:
+        """Elements whose attribute ``name`` (which ``WANTS.attributes`` must name) is ``value``."""
+        return [el for el in self._attributed if el.get(name) == value]
+
     def ref(self, url: str | None, platform: str, *, fediverse: bool = False) -> PostRef | None:
         """``ref_of``, parsing each URL once per page (every iframe is offered to every finder)."""
         if not url:
@@ -225,6 +230,16 @@ def iframe_markup(iframe: HtmlElement, rendered_classes: Iterable[str] = ()) -> 
     parent = iframe.getparent()
     marks = classes(iframe) | (classes(parent) if parent is not None else set())
     return "rendered" if not marks.isdisjoint(rendered_classes) else "iframe"
+
+
+def json_attribute(el: HtmlElement, name: str) -> dict | None:
+    """The JSON object an attribute holds (Substack's cards keep theirs in ``data-attrs``), or
+    None when it is absent, malformed or not an object."""
+    try:
+        value = json.loads(el.get(name) or "")
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def embed_of(ref: PostRef, markup: str, **fields: object) -> Embed:

@@ -8,7 +8,6 @@ use) writes ``<embetty-tweet status=ID>``. BBC screenshot cards live in ``cards.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -23,6 +22,7 @@ from postlink.extract.embeds.markup import (
     Wants,
     embed_of,
     iframe_markup,
+    json_attribute,
     one_line,
     paragraphs_text,
     ref_from_links,
@@ -111,9 +111,7 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         tweet_id = (el.get(RENDERED_ID) or "").strip()
         if _ID.fullmatch(tweet_id) and el.tag in RENDERED_TAGS:
             yield el, _by_id(tweet_id, "rendered")
-    name, component = SUBSTACK_COMPONENT
-    components = [el for el in page.attributed(name) if el.get(name) == component]
-    for card in [*with_class(page.divs, SUBSTACK_CLASS), *components]:
+    for card in [*with_class(page.divs, SUBSTACK_CLASS), *page.attributed_as(*SUBSTACK_COMPONENT)]:
         embed = _from_substack_card(card)
         if embed:
             yield card, embed
@@ -204,14 +202,14 @@ def _from_substack_card(card: HtmlElement) -> Embed | None:
     """The card's JSON (on it, or on a box inside the link Substack renders it as on the web:
     <a href=POST data-component-name=Twitter2ToDOM>); the rendered link without one still
     names the post, and its text (name, handle, post, counts run together) is no prose."""
-    holder = card if card.get(SUBSTACK_ATTRS) is not None else next(card.iterfind(".//*[@data-attrs]"), None)
-    if holder is None and card.tag != "a":
+    if card.get(SUBSTACK_ATTRS) is not None:
+        attrs = json_attribute(card, SUBSTACK_ATTRS)
+    elif card.tag == "a":  # the rendered link: its JSON, if any, on a box inside
+        holder = next(card.iterfind(f".//*[@{SUBSTACK_ATTRS}]"), None)
+        attrs = json_attribute(holder, SUBSTACK_ATTRS) if holder is not None else {}
+    else:
         return None
-    try:
-        attrs = json.loads(holder.get(SUBSTACK_ATTRS) or "") if holder is not None else {}
-    except ValueError:
-        return None
-    if not isinstance(attrs, dict):
+    if attrs is None:
         return None
     ref = ref_of(str(attrs.get("url") or card.get("href") or ""), PLATFORM) \
         or ref_from_links(card, PLATFORM, last=False)
