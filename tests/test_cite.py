@@ -348,6 +348,25 @@ def test_according_to_a_post_is_not_another_source() -> None:
     assert not ev.other_source
 
 
+@pytest.mark.parametrize(("sentence", "language", "other"), [
+    # "according to" and its kin credit whom they name: the author, a pronoun, a post ...
+    ("Selon lui, les quais resteront fermés jusqu'à lundi.", "fr", False),
+    ("Według niej lekarze zakazali jej śpiewania.", "pl", False),
+    ("Ifølge Vega er fergen i rute igjen.", "no", False),
+    ("Vega zufolge fahren die Fähren wieder.", "de", False),
+    ("Ihr zufolge fahren die Fähren wieder.", "de", False),
+    ("Selon son message, les quais resteront fermés.", "fr", False),
+    # ... or another source
+    ("Selon la préfecture, les quais resteront fermés jusqu'à lundi.", "fr", True),
+    ("Według rzecznika lekarze zakazali jej śpiewania.", "pl", True),
+    ("Dem Bericht zufolge fahren die Fähren wieder.", "de", True),
+    # the name before a preposition is not what it credits
+    ("Vega, selon la préfecture, a fermé les quais.", "fr", True),
+])
+def test_according_to_the_author_is_not_another_source(sentence: str, language: str, other: bool) -> None:
+    assert evidence(read(sentence, language), author_names("maravega", "Mara Vega")).other_source is other
+
+
 @pytest.mark.parametrize(("sentence", "cue"), [
     # platforms of several words, and a Hungarian case the tokenizer splits ("X-en": "on X")
     ("Mara Vega took to social media to thank the crews.", True),

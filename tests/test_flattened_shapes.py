@@ -283,6 +283,32 @@ def test_a_same_line_attribution_whose_date_the_copy_lost(line: str, found: bool
     assert bool(_posts(text)) == found
 
 
+@pytest.mark.parametrize(("sibling", "line", "found"), [
+    # the copy writes "— Name (@handle)" with no date elsewhere: its lines need no sentence end
+    ("Ferries run again from six! https://t.co/Ab12Cd — Harbour Ferry (@HarbourFerryHB)",
+     "Four hours at the quay and nobody has said sorry — Nadia Ferro (@nadiaferro_)", True),
+    ("Medical booked for Thursday. — @TransferDesk March 4, 2024",
+     "Nothing is signed. Calm down everyone — @RiverEndTalk", True),
+    # a sibling of the other form is no evidence for this one
+    ("Medical booked for Thursday. — @TransferDesk March 4, 2024",
+     "Four hours at the quay and nobody has said sorry — Nadia Ferro (@nadiaferro_)", False),
+    # a hyphen is not the embed's dash
+    ("Ferries run again from six! https://t.co/Ab12Cd — Harbour Ferry (@HarbourFerryHB)",
+     "Four hours at the quay and nobody has said sorry - Nadia Ferro (@nadiaferro_)", False),
+])
+def test_a_dateless_attribution_of_a_form_the_copy_uses_elsewhere(sibling: str, line: str, found: bool) -> None:
+    text = f"The harbour reopened on Monday.\n\n{sibling}\n\nPassengers were less happy.\n\n{line}\n\nCrews worked overnight."
+    handles = [p[0] for p in _posts(text)]
+    assert len(handles) == 1 + found
+    assert any("Four hours" in s or "Nothing is signed" in s for s in _sentences(text)) != found
+
+
+def test_alone_the_same_dateless_line_stays_prose() -> None:
+    text = ("The harbour reopened on Monday.\n\n"
+            "Four hours at the quay and nobody has said sorry — Nadia Ferro (@nadiaferro_)\n\nCrews worked overnight.")
+    assert _posts(text) == []
+
+
 @pytest.mark.parametrize(("line", "name", "text"), [
     ("Full time. — Lakeside FC – Official (@LakesideFC) November 4, 2023", "Lakeside FC – Official", "Full time."),
     ("Storm warning tonight — City News - Breaking (@CityNewsBrk) November 4, 2023", "City News - Breaking",

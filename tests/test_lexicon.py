@@ -70,6 +70,14 @@ def test_media_words_are_post_words(lang: str) -> None:
     assert cues("media_nouns", lang) <= cues("post_nouns", lang)
 
 
+@pytest.mark.parametrize("lang", lexicon.languages())
+def test_according_words_are_other_source_words(lang: str) -> None:
+    # the resolver only ever lets an "according" word off being another source
+    credits = cues("according", lang) | cues("according_after", lang)
+    assert credits <= cues("other_source", lang)
+    assert not credits or cues("credited_pronouns", lang)
+
+
 @pytest.mark.parametrize(("lang", "text"), [(lang, s) for lang, ss in SENTENCES.items() for s in ss])
 def test_detect_language(lang: str, text: str) -> None:
     assert detect_language(text) == lang

@@ -69,6 +69,11 @@ class CueWords:
     plural_cues: frozenset[str]
     # Words that credit a source other than a post by themselves ("told", "according to").
     other_source: frozenset[str]
+    # Of those, the words that credit whom they name ("according to", "selon" before the
+    # name, "zufolge" after it): the post's author, a pronoun or a post is no other source.
+    according: frozenset[str]
+    according_after: frozenset[str]
+    credited_pronouns: frozenset[str]
     # Sources a post may also share ("posted a link to an interview", "retweeted an article
     # by New York magazine"): they credit another source only where they are how the speaker
     # is credited: after a preposition ("in an interview", "at a rally", "im Interview") or
@@ -104,6 +109,8 @@ def cue_words(language: str | None) -> CueWords:
         platform_prepositions=words_of("platform_prepositions"),
         platform_postpositions=words_of("platform_postpositions"),
         plural_cues=words_of("post_series"), other_source=words_of("other_source"),
+        according=words_of("according"), according_after=words_of("according_after"),
+        credited_pronouns=words_of("credited_pronouns"),
         source_nouns=words_of("source_nouns"), credit_prepositions=words_of("credit_prepositions"),
         source_verbs=words_of("source_verbs"),
         definite_leads=words_of("determiners") | words_of("possessives"),
@@ -144,9 +151,6 @@ _CREDIT_LABEL = re.compile(
 _DEFINITE_POST_NOUNS = cues_any("post_nouns") - MEDIA_NOUNS
 _WEB_PAGES = cues_any("web_pages")
 # "a blog post", "a guest post" are web pages, not social posts (the lookahead above).
-# "according to a post by ..." credits a post, not another source.
-_ACCORDING_TO_POST = re.compile(
-    r"according to (?:a|the|an|his|her|their|its) (?:[\w'’]+ )?(?:post|tweet)", re.I)
 
 
 @dataclass(frozen=True)
@@ -370,7 +374,6 @@ class Reading:
     cues: tuple[int, ...]  # positions of post cues
     credits_source: bool
     source_phrase: bool  # holds a phrase of other_source: "press release", "пресс-секретарь"
-    according_to_post: bool
     plural: bool
     definite: bool
     media: bool
@@ -406,7 +409,6 @@ def read(sentence: str, language: str | None = None) -> Reading:
         raw, words, capitalised, cues,
         credits_source=_credits_source(words, lex),
         source_phrase=_has_source_phrase(words, lex),
-        according_to_post=bool(_ACCORDING_TO_POST.search(sentence)),
         plural=any(words[c] in lex.plural_cues for c in cues) or "both" in words,
         definite=_definite(words, _DEFINITE_POST_NOUNS, lex),
         media=_definite(words, MEDIA_NOUNS, lex),
@@ -454,19 +456,37 @@ def evidence(sentence: str | Reading, names: AuthorNames) -> Evidence:
         0 <= c - last <= 5 or first - c == 1
         for first, last in at for c in cues
     )
-    # "according to Tom Namako" credits the author himself, not another source
-    credited = {first - 2 for first, _ in at if first >= 2 and words[first - 1] == "to"}
     other = not lex.other_source.isdisjoint(words) and any(
-        w in lex.other_source and not (w == "according" and i in credited)
+        w in lex.other_source and not _credits_author(words, i, at, lex)
         and not (w == "told" and _tells_audience(raw, i))
         for i, w in enumerate(words))
     other = other or reading.source_phrase or reading.credits_source
-    other = other and not reading.according_to_post
     return Evidence(
         mention=strength, near_cue=near, cue=bool(cues), plural=reading.plural,
         other_source=other, definite=reading.definite, media=reading.media,
         verb=reading.verb, speech=reading.speech,
     )
+
+
+# how far from an "according" word the name it credits may start: "selon Orr", "according to Orr"
+_CREDIT_REACH = 2
+
+
+def _credits_author(words: Sequence[str], i: int, at: Sequence[tuple[int, int]], lex: CueWords) -> bool:
+    """The word at ``i`` credits whom it names, and that is the post's author (named at
+    ``at``), a pronoun, or a post: "according to Tom Namako", "selon lui", "ihr zufolge",
+    "according to her latest post". Such a sentence reports the post, not another source."""
+    w = words[i]
+    if w in lex.according:
+        after = range(i + 1, min(len(words), i + 1 + _CREDIT_REACH))
+        if any(first in after for first, _ in at) or any(words[j] in lex.credited_pronouns for j in after):
+            return True
+        if any(words[j] in lex.post_cues for j in range(i + 1, min(len(words), i + 6))):
+            return True
+    if w in lex.according_after:
+        before = range(max(0, i - _CREDIT_REACH), i)
+        return any(last in before for _, last in at) or any(words[j] in lex.credited_pronouns for j in before)
+    return False
 
 
 # "told the Gazette", "told reporters", "told CNN" credit a source; "told residents to" and

@@ -56,6 +56,9 @@ RULE_CATEGORIES = (
     "follow_verbs",  # following an account, not one post
     "neuter_pronouns",  # "it", which may be the post itself ("it says")
     "possessives",  # "his", "her", "its", "their"
+    "according",  # credits whom it names next: "according (to)", "selon", "według"
+    "according_after",  # ... whom it names before: "ihr zufolge", "jej zdaniem"
+    "credited_pronouns",  # a pronoun so credited: "according to him", "selon lui"
     "determiners",  # "the", "this", "that": before a post noun, a definite post
     "web_pages",  # "blog", "guest": before a post noun, a web page, not a social post
     "text_verbs",  # what a text does: "it says", "it reads", "es heißt"

@@ -114,13 +114,17 @@ class FlattenedPost:
     platform: str = "x"
 
 
-def parse_flattened(paragraph: str) -> FlattenedPost | None:
-    """The post a paragraph holds, if it carries one platform's flattened-embed scaffolding."""
-    return (_x_or_bluesky(paragraph) or _instagram(paragraph) or _facebook(paragraph)
+def parse_flattened(paragraph: str, *, like: frozenset[bool] = frozenset()) -> FlattenedPost | None:
+    """The post a paragraph holds, if it carries one platform's flattened-embed scaffolding.
+
+    ``like`` holds the forms of the X posts already read from the same copy (True: with a
+    display name, False: a bare handle): a dateless attribution of one of those forms is taken
+    after any text, since that copy is seen to write attributions so."""
+    return (_x_or_bluesky(paragraph, like) or _instagram(paragraph) or _facebook(paragraph)
             or _reddit(paragraph) or _tiktok(paragraph) or _post_by(paragraph))
 
 
-def _x_or_bluesky(paragraph: str) -> FlattenedPost | None:
+def _x_or_bluesky(paragraph: str, like: frozenset[bool] = frozenset()) -> FlattenedPost | None:
     if "@" not in paragraph:
         return None  # every attribution names a handle: the regex need not scan the prose
     m = _ATTRIBUTION.search(paragraph)
@@ -129,7 +133,8 @@ def _x_or_bluesky(paragraph: str) -> FlattenedPost | None:
     date = m.group("date_md") or m.group("date")
     dash = paragraph[m.start():].lstrip()[:1]  # "&" for "&mdash;"
     if date is None and paragraph[: m.start()].rstrip(" \t>")[-1:] not in ("", "\n") \
-            and not _dateless_after_text(paragraph[: m.start()], dash, m.group("name")):
+            and not _dateless_after_text(paragraph[: m.start()], dash, m.group("name")) \
+            and not (dash in _DASHES and bool(m.group("name")) in like):
         return None  # without a date, an attribution on its own line, or one after a sentence
     if _is_credit(m.group("name")):
         return None  # "— Photo: Jo Park (@jopark)": a picture's credit line, not a post's author
@@ -161,12 +166,15 @@ _NAME_HEAD = re.compile(r"(?:^|\s)(?:—|&mdash;|&#8212;)\s*(?P<head>[A-Z0-9][^\
 _SENTENCE_END = re.compile(r"(?:[.!?…)\"”»\U0001F300-\U0001FAFF\u2600-\u27BF]|https?://\S+|pic\.twitter\.com/\S+)\s*$")
 
 
+_DASHES = ("—", "–", "&")  # an attribution's first character: em, en dash; "&" opens "&mdash;"
+
+
 def _dateless_after_text(before: str, dash: str, name: str | None) -> bool:
     """"… a better plan. — Ana Duro (@PMAnaDuro)": a copy that lost the date link leaves the
     line ending in the name and handle. Taken only after an em or en dash (``dash``: the
-    attribution's first character; "&" opens "&mdash;"), with a display name, and after text
-    (``before``) that ends a sentence (or in a link or an emoji)."""
-    return bool(name) and dash in ("—", "–", "&") and bool(_SENTENCE_END.search(before))
+    attribution's first character), with a display name, and after text (``before``) that
+    ends a sentence (or in a link or an emoji)."""
+    return bool(name) and dash in _DASHES and bool(_SENTENCE_END.search(before))
 
 
 def _names_itself(text: str, name: str | None) -> bool:
@@ -353,12 +361,15 @@ def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = (), *, runs: boo
     the one before it: a page's markup already groups a post's paragraphs (in a blockquote).
     """
     usual = Counter(gaps[1:]).most_common(1)[0][0] if len(gaps) > 1 else 0
+    parsed = [parse_flattened(p) for p in paragraphs]
+    # the attribution forms this copy writes: a dateless one of the same form is a post too
+    like = frozenset(p.name is not None for p in parsed if p is not None and p.platform in ("x", "bluesky"))
     found: list[PostSpan] = []
     taken = -1  # paragraphs up to this index belong to an earlier post
     for i, para in enumerate(paragraphs):
         if i <= taken:
             continue  # the date line of the post before
-        post = parse_flattened(para)
+        post = parsed[i] or (parse_flattened(para, like=like) if like else None)
         last = i
         if (post is None or post.date_text is None) and i + 1 < len(paragraphs) \
                 and _DATE_ONLY.fullmatch(paragraphs[i + 1]):
