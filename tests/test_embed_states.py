@@ -278,6 +278,10 @@ _TWEET_URL = "https://twitter.com/valleybus_ex/status/1740000000000000501"
     (f'<figure class="media"><oembed url="{_TWEET_URL}"></oembed></figure>', "x:1740000000000000501"),
     ('<figure class="media"><div data-oembed-url="https://www.instagram.com/p/CvAlLeYbUs1/"></div></figure>',
      "instagram:CvAlLeYbUs1"),
+    # Drupal's URL Embed filter, before (or without) its rendering
+    (f'<drupal-url data-embed-url="{_TWEET_URL}"></drupal-url>', "x:1740000000000000501"),
+    ('<div class="social-embed" data-embed-url="https://www.instagram.com/p/CvAlLeYbUs1/"></div>',
+     "instagram:CvAlLeYbUs1"),
     # a blockquote naming the post by id alone, as some CMSs write it before widgets.js runs
     ('<blockquote data-tweet-id="1740000000000000501"></blockquote>', "x:1740000000000000501"),
     # a WordPress shortcode the page was published without running

@@ -23,6 +23,7 @@ from trafilatura.settings import MANUALLY_CLEANED
 from postlink.errors import InputError
 from postlink.extract.cards import drop_link_cards
 from postlink.extract.decode import EMPTY, decode_bytes
+from postlink.extract.embed_code import read_pasted_code, unescape_code
 from postlink.extract.embeds import Found, find_candidates, one_per_rendering, select
 from postlink.extract.embeds.flattened import (
     FlattenedPost,
@@ -104,6 +105,7 @@ def _extract_html(html: str | bytes, *, url: str | None, charset: str | None,
         raise InputError(f"{what}: the page has no body text; {_NO_TEXT_ADVICE}")
 
     unpark(tree, text)  # embeds a consent plugin stored encoded (parked.py)
+    unescape_code(tree, text)  # embed code escaped into the page's text (embed_code.py)
     # Every candidate embed, chrome included, becomes a marker paragraph: whether it is the
     # article's is known only once the body region is (region.py).
     candidates = find_candidates(tree)
@@ -296,7 +298,13 @@ def extract_text(text: str, *, url: str | None = None, markdown: bool = False,
     span = next(spans, None)
     for i, para in enumerate(paragraphs):
         if span is None or i < span.first:
-            builder.add_text_paragraph(para, markdown=markdown)
+            code = read_pasted_code(para)  # a platform's embed code pasted as it is
+            if code is None:
+                builder.add_text_paragraph(para, markdown=markdown)
+                continue
+            if code.prose:
+                builder.add_text_paragraph(code.prose, markdown=markdown)
+            embeds.extend(replace(e, position=len(builder.text)) for e in code.embeds)
         elif i == span.last:
             embeds.append(_flattened_embed(span.post, position=len(builder.text)))
             span = next(spans, None)

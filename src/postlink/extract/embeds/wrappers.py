@@ -7,8 +7,8 @@ post in ``url=``/``src=`` the same way, and its card markup is ``blockquote.embe
 around a link to the post, or, in the form its docs give first, ``a.embedly-card`` that is
 the link itself; its script (``cdn.embedly.com/widgets/platform.js``) turns either into the
 iframe. Twitframe's iframe passes the post in ``url=`` too. Some wrappers keep nothing but the address they wrap, in
-``data-embedded-url`` (Iframely's and several CMSs' embed blocks) or ``data-oembed-url``
-(CKEditor 5) on an otherwise empty element, in CKEditor 5's ``<oembed url>``, or in an
+``data-embedded-url`` (Iframely's and several CMSs' embed blocks), ``data-oembed-url``
+(CKEditor 5) or ``data-embed-url`` (Drupal's URL Embed) on an otherwise empty element, in CKEditor 5's ``<oembed url>``, or in an
 ``<a data-iframely-url>`` outside any wrapper div. A platform's own finder claims the wrappers it knows
 (YouTube, Facebook…); this one runs last and catches the rest, X included. The markup is
 ``iframe``, as the corpus labels wrappers.
@@ -28,8 +28,9 @@ from postlink.platforms import parse_post_url
 WRAPPER_DIV_CLASSES = ("iframely-embed",)
 CARD_CLASS = "embedly-card"
 # Attributes whose value is the wrapped post's own address, on any tag (CKEditor 5 saves a
-# media embed as <div data-oembed-url=…> around its preview, or without one).
-EMBEDDED_URL_ATTRS = ("data-embedded-url", "data-oembed-url")
+# media embed as <div data-oembed-url=…> around its preview, or without one; Drupal's URL
+# Embed filter writes <drupal-url data-embed-url=…>).
+EMBEDDED_URL_ATTRS = ("data-embedded-url", "data-oembed-url", "data-embed-url")
 # CKEditor 5's semantic output for a media embed: <figure class="media"><oembed url=…>.
 OEMBED_TAG = "oembed"
 # Iframely's link before its script runs: the post is the link's href.
