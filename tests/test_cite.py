@@ -356,6 +356,9 @@ def test_according_to_a_post_is_not_another_source() -> None:
     ("Vega zufolge fahren die Fähren wieder.", "de", False),
     ("Ihr zufolge fahren die Fähren wieder.", "de", False),
     ("Selon son message, les quais resteront fermés.", "fr", False),
+    ("По словам Мары Веги, паром вернется в понедельник.", "ru", False),
+    ("По её словам, паром вернется в понедельник.", "ru", False),
+    ("По словам мэра, паром вернется в понедельник.", "ru", True),
     # ... or another source
     ("Selon la préfecture, les quais resteront fermés jusqu'à lundi.", "fr", True),
     ("Według rzecznika lekarze zakazali jej śpiewania.", "pl", True),

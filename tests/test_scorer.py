@@ -149,6 +149,24 @@ def test_sentence_cues_are_read_in_the_page_s_language() -> None:
     assert SentenceCues.of("She wrote that the ferry would sail.", "en").pronoun_start
 
 
+@pytest.mark.parametrize(("sentence", "language", "pronoun"), [
+    # a sentence that opens by crediting a pronoun speaks for the person named before
+    ("Selon lui, le bac reprendra lundi.", "fr", True),
+    ("Według niej prom wróci w poniedziałek.", "pl", True),
+    ("Ihr zufolge fährt die Fähre wieder.", "de", True),
+    ("По её словам, паром вернется в понедельник.", "ru", True),
+    ("Szerinte a komp hétfőn újra jár.", "hu", True),
+    # ... not when it credits someone else
+    ("Selon la préfecture, le bac reprendra lundi.", "fr", False),
+    ("Dem Bericht zufolge fährt die Fähre wieder.", "de", False),
+    ("По словам мэра, паром вернется в понедельник.", "ru", False),
+])
+def test_a_sentence_opening_on_a_credited_pronoun_opens_on_a_pronoun(sentence: str, language: str,
+                                                                    pronoun: bool) -> None:
+    from postlink.cite.features import SentenceCues
+    assert SentenceCues.of(sentence, language).pronoun_start is pronoun
+
+
 TRANSLATED = """Fähre nach Ranne fällt aus
 
 Die Fähre nach Ranne fährt bis Donnerstag nicht. Ein Motorschaden wurde bei einer Kontrolle gefunden.

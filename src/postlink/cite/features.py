@@ -17,7 +17,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from postlink import lexicon
@@ -57,9 +57,16 @@ class SentenceCues:
             earlier=bool(lexicon.count_words(words, "order_earlier")),
             later=bool(lexicon.count_words(words, "order_later")),
             crowd=bool(lexicon.count_words(words, "crowd")),
-            pronoun_start=bool(lexicon.count_in(words[:3], "pronouns", language)),
+            pronoun_start=bool(lexicon.count_in(words[:3], "pronouns", language)) or _credits_pronoun(words[:3], language),
             opens_quoted=bool(_OPENS_QUOTED.match(text)),
         )
+
+
+def _credits_pronoun(first: Sequence[str], language: str | None) -> bool:
+    """The sentence opens by crediting a pronoun ("Selon lui, …", "Według niej …", "Ihr
+    zufolge …", "По её словам …"): it speaks for the person named before, as "He said" does."""
+    return not lexicon.cues_in("credited_pronouns", language).isdisjoint(first) and not (
+        lexicon.cues_in("according", language) | lexicon.cues_in("according_after", language)).isdisjoint(first)
 
 
 FEATURES = (
