@@ -452,6 +452,10 @@ def _one_embed(body: str):
      "youtube:Hb4rEsV0ir5"),
     ('<iframe src="about:blank" data-litespeed-src="https://www.youtube.com/embed/Hb4rEsV0i18"></iframe>',
      "youtube:Hb4rEsV0i18"),
+    # WP YouTube Lyte's facade, before its script swaps in the player
+    ('<div class="lyte-wrapper" style="width:640px"><div class="lyMe hidef" id="WYL_Hb4rEsV0i19">'
+     '<div id="lyte_Hb4rEsV0i19" class="pL"><div class="tC"><div class="tT">Harbour parade</div></div>'
+     '<div class="play"></div></div></div></div>', "youtube:Hb4rEsV0i19"),
     # the SDK's older video address
     ('<div class="fb-video" data-href="https://www.facebook.com/video.php?v=10153987654321098"></div>',
      "facebook:10153987654321098"),
