@@ -470,6 +470,31 @@ def test_an_embetty_video_of_another_platform_is_no_youtube_video() -> None:
     assert doc.embeds == ()
 
 
+_DIV_TWEET = ('<div class="twitter-tweet"><p lang="en" dir="ltr">Twenty boats and one very loud band.</p>'
+              '&mdash; Harbour Ferry (@HarbourFerryHB) <a href="https://twitter.com/HarbourFerryHB/status/'
+              '1790000000000000002">May 5, 2024</a></div>')
+
+
+def test_the_oembed_code_in_a_div_is_read_as_the_blockquote() -> None:
+    doc, embed = _one_embed(_DIV_TWEET)
+    assert (embed.key, embed.author_handle, embed.author_name, embed.date_text) == (
+        "x:1790000000000000002", "HarbourFerryHB", "Harbour Ferry", "May 5, 2024")
+    assert embed.text == "Twenty boats and one very loud band."
+    assert not any("Harbour Ferry" in s.text for s in doc.sentences)
+
+
+@pytest.mark.parametrize("markup", [
+    # a timeline widget's tweet box: no permalink, no author line
+    '<div class="twitter-tweet"><p>Twenty boats and one very loud band.</p></div>',
+    # a link to a status with no author line is a link, not the embed's code
+    '<div class="twitter-tweet"><p>See <a href="https://twitter.com/HarbourFerryHB/status/1790000000000000002">'
+    'this</a>.</p></div>',
+])
+def test_a_div_without_the_oembed_structure_is_no_tweet_embed(markup: str) -> None:
+    doc = extract_html(page(markup))
+    assert [e for e in doc.embeds if e.markup == "blockquote"] == []
+
+
 def test_a_tweet_blockquote_gives_its_date_and_a_linked_author_name() -> None:
     _, embed = _one_embed(
         '<blockquote class="twitter-tweet"><p>Fish rescue at the shallow end today.</p>&mdash; '

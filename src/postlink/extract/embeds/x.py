@@ -36,10 +36,10 @@ from postlink.platforms import PostRef
 
 PLATFORM = "x"
 # The elements this finder reads, collected for all finders in one pass (markup.Page).
-WANTS = Wants(tags=("blockquote", "iframe", "amp-twitter", "embetty-tweet"), div_classes=("tweet",),
-              attributes=("data-tweet-id", "data-component-name"))
 # blockquote.twitter-tweet / .twitter-video: the oEmbed markup.
 BLOCKQUOTE_CLASSES = ("twitter-tweet", "twitter-video")
+WANTS = Wants(tags=("blockquote", "iframe", "amp-twitter", "embetty-tweet"), div_classes=("tweet", *BLOCKQUOTE_CLASSES),
+              attributes=("data-tweet-id", "data-component-name"))
 # Blockquotes whose class a CMS sanitiser stripped are recognised by structure (a status
 # permalink and an "— Name (@handle)" author line), as tweetfinder does (reference §15.1).
 BARE_PERMALINK = "/status"
@@ -77,6 +77,14 @@ def find(page: Page) -> Iterator[tuple[HtmlElement, Embed]]:
         embed = _from_blockquote(bq)
         if embed and (embed.author_name or not paragraphs_text(bq.xpath(".//p"))):
             yield bq, embed
+    # the oEmbed code in a <div> (a sanitiser or a Markdown copy changed its tag): read as the
+    # blockquote when it still has the permalink and the author line, and widgets.js has not
+    # rendered it (a rendered one holds the iframe, found below)
+    for div in with_class(page.divs, *BLOCKQUOTE_CLASSES):
+        if next(div.iter("iframe"), None) is None and _links_to_a_status(div):
+            embed = _from_blockquote(div)
+            if embed and embed.author_name:
+                yield div, embed
     for iframe, urls in page.iframe_urls():
         for url in urls:
             ids = parse_qs(urlsplit(url).query).get("id") if IFRAME_ADDRESS in url else None
