@@ -203,6 +203,26 @@ def test_a_quote_of_a_post_in_another_language_is_not_someone_else_s_words() -> 
     assert same_language[INDEX["quotes_something_else"]] == 1.0  # an English quote the post lacks
 
 
+def test_a_kept_pair_that_quotes_a_post_translated_is_its_altered_quote() -> None:
+    """The article marks the post's words as quoted, in its own language: an altered quote
+    (as the issue and the corpus label it), with no word diff, no longer an unmatched quote.
+    The mayor's quote to the radio stays unmatched and linked to nothing."""
+    doc, posts = _page(TRANSLATED)
+    result = link_citations(doc, posts)
+    [citation] = [c for c in result.citations if c.sentence_index == _containing(doc, "schrieb die Reederei")]
+    assert (citation.kind, citation.quote, citation.diff) == (
+        "altered", "Wir entschuldigen uns für die Unannehmlichkeiten", None)
+    assert doc.text[slice(*citation.article_span)] == citation.quote
+    assert [u.quote for u in result.unmatched_quotes] == ["Die Insel ist abgeschnitten"]
+    # reported speech after a dialogue dash is a quote too, up to its speech tag
+    norwegian = ("Ferja til Ranne innstilt\n\nFerja til Ranne går ikke før torsdag. En motorfeil ble funnet "
+                 "under en kontroll mandag.\n\n" + TRANSLATED.split("\n\n")[2] + "\n\n"
+                 "– Vi beklager ulempene dette medfører, skriver rederiet Ranne Ferry på X.\n")
+    doc, posts = _page(norwegian)
+    [citation] = link_citations(doc, posts).citations
+    assert (citation.kind, citation.quote) == ("altered", "Vi beklager ulempene dette medfører")
+
+
 @pytest.mark.parametrize("end", ["।", "“"])
 def test_a_short_paragraph_ending_in_a_danda_or_a_german_closing_quote_is_no_heading(end: str) -> None:
     opening = "„" if end == "“" else ""

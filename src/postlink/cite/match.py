@@ -44,6 +44,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 
 from postlink.cite.attribution import Evidence, cue_words, is_credit_line, tokens
@@ -87,8 +88,47 @@ def link_citations(doc: Document, posts: Sequence[PostText], scorer: Scorer | No
     """Every citation of ``posts`` in ``doc``'s sentences, and the quotes that match none.
     ``scorer`` defaults to the shipped weights (scorer.shipped)."""
     resolver, unmatched, features = _resolve(doc, posts)
-    citations = resolver.decide(features, scorer or shipped())
+    citations, unmatched = _translated_quotes(resolver, resolver.decide(features, scorer or shipped()), unmatched)
     return CiteResult(citations, tuple(_with_doubted_quotes(resolver, citations, unmatched)))
+
+
+def _translated_quotes(resolver: _Resolver, citations: Sequence[Citation], unmatched: list[UnmatchedQuote]
+                       ) -> tuple[tuple[Citation, ...], list[UnmatchedQuote]]:
+    """A kept pair whose sentence holds a quote that matched no post, of a post written in
+    another language than the page, quotes that post translated: the article marks the
+    post's words as quoted though none of them can match. It is the post's ``altered``
+    quote (the kind the pair was kept as stays in ``also``), with no word diff across the
+    two languages, and its quote leaves the unmatched ones."""
+    quotes: dict[int, list[UnmatchedQuote]] = defaultdict(list)
+    for u in unmatched:
+        quotes[u.sentence_index].append(u)
+    used: set[tuple[int, int]] = set()
+    out = []
+    for c in citations:
+        if c.kind not in ("paraphrase", "attribution") or c.post_key not in resolver.translated:
+            out.append(c)
+            continue
+        own = quotes.get(c.sentence_index) or _dash_quote(resolver.doc.sentences[c.sentence_index])
+        if own:
+            used.update(u.article_span for u in own)
+            c = replace(c, kind="altered", quote=" | ".join(u.quote for u in own), post_span=None, diff=None,
+                        article_span=(own[0].article_span[0], own[-1].article_span[1]),
+                        also=tuple(k for k in KIND_ORDER if k == c.kind or k in c.also))
+        out.append(c)
+    return tuple(out), [u for u in unmatched if u.article_span not in used]
+
+
+# Reported speech after a dialogue dash, up to the comma before its speech tag: "– Vi trenger
+# en tunnel, skriver han." (Norwegian, Polish, Russian articles mark a quote so).
+_DASH_QUOTE = re.compile(r"\s*[–—]\s+(?P<quote>.+?)(?:,[^,]*)?$", re.S)
+
+
+def _dash_quote(sentence: Sentence) -> list[UnmatchedQuote]:
+    m = _DASH_QUOTE.match(sentence.text)
+    if m is None or len(m["quote"].split()) < MIN_UNMATCHED_WORDS:
+        return []
+    start = sentence.start + m.start("quote")
+    return [UnmatchedQuote(sentence.index, m["quote"], (start, start + len(m["quote"])))]
 
 
 def _with_doubted_quotes(resolver: _Resolver, citations: Sequence[Citation],
