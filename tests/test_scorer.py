@@ -247,6 +247,31 @@ def test_a_sentence_about_another_post_of_an_author_with_one_post_here(sentence:
     assert x[INDEX["other_post"]] == float(points)
 
 
+PORT = """Obras no porto de Lisboa
+
+As obras no cais começam na segunda-feira e duram três semanas.
+
+Works on the quay start Monday. The ferry moves to pier 4 until the end of the month. — Lisbon Port (@LisbonPortPT) May 6, 2024
+
+{sentence}
+
+A câmara municipal não comentou.
+"""
+
+
+@pytest.mark.parametrize(("sentence", "points"), [
+    # Romance languages put the order word after the post noun
+    ("Numa publicação posterior, o porto prometeu um autocarro gratuito.", True),
+    ("Numa publicação anterior, o porto tinha pedido paciência.", True),
+    ("Na mesma publicação, o porto prometeu um autocarro gratuito.", False),
+])
+def test_an_order_word_after_the_post_noun_points_to_another_post(sentence: str, points: bool) -> None:
+    doc, posts = _page(PORT.format(sentence=sentence))
+    vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
+    x = vectors[(_containing(doc, ", o porto"), posts[0].key)]
+    assert x[INDEX["other_post"]] == float(points)
+
+
 def test_another_post_of_the_author_on_the_page_may_be_the_one_meant() -> None:
     second = ("A shuttle bus will run every 20 minutes. — Mara Ellison (@MaraEllison) May 3, 2024\n\n"
               "In a later post, Ellison promised a shuttle bus.")
