@@ -391,6 +391,9 @@ def test_phrases_of_platforms_and_posts_are_post_cues(sentence: str, cue: bool) 
     ("Le porte-parole de Mara Vega a annoncé la reprise des traversées lundi.", True),
     ("Пресс-секретарь Mara Vega объявил, что паром вернется в понедельник.", True),
     ("Die Reederei teilte in einer Pressemitteilung mit, die Fähren führen wieder.", True),
+    # the article's own paper as the one spoken to
+    ("Vega explicó a este diario que el ferry volverá el lunes.", True),
+    ("Vega sagte dieser Zeitung, die Fähre fahre ab Montag wieder.", True),
     # the same words apart are no phrase
     ("Mara Vega wrote to the ferry board; the press was not there.", False),
 ])
