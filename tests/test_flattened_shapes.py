@@ -239,6 +239,7 @@ def test_an_article_s_translation_under_a_post_stays_prose(translation: str) -> 
 @pytest.mark.parametrize("placeholder", [
     "View this post on Instagram", "Sieh dir diesen Beitrag auf Instagram an",
     "Diesen Beitrag auf Instagram ansehen",  # the German embed code's older wording
+    "Ver essa foto no Instagram", "Dit bericht op Instagram bekijken",  # Portuguese, Dutch
 ])
 def test_instagram_s_placeholder_on_a_line_of_its_own_is_part_of_the_post(placeholder: str) -> None:
     text = ("Die Sängerin hat sich verlobt.\n\n"
@@ -248,6 +249,23 @@ def test_instagram_s_placeholder_on_a_line_of_its_own_is_part_of_the_post(placeh
             "Die Hochzeit soll im Sommer sein.")
     assert _posts(text) == [("zofialis", None, "He asked, I said yes!")]
     assert _sentences(text) == ["Die Sängerin hat sich verlobt.", "Die Hochzeit soll im Sommer sein."]
+
+
+def test_an_instagram_footer_after_a_dash_is_instagram_s() -> None:
+    text = ("The singer is engaged.\n\n"
+            "He asked, I said yes! — A post shared by Zofia Lis (@zofialis)\n\n"
+            "The wedding is planned for the summer.")
+    [post] = extract_text(text).embeds
+    assert (post.platform, post.author_handle, post.author_name) == ("instagram", "zofialis", "Zofia Lis")
+
+
+@pytest.mark.parametrize("footer", ["Post by @harbour.baker\n\nView on Threads",
+                                    "Post by @baker@harbour.social\n\nView on Mastodon"])
+def test_a_post_by_footer_broken_into_paragraphs_is_one_embed(footer: str) -> None:
+    text = f"The bakery opened a second shop.\n\n{footer}\n\nQueues went round the block."
+    [post] = extract_text(text).embeds
+    assert post.platform == footer.rsplit(" ", 1)[1].lower()
+    assert _sentences(text) == ["The bakery opened a second shop.", "Queues went round the block."]
 
 
 @pytest.mark.parametrize("line", [

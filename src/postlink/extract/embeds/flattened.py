@@ -71,6 +71,7 @@ _INSTAGRAM_PLACEHOLDER = re.compile(
     r"^\s*(?:View this post on Instagram|(?:Diese[nrs]? )?(?:Beitrag|Post) auf Instagram ansehen"
     r"|Sieh dir diesen Beitrag auf Instagram an"
     r"|Ver esta publicación en Instagram|Voir cette publication sur Instagram"
+    r"|Ver essa foto no Instagram|Dit bericht op Instagram bekijken"
     r"|Visualizza questo post su Instagram|Wyświetl ten post na Instagramie\.?"
     r"|Посмотреть эту публикацию в Instagram|A bejegyzés megtekintése az Instagramon"
     r"|Se dette innlegget på Instagram|Visa inlägget på Instagram|Zobrazit tento příspěvek na Instagramu"
@@ -96,6 +97,8 @@ _MASTODON = re.compile(
 # Threads' embed shows "Post by @user" and "View on Threads" (no text, no address, before its
 # script runs); a copy may keep the text before them.
 _THREADS = re.compile(r"^(?:(?P<text>.*?)\s+)?Post by @(?P<user>[A-Za-z0-9_.]{1,30})\s+View on Threads\s*$", re.S)
+# The last line of those embeds, alone.
+_VIEW_ON = re.compile(r"\s*View on (?:Threads|Mastodon)\s*")
 _WEEKDAYS = cues_any("weekdays")
 # Platforms whose scaffolding follows the post text, which may sit in the paragraph before.
 _TEXT_PRECEDES = frozenset({"x", "bluesky", "instagram", "facebook"})
@@ -120,7 +123,9 @@ def parse_flattened(paragraph: str, *, like: frozenset[bool] = frozenset()) -> F
     ``like`` holds the forms of the X posts already read from the same copy (True: with a
     display name, False: a bare handle): a dateless attribution of one of those forms is taken
     after any text, since that copy is seen to write attributions so."""
-    return (_x_or_bluesky(paragraph, like) or _instagram(paragraph) or _facebook(paragraph)
+    # Instagram first: its footer's "(@handle)" at the line's end would pass for an X
+    # attribution after a dash ("… — A post shared by Name (@handle)")
+    return (_instagram(paragraph) or _x_or_bluesky(paragraph, like) or _facebook(paragraph)
             or _reddit(paragraph) or _tiktok(paragraph) or _post_by(paragraph))
 
 
@@ -378,6 +383,9 @@ def find_posts(paragraphs: Sequence[str], gaps: Sequence[int] = (), *, runs: boo
             dated = parse_flattened(para + " " + paragraphs[i + 1])
             if dated is not None and dated.date_text:
                 post, last, para = dated, i + 1, para + " " + paragraphs[i + 1]
+        if "Post by @" in para and i + 1 < len(paragraphs) and _VIEW_ON.fullmatch(paragraphs[i + 1]):
+            # "Post by @user" and "View on Threads" broken into paragraphs of their own
+            post, last = parse_flattened(para + "\n" + paragraphs[i + 1]), i + 1
         first = i
         if post is None and para.lstrip().startswith("♬"):
             post, first = _split_tiktok(paragraphs, i, taken) or (None, i)
