@@ -452,6 +452,8 @@ def _one_embed(body: str):
      "youtube:Hb4rEsV0ir5"),
     ('<iframe src="about:blank" data-litespeed-src="https://www.youtube.com/embed/Hb4rEsV0i18"></iframe>',
      "youtube:Hb4rEsV0i18"),
+    ('<iframe class="cmplazyload" data-cmp-vendor="s30" src="about:blank" '
+     'data-cmp-src="https://www.youtube.com/embed/Hb4rEsV0i20"></iframe>', "youtube:Hb4rEsV0i20"),
     # WP YouTube Lyte's facade, before its script swaps in the player
     ('<div class="lyte-wrapper" style="width:640px"><div class="lyMe hidef" id="WYL_Hb4rEsV0i19">'
      '<div id="lyte_Hb4rEsV0i19" class="pL"><div class="tC"><div class="tT">Harbour parade</div></div>'

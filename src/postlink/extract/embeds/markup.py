@@ -19,10 +19,10 @@ from postlink.extract.model import Embed
 from postlink.platforms import PostRef, parse_post_url
 
 # Where an iframe keeps its address: src, or a lazy loader's attribute until it scrolls into
-# view, or a consent manager's until the reader accepts (Cookiebot, Complianz, LiteSpeed Cache;
-# their src is then empty or about:blank).
+# view, or a consent manager's until the reader accepts (Cookiebot, Complianz, LiteSpeed Cache,
+# consentmanager.net; their src is then empty or about:blank).
 IFRAME_URL_ATTRS = ("src", "data-src", "data-lazy-src", "data-original", "data-url",
-                    "data-cookieblock-src", "data-src-cmplz", "data-litespeed-src")
+                    "data-cookieblock-src", "data-src-cmplz", "data-litespeed-src", "data-cmp-src")
 # AMP pages write iframes as <amp-iframe src=…>; a finder that wants iframes gets both.
 IFRAME_TAGS = ("iframe", "amp-iframe")
 # Iframe wrappers that carry the real address in a query parameter (Iframely, Embedly).
