@@ -247,6 +247,19 @@ def test_a_sentence_about_another_post_of_an_author_with_one_post_here(sentence:
     assert x[INDEX["other_post"]] == float(points)
 
 
+def test_a_lead_in_right_above_the_embed_is_near_it_however_long() -> None:
+    short = "Ellison posted:"
+    long = ("Ellison, who has run the harbour office for eleven years and rarely posts anything at "
+            "all, posted a long note about the works on Sunday evening:")
+    away = []
+    for lead in (short, long):
+        post = ARTICLE.split("\n\n")[2]
+        doc, posts = _page(f"Bridge to close\n\nThe bridge shuts for three weeks.\n\n{lead}\n\n{post}\n\nThe works start on Monday.\n")
+        vectors = {(i, key): x for i, key, x in candidate_features(doc, posts)}
+        away.append(vectors[(_containing(doc, lead[:12]), posts[0].key)][INDEX["chars_away"]])
+    assert away[0] == away[1] < 0.2
+
+
 PORT = """Obras no porto de Lisboa
 
 As obras no cais começam na segunda-feira e duram três semanas.

@@ -284,6 +284,13 @@ class PageContext:
         positions = self.posts[key].post.positions
         return min((abs(sentence.start - p) for p in positions), default=10**9)
 
+    def gap(self, sentence: Sentence, key: str) -> int:
+        """Characters between the sentence and the post's nearest embed: from its end for an
+        embed after it, from its start for one before it, so a long lead-in right above the
+        embed is as near as a short one."""
+        positions = self.posts[key].post.positions
+        return min((max(sentence.start - p, p - sentence.end, 0) for p in positions), default=10**9)
+
     def is_heading(self, sentence: Sentence) -> bool:
         """The sentence is a short paragraph of its own without closing punctuation. Asked
         of a sentence for each of its posts, and of the sentences up to each embed."""

@@ -184,7 +184,7 @@ class PairFeatures:
         if positions:
             away, before = self._sentence_distance(index, positions)
             put("sentences_away", min(away, WINDOW * 2) / (WINDOW * 2))
-            put("chars_away", min(math.log1p(ctx.distance(sentence, key)) / 10, 1.0))
+            put("chars_away", min(math.log1p(ctx.gap(sentence, key)) / 10, 1.0))
             put("before_embed", before)
             put("adjacent", ctx.adjacent(sentence, key))
             put("in_section", ctx.in_section(sentence, key))
