@@ -381,6 +381,9 @@ def test_according_to_the_author_is_not_another_source(sentence: str, language: 
     ("वेगा ने फेरी का वीडियो साझा किया।", True),
     ("Mara Vega podał dalej komunikat przewoźnika.", True),
     ("Her status update said the ferry runs again from Monday.", True),
+    # Japanese news: "updated her Instagram" is a post; a record "updated" is not
+    ("佐伯は試合後、自身のインスタグラムを更新した。", True),
+    ("佐伯は試合で日本記録を更新した。", False),
 ])
 def test_phrases_of_platforms_and_posts_are_post_cues(sentence: str, cue: bool) -> None:
     assert bool(read(sentence).cues) is cue
