@@ -19,6 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from postlink import lexicon
 from postlink.cite.candidates import WINDOW
@@ -65,8 +66,14 @@ class SentenceCues:
 def _credits_pronoun(first: Sequence[str], language: str | None) -> bool:
     """The sentence opens by crediting a pronoun ("Selon lui, …", "Według niej …", "Ihr
     zufolge …", "По её словам …"): it speaks for the person named before, as "He said" does."""
-    return not lexicon.cues_in("credited_pronouns", language).isdisjoint(first) and not (
-        lexicon.cues_in("according", language) | lexicon.cues_in("according_after", language)).isdisjoint(first)
+    pronouns, according = _credit_words(language)
+    return not pronouns.isdisjoint(first) and not according.isdisjoint(first)
+
+
+@cache
+def _credit_words(language: str | None) -> tuple[frozenset[str], frozenset[str]]:
+    return (lexicon.cues_in("credited_pronouns", language),
+            lexicon.cues_in("according", language) | lexicon.cues_in("according_after", language))
 
 
 FEATURES = (
