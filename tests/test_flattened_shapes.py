@@ -251,6 +251,14 @@ def test_instagram_s_placeholder_on_a_line_of_its_own_is_part_of_the_post(placeh
     assert _sentences(text) == ["Die Sängerin hat sich verlobt.", "Die Hochzeit soll im Sommer sein."]
 
 
+@pytest.mark.parametrize("label", ["View on Threads", "View this post on Instagram", "Ver essa foto no Instagram"])
+def test_an_embed_s_label_alone_is_no_prose(label: str) -> None:
+    # Threads' flattened embed is this label only; Instagram's, when the copy lost the rest
+    text = f"The bakery opened a second shop.\n\n{label}\n\nQueues went round the block."
+    assert _sentences(text) == ["The bakery opened a second shop.", "Queues went round the block."]
+    assert extract_text(text).embeds == ()
+
+
 def test_an_instagram_footer_after_a_dash_is_instagram_s() -> None:
     text = ("The singer is engaged.\n\n"
             "He asked, I said yes! — A post shared by Zofia Lis (@zofialis)\n\n"

@@ -28,6 +28,7 @@ from postlink.extract.embeds import Found, find_candidates, one_per_rendering, s
 from postlink.extract.embeds.flattened import (
     FlattenedPost,
     find_posts,
+    is_embed_label,
     join_date_lines,
     lead_in_length,
     parse_flattened,
@@ -298,6 +299,8 @@ def extract_text(text: str, *, url: str | None = None, markdown: bool = False,
     span = next(spans, None)
     for i, para in enumerate(paragraphs):
         if span is None or i < span.first:
+            if is_embed_label(para):
+                continue  # an embed's label alone ("View on Threads"): no post, no prose
             code = read_pasted_code(para)  # a platform's embed code pasted as it is
             if code is None:
                 builder.add_text_paragraph(para, markdown=markdown)

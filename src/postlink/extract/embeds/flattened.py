@@ -174,6 +174,13 @@ _SENTENCE_END = re.compile(r"(?:[.!?…)\"”»\U0001F300-\U0001FAFF\u2600-\u27B
 _DASHES = ("—", "–", "&")  # an attribution's first character: em, en dash; "&" opens "&mdash;"
 
 
+def is_embed_label(paragraph: str) -> bool:
+    """The paragraph is only an embed's label, with no post it names: "View this post on
+    Instagram" whose caption and footer the copy lost, or Threads' "View on Threads" (all its
+    flattened embed holds). It is scaffolding, not the article's prose."""
+    return bool(_INSTAGRAM_PLACEHOLDER.fullmatch(paragraph) or _VIEW_ON.fullmatch(paragraph))
+
+
 def _dateless_after_text(before: str, dash: str, name: str | None) -> bool:
     """"… a better plan. — Ana Duro (@PMAnaDuro)": a copy that lost the date link leaves the
     line ending in the name and handle. Taken only after an em or en dash (``dash``: the
