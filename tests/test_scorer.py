@@ -214,6 +214,12 @@ def test_a_kept_pair_that_quotes_a_post_translated_is_its_altered_quote() -> Non
         "altered", "Wir entschuldigen uns für die Unannehmlichkeiten", None)
     assert doc.text[slice(*citation.article_span)] == citation.quote
     assert [u.quote for u in result.unmatched_quotes] == ["Die Insel ist abgeschnitten"]
+    # kept by a scorer that keeps every pair, the mayor's quote is still not the post's: its
+    # tag names another speaker
+    everything = link_citations(doc, posts, _scorer(0.0, 0.0))
+    mayor = next(c for c in everything.citations if c.sentence_index == _containing(doc, "Luc Bertin"))
+    assert mayor.kind != "altered"
+    assert [u.quote for u in everything.unmatched_quotes] == ["Die Insel ist abgeschnitten"]
     # reported speech after a dialogue dash is a quote too, up to its speech tag
     norwegian = ("Ferja til Ranne innstilt\n\nFerja til Ranne går ikke før torsdag. En motorfeil ble funnet "
                  "under en kontroll mandag.\n\n" + TRANSLATED.split("\n\n")[2] + "\n\n"

@@ -65,6 +65,7 @@ from postlink.cite.context import (
     PreparedPost,
     author_key,
     sentence_at,
+    tag_names_someone,
 )
 from postlink.cite.features import PairFeatures
 from postlink.cite.model import KIND_ORDER, Citation, CiteResult, PostText, UnmatchedQuote
@@ -98,7 +99,8 @@ def _translated_quotes(resolver: _Resolver, citations: Sequence[Citation], unmat
     another language than the page, quotes that post translated: the article marks the
     post's words as quoted though none of them can match. It is the post's ``altered``
     quote (the kind the pair was kept as stays in ``also``), with no word diff across the
-    two languages, and its quote leaves the unmatched ones."""
+    two languages, and its quote leaves the unmatched ones. Not when the quote's speech tag
+    names someone other than the post's author ("…", sagte Bürgermeister Luc Bertin)."""
     quotes: dict[int, list[UnmatchedQuote]] = defaultdict(list)
     for u in unmatched:
         quotes[u.sentence_index].append(u)
@@ -108,8 +110,10 @@ def _translated_quotes(resolver: _Resolver, citations: Sequence[Citation], unmat
         if c.kind not in ("paraphrase", "attribution") or c.post_key not in resolver.translated:
             out.append(c)
             continue
-        own = quotes.get(c.sentence_index) or _dash_quote(resolver.doc.sentences[c.sentence_index])
-        if own:
+        sentence = resolver.doc.sentences[c.sentence_index]
+        own = quotes.get(c.sentence_index) or _dash_quote(sentence)
+        # a quote whose tag names someone, and not the post's author, is that someone's words
+        if own and not (tag_names_someone(sentence.text) and not resolver.evidence(sentence, c.post_key).mention):
             used.update(u.article_span for u in own)
             c = replace(c, kind="altered", quote=" | ".join(u.quote for u in own), post_span=None, diff=None,
                         article_span=(own[0].article_span[0], own[-1].article_span[1]),
