@@ -474,7 +474,7 @@ _CREDIT_REACH = 2
 
 def _credits_author(words: Sequence[str], i: int, at: Sequence[tuple[int, int]], lex: CueWords) -> bool:
     """The word at ``i`` credits whom it names, and that is the post's author (named at
-    ``at``), a pronoun, or a post: "according to Tom Namako", "selon lui", "ihr zufolge",
+    ``at``), a pronoun, or a post: "according to Mara Vega", "selon lui", "ihr zufolge",
     "according to her latest post". Such a sentence reports the post, not another source."""
     w = words[i]
     if w in lex.according:

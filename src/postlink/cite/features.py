@@ -19,9 +19,9 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from postlink import lexicon
+from postlink.cite.attribution import cue_words
 from postlink.cite.candidates import WINDOW
 from postlink.cite.context import QUOTE_KINDS, PageContext, author_key, tag_names_someone
 from postlink.cite.paraphrase import overlap
@@ -66,14 +66,9 @@ class SentenceCues:
 def _credits_pronoun(first: Sequence[str], language: str | None) -> bool:
     """The sentence opens by crediting a pronoun ("Selon lui, …", "Według niej …", "Ihr
     zufolge …", "По её словам …"): it speaks for the person named before, as "He said" does."""
-    pronouns, according = _credit_words(language)
-    return not pronouns.isdisjoint(first) and not according.isdisjoint(first)
-
-
-@cache
-def _credit_words(language: str | None) -> tuple[frozenset[str], frozenset[str]]:
-    return (lexicon.cues_in("credited_pronouns", language),
-            lexicon.cues_in("according", language) | lexicon.cues_in("according_after", language))
+    lex = cue_words(language)
+    return not lex.credited_pronouns.isdisjoint(first) and not (
+        lex.according.isdisjoint(first) and lex.according_after.isdisjoint(first))
 
 
 FEATURES = (

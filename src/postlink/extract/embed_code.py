@@ -23,6 +23,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from postlink.extract.embeds import find_embeds
+from postlink.extract.embeds.markup import MAX_EMBED_MARKUP, markup_elements
 from postlink.extract.model import Embed
 
 # The opening tag of an embed's code: every platform's code starts with one of these (the
@@ -31,8 +32,6 @@ _CODE = re.compile(r"<(?:blockquote|iframe|amp-[a-z]+|oembed|embetty-[a-z]+|div|
 # A paragraph that is only tags, with a script among them: the platform's loader, pasted under
 # its code (``<script async src=".../widgets.js">``).
 _ONLY_TAGS = re.compile(r"(?:\s*<[^<>]*>)+\s*")
-# Code longer than this is not one pasted embed: left as it is.
-_MAX_CODE = 200_000
 # Elements of a page whose text may hold escaped code. Not <pre> or <code>: code shown as
 # code is an example of embed code (a how-to), not an embed.
 _TEXT_HOLDERS = ("p", "div", "td", "li", "section", "article")
@@ -50,7 +49,7 @@ class PastedCode:
 def read_pasted_code(paragraph: str) -> PastedCode | None:
     """The embeds of a paragraph that holds a platform's embed code, if any. A paragraph that
     is only a platform's loader script holds none and no prose (``PastedCode((), "")``)."""
-    if "<" not in paragraph or len(paragraph) > _MAX_CODE:
+    if "<" not in paragraph or len(paragraph) > MAX_EMBED_MARKUP:
         return None
     if "<script" in paragraph.lower() and _ONLY_TAGS.fullmatch(paragraph):
         return PastedCode((), "")
@@ -80,14 +79,10 @@ def unescape_code(tree: HtmlElement, source: str) -> None:
         if any(child.tag != "br" for child in el):
             continue  # the code is all the element's text: markup around it is the page's
         text = (el.text or "") + "".join("\n" + (br.tail or "") for br in el)
-        start = _CODE.search(text) if "<" in text and len(text) <= _MAX_CODE else None
+        start = _CODE.search(text) if "<" in text and len(text) <= MAX_EMBED_MARKUP else None
         if start is None:
             continue
-        try:
-            elements = [e for e in lxml.html.fragments_fromstring(text[start.start():])
-                        if isinstance(e, HtmlElement)]
-        except (lxml.etree.ParserError, ValueError):
-            continue
+        elements = markup_elements(text[start.start():])
         if elements:
             for br in list(el):
                 el.remove(br)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 import lxml.etree
+import lxml.html
 from lxml.html import HtmlElement
 
 from postlink.extract.model import Embed
@@ -230,6 +231,23 @@ def iframe_markup(iframe: HtmlElement, rendered_classes: Iterable[str] = ()) -> 
     parent = iframe.getparent()
     marks = classes(iframe) | (classes(parent) if parent is not None else set())
     return "rendered" if not marks.isdisjoint(rendered_classes) else "iframe"
+
+
+# Markup larger than this is not one embed's: not parsed (markup_elements).
+MAX_EMBED_MARKUP = 200_000
+
+
+def markup_elements(markup: str) -> list[HtmlElement]:
+    """The elements of a piece of embed ``markup`` held as text (parked by a consent plugin,
+    escaped into a page); text between them is dropped. Markup too large to be one embed's
+    gives none."""
+    if len(markup) > MAX_EMBED_MARKUP or "<" not in markup:
+        return []
+    try:
+        elements = lxml.html.fragments_fromstring(markup)
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    return [el for el in elements if isinstance(el, HtmlElement)]
 
 
 def json_attribute(el: HtmlElement, name: str) -> dict | None:

@@ -28,12 +28,10 @@ import json
 import re
 from collections.abc import Iterator
 
-import lxml.etree
-import lxml.html
 from lxml.html import HtmlElement
 
-# Markup larger than this is not one embed: left parked.
-_MAX_MARKUP = 200_000
+from postlink.extract.embeds.markup import MAX_EMBED_MARKUP, markup_elements
+
 _EMBED_PRIVACY = re.compile(r"var\s+_oembed_\w+\s*=\s*'(?P<value>.*)'\s*;?\s*$", re.S)
 _SLASHED = re.compile(r"\\(['\"\\0])")
 # The page source holds one of these when a plugin parked anything: a cheap test before any
@@ -47,10 +45,10 @@ def unpark(tree: HtmlElement, source: str) -> None:
     if not any(sign in source for sign in _SIGNS):
         return
     for block in tree.xpath("//*[@data-block-json]"):
-        block.extend(_fragment(_block_json_markup(block.get("data-block-json") or "")))
+        block.extend(markup_elements(_block_json_markup(block.get("data-block-json") or "")))
     for box, markup in list(_parked(tree)):
         parent = box.getparent()
-        elements = _fragment(markup)
+        elements = markup_elements(markup)
         if parent is None or not elements:
             continue
         tail = box.tail
@@ -98,7 +96,7 @@ def _borlabs_box(blocker: HtmlElement) -> HtmlElement:
 
 def _base64(value: str) -> str | None:
     value = "".join(value.split())
-    if not value or len(value) > _MAX_MARKUP * 4 // 3 + 4:
+    if not value or len(value) > MAX_EMBED_MARKUP * 4 // 3 + 4:
         return None
     try:
         return base64.b64decode(value, validate=True).decode("utf-8")
@@ -108,7 +106,7 @@ def _base64(value: str) -> str | None:
 
 def _embed_privacy(script: str) -> str | None:
     m = _EMBED_PRIVACY.search(script)
-    if m is None or len(m["value"]) > _MAX_MARKUP * 2:
+    if m is None or len(m["value"]) > MAX_EMBED_MARKUP * 2:
         return None
     try:
         data = json.loads(_SLASHED.sub(lambda s: "\0" if s[1] == "0" else s[1], m["value"]))
@@ -122,7 +120,7 @@ def _embed_privacy(script: str) -> str | None:
 
 
 def _block_json_markup(value: str) -> str:
-    if len(value) > _MAX_MARKUP * 2:
+    if len(value) > MAX_EMBED_MARKUP * 2:
         return ""
     try:
         data = json.loads(value)
@@ -130,14 +128,3 @@ def _block_json_markup(value: str) -> str:
         return ""
     markup = data.get("html") if isinstance(data, dict) else None
     return markup if isinstance(markup, str) else ""
-
-
-def _fragment(markup: str) -> list[HtmlElement]:
-    """The elements of ``markup`` (text between them is dropped: the box's, not the post's)."""
-    if len(markup) > _MAX_MARKUP or "<" not in markup:
-        return []
-    try:
-        elements = lxml.html.fragments_fromstring(markup)
-    except (lxml.etree.ParserError, ValueError):
-        return []
-    return [el for el in elements if isinstance(el, HtmlElement)]
